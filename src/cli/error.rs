@@ -1,0 +1,78 @@
+//! Errors a command can end with, and how they are printed.
+
+use std::io;
+use std::path::PathBuf;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use thiserror::Error;
+
+use super::GlobalArgs;
+use crate::output::color::Stream;
+use crate::policy::InputError;
+
+/// Why a command failed (an invalid policy's diagnostics are printed before this).
+#[derive(Debug, Error, Diagnostic)]
+pub enum CliError {
+    /// The policy files could not be found or read.
+    #[error(transparent)]
+    #[diagnostic(
+        code(input),
+        help("name policy files or directories, e.g. `zdpolicy validate policy/`")
+    )]
+    Input(#[from] InputError),
+    /// The policy has errors.
+    #[error("{label}: the policy has {errors} error{}", if *errors == 1 { "" } else { "s" })]
+    #[diagnostic(
+        code(invalid_policy),
+        help("fix the errors above; `zdpolicy validate` lists them all")
+    )]
+    InvalidPolicy {
+        /// The policy's files.
+        label: String,
+        /// How many errors.
+        errors: usize,
+    },
+    /// The paths name several independent policies where one is needed.
+    #[error("the paths hold {} separate policies: {}", labels.len(), labels.join(", "))]
+    #[diagnostic(code(several_policies), help("name one policy directory or file"))]
+    SeveralPolicies {
+        /// Each policy's files.
+        labels: Vec<String>,
+    },
+    /// `--account` names an account the policy does not have.
+    #[error("the policy has no account `{name}`")]
+    #[diagnostic(code(unknown_account))]
+    UnknownAccount {
+        /// The name given.
+        name: String,
+        /// Suggestion or list of accounts.
+        #[help]
+        help: String,
+    },
+    /// Writing an output file failed.
+    #[error("cannot write {path}: {source}")]
+    #[diagnostic(code(write))]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Prints an error to stderr, coloured per the global flags.
+pub fn print(err: &CliError, global: &GlobalArgs) {
+    let theme = if global.color_for(Stream::Stderr) {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    if GraphicalReportHandler::new_themed(theme)
+        .render_report(&mut out, err)
+        .is_err()
+    {
+        out = format!("error: {err}\n");
+    }
+    eprint!("{out}");
+}

@@ -1,0 +1,112 @@
+//! The command line: clap definitions and one small module per command (argument wiring only).
+
+mod error;
+mod policy_args;
+mod render;
+mod schema;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use error::CliError;
+
+use crate::output::color::{ColorChoice, Stream};
+
+/// Zendesk messaging policy as code: validate, plan and apply messaging settings and
+/// triggers across Zendesk accounts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "zdpolicy",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// When to colour output (`NO_COLOR` turns `auto` off).
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only errors and the command's requested output.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is happening (files read, accounts resolved).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl GlobalArgs {
+    /// Whether to colour what goes to `stream`.
+    pub fn color_for(&self, stream: Stream) -> bool {
+        self.color.enabled_for(stream)
+    }
+
+    /// Prints an informational line to stderr unless `--quiet`.
+    pub fn info(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Prints a detail line to stderr with `--verbose`.
+    pub fn detail(&self, line: &str) {
+        if self.verbose {
+            eprintln!("{line}");
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check policy files and report every problem with its file, line and column.
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of the policy format (for editors and other validators).
+    Schema(schema::SchemaArgs),
+    /// Print each account's fully resolved policy after layering.
+    Render(render::RenderArgs),
+}
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for any error, an invalid policy included.
+pub const EXIT_ERROR: u8 = 1;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Usage errors exit 1, not clap's 2: 2 is reserved for "changes present"
+            // (`plan --detailed-exitcode`), and CI must not mistake a typo for drift.
+            let code = if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Validate(args) => validate::run(args, &cli.global),
+        Command::Schema(args) => schema::run(args, &cli.global),
+        Command::Render(args) => render::run(args, &cli.global),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            error::print(&err, &cli.global);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! The policy paths every policy-reading command takes, and loading one policy from them.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliError, GlobalArgs};
+use crate::output::color::Stream;
+use crate::output::diagnostics;
+use crate::policy::{self, Policy};
+
+/// Policy files or directories.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyPaths {
+    /// Policy files or directories (a directory means every *.yaml/*.yml in it). Default:
+    /// ./zdpolicy.yaml if it exists, else ./policy/.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl PolicyPaths {
+    /// Loads the one policy the paths name. Diagnostics are printed to stderr (warnings
+    /// unless `--quiet`); errors in the policy fail the command.
+    ///
+    /// # Errors
+    /// Fails when the files cannot be found, name several policies, or hold errors.
+    pub fn load_one(&self, global: &GlobalArgs) -> Result<Policy, CliError> {
+        let mut found = policy::discover(&self.paths)?;
+        if found.len() > 1 {
+            return Err(CliError::SeveralPolicies {
+                labels: found.into_iter().map(|p| p.label).collect(),
+            });
+        }
+        let Some(files) = found.pop() else {
+            return Err(CliError::Input(policy::InputError::NoDefault));
+        };
+        for file in &files.files {
+            global.detail(&format!("reading {}", file.display()));
+        }
+        let policy = policy::load(&files);
+        let shown: Vec<_> = policy
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() || !global.quiet)
+            .cloned()
+            .collect();
+        if !shown.is_empty() {
+            eprint!(
+                "{}",
+                diagnostics::human(&shown, &policy.sources, global.color_for(Stream::Stderr))
+            );
+        }
+        let errors = policy.diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            return Err(CliError::InvalidPolicy {
+                label: policy.label.clone(),
+                errors,
+            });
+        }
+        Ok(policy)
+    }
+}

@@ -1,0 +1,5 @@
+//! zdpolicy: Zendesk messaging policy as code.
+
+pub mod cli;
+pub mod output;
+pub mod policy;

@@ -1,0 +1,503 @@
+//! Loading a policy: read files, parse, decode, merge files, layer accounts, check rules.
+//!
+//! Every stage reports what it finds and carries on with what is usable, so one run lists
+//! every problem in every file; callers stop afterwards if any diagnostic is an error.
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use super::decode::{Decode, Decoder};
+use super::diagnostic::{self, Code, Diagnostic};
+use super::input::PolicyFiles;
+use super::model::{Account, AccountName, Document, GroupName, Layer, Located};
+use super::resolve::{LayerSources, ResolvedAccount, resolve_account};
+use super::rules;
+use super::source::{FileId, SourceMap, Span};
+use super::yaml::{self, Node, Value};
+
+/// A loaded policy: its files, every diagnostic, and each account's resolved policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// What to call the policy in messages (its directory or files).
+    pub label: String,
+    /// The files read, with literal secrets marked for redaction.
+    pub sources: SourceMap,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each account's policy after layering, sorted by account name.
+    pub accounts: Vec<ResolvedAccount>,
+}
+
+impl Policy {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The account with this name.
+    pub fn account(&self, name: &str) -> Option<&ResolvedAccount> {
+        self.accounts.iter().find(|a| a.name.value.as_str() == name)
+    }
+}
+
+/// Reads and loads the files of one policy. Unreadable files become diagnostics.
+pub fn load(files: &PolicyFiles) -> Policy {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    for path in &files.files {
+        match fs::read_to_string(path) {
+            Ok(text) => {
+                sources.add(path, text);
+            }
+            Err(err) => diagnostics.push(Diagnostic::unlocated(
+                Code::Io,
+                format!("cannot read {}: {err}", path.display()),
+            )),
+        }
+    }
+    let mut policy = load_sources(files.label.clone(), sources);
+    policy.diagnostics.extend(diagnostics);
+    diagnostic::sort(&mut policy.diagnostics);
+    policy
+}
+
+/// A file's decoded document and the tree it came from.
+struct Parsed {
+    node: Node,
+    document: Option<Document>,
+}
+
+/// Loads a policy from files already read (tests use this with text in memory).
+pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
+    let mut decoder = Decoder::default();
+    let mut parsed = Vec::new();
+    let mut any_syntax_error = false;
+    for (id, file) in sources.files() {
+        match yaml::parse(id, file.text()) {
+            Ok(node) => {
+                let document = Document::decode(&node, &mut decoder);
+                parsed.push(Parsed { node, document });
+            }
+            Err(err) => {
+                any_syntax_error = true;
+                let span = err.span.unwrap_or(Span::new(id, 0, 0));
+                decoder.report(
+                    Diagnostic::error(
+                        Code::YamlSyntax,
+                        span,
+                        format!("invalid YAML: {}", err.message),
+                    )
+                    .with_label("the parser stopped here"),
+                );
+            }
+        }
+    }
+
+    let merged = merge_files(&parsed, &mut decoder);
+    let group_nodes: BTreeMap<GroupName, &Node> = merged
+        .groups
+        .iter()
+        .map(|(name, (_, _, node))| (name.clone(), *node))
+        .collect();
+    let layer_sources = LayerSources {
+        defaults: merged.defaults.as_ref(),
+        groups: &group_nodes,
+    };
+    let mut accounts: Vec<ResolvedAccount> = merged
+        .accounts
+        .values()
+        .map(|(name, account, node)| resolve_account(name, account, node, &layer_sources))
+        .collect();
+    accounts.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+
+    let groups: Vec<(&Located<GroupName>, &Layer)> = merged
+        .groups
+        .values()
+        .map(|(name, layer, _)| (name, layer))
+        .collect();
+    rules::check(&accounts, &groups, &mut decoder.diagnostics);
+    let declared_accounts = parsed.iter().any(|p| {
+        p.node
+            .get("accounts")
+            .is_some_and(|a| matches!(&a.value, Value::Map(entries) if !entries.is_empty()))
+    });
+    // Another error (a misspelt `accounts`, a file that is not a mapping) already explains
+    // why no account was found.
+    let reported_empty = decoder.diagnostics.iter().any(Diagnostic::is_error);
+    if !declared_accounts && !any_syntax_error && !parsed.is_empty() && !reported_empty {
+        let first = sources
+            .files()
+            .next()
+            .map(|(id, _)| id)
+            .unwrap_or(FileId(0));
+        decoder.report(
+            Diagnostic::error(
+                Code::EmptyPolicy,
+                Span::new(first, 0, 0),
+                "the policy declares no accounts",
+            )
+            .with_help("add an `accounts:` mapping naming at least one Zendesk account"),
+        );
+    }
+    if sources.files().next().is_none() {
+        decoder.report(Diagnostic::unlocated(
+            Code::NoPolicy,
+            "no policy files to read",
+        ));
+    }
+    for span in &decoder.redactions {
+        sources.redact(*span);
+    }
+    let mut diagnostics = decoder.diagnostics;
+    diagnostic::sort(&mut diagnostics);
+    Policy {
+        label,
+        sources,
+        diagnostics,
+        accounts,
+    }
+}
+
+/// Everything the files define, merged, with the tree of each part kept for layering.
+struct Merged<'a> {
+    defaults: Option<Node>,
+    groups: BTreeMap<GroupName, (Located<GroupName>, Layer, &'a Node)>,
+    accounts: BTreeMap<AccountName, (Located<AccountName>, Account, &'a Node)>,
+}
+
+/// Merges the files: `defaults` key by key, groups and accounts by name; defining the same
+/// thing twice is an error that names both places.
+fn merge_files<'a>(parsed: &'a [Parsed], decoder: &mut Decoder) -> Merged<'a> {
+    let mut merged = Merged {
+        defaults: None,
+        groups: BTreeMap::new(),
+        accounts: BTreeMap::new(),
+    };
+    for file in parsed {
+        let Some(document) = &file.document else {
+            continue;
+        };
+        if let Some(node) = file
+            .node
+            .get("defaults")
+            .filter(|n| matches!(n.value, Value::Map(_)))
+        {
+            match &mut merged.defaults {
+                None => merged.defaults = Some(node.clone()),
+                Some(base) => merge_defaults(base, node, "defaults", decoder),
+            }
+        }
+        for (name, layer) in document.groups.iter() {
+            let Some(node) = file
+                .node
+                .get("groups")
+                .and_then(|g| g.get(name.value.as_str()))
+            else {
+                continue;
+            };
+            if let Some((first, _, _)) = merged.groups.get(&name.value) {
+                decoder.report(duplicate(
+                    "group",
+                    name.value.as_str(),
+                    name.span,
+                    first.span,
+                ));
+                continue;
+            }
+            merged
+                .groups
+                .insert(name.value.clone(), (name.clone(), layer.clone(), node));
+        }
+        for (name, account) in document.accounts.iter() {
+            let Some(node) = file
+                .node
+                .get("accounts")
+                .and_then(|g| g.get(name.value.as_str()))
+            else {
+                continue;
+            };
+            if let Some((first, _, _)) = merged.accounts.get(&name.value) {
+                decoder.report(duplicate(
+                    "account",
+                    name.value.as_str(),
+                    name.span,
+                    first.span,
+                ));
+                continue;
+            }
+            merged
+                .accounts
+                .insert(name.value.clone(), (name.clone(), account.clone(), node));
+        }
+    }
+    merged
+}
+
+fn duplicate(kind: &str, name: &str, again: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateDefinition,
+        again,
+        format!("{kind} `{name}` is defined twice"),
+    )
+    .with_label("defined again here")
+    .with_secondary(first, "first defined here")
+    .with_help(format!(
+        "define each {kind} once; merge the two definitions or rename one"
+    ))
+}
+
+/// Merges another file's `defaults` into the merged tree; a setting set in both is an error.
+fn merge_defaults(base: &mut Node, upper: &Node, path: &str, decoder: &mut Decoder) {
+    let (Value::Map(base_entries), Value::Map(upper_entries)) = (&mut base.value, &upper.value)
+    else {
+        return;
+    };
+    for (key_node, value) in upper_entries {
+        let Some(key) = key_node.as_key() else {
+            continue;
+        };
+        let child = format!("{path}.{key}");
+        let existing = base_entries
+            .iter_mut()
+            .find(|(k, _)| k.as_key().as_deref() == Some(key.as_str()));
+        match existing {
+            None => base_entries.push((key_node.clone(), value.clone())),
+            Some((_, existing))
+                if matches!(
+                    (&existing.value, &value.value),
+                    (Value::Map(_), Value::Map(_))
+                ) =>
+            {
+                merge_defaults(existing, value, &child, decoder);
+            }
+            Some((_, existing)) if child == "defaults.triggers" => {
+                merge_default_triggers(existing, value, decoder);
+            }
+            Some((existing_key, _)) => {
+                decoder.report(duplicate(
+                    "defaults setting",
+                    &child,
+                    key_node.span,
+                    existing_key.span,
+                ));
+            }
+        }
+    }
+}
+
+/// Default triggers from several files are combined; the same key in two files is an error.
+fn merge_default_triggers(base: &mut Node, upper: &Node, decoder: &mut Decoder) {
+    let (Value::Seq(base_items), Value::Seq(upper_items)) = (&mut base.value, &upper.value) else {
+        return;
+    };
+    for trigger in upper_items {
+        let key = trigger.get("key");
+        let clash = key.and_then(|k| {
+            base_items
+                .iter()
+                .filter_map(|t| t.get("key"))
+                .find(|existing| existing.as_key() == k.as_key())
+        });
+        match (key, clash) {
+            (Some(key), Some(first)) => decoder.report(duplicate(
+                "default trigger",
+                &key.as_key().unwrap_or_default(),
+                key.span,
+                first.span,
+            )),
+            _ => base_items.push(trigger.clone()),
+        }
+    }
+}
+
+/// Loads a policy from `(path, text)` pairs held in memory, for tests.
+#[cfg(test)]
+pub(crate) fn load_texts(files: &[(&str, &str)]) -> Policy {
+    let mut sources = SourceMap::new();
+    for (path, text) in files {
+        sources.add(*path, *text);
+    }
+    load_sources("test".into(), sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(policy: &Policy) -> Vec<&'static str> {
+        policy.diagnostics.iter().map(|d| d.code.name()).collect()
+    }
+
+    #[test]
+    fn every_problem_in_a_file_is_reported_in_one_run() {
+        let policy = load_texts(&[(
+            "p.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    csat: { survey_on_sesion_end: true }\n    safety: { max_deletes: -1 }\n    credentials: { oauth_token: abcdef0123456789 }\n",
+        )]);
+        assert_eq!(
+            codes(&policy),
+            ["unknown-key", "wrong-type", "literal-secret"]
+        );
+    }
+
+    #[test]
+    fn the_same_account_in_two_files_names_both() {
+        let a = "version: 1\naccounts:\n  acme: { subdomain: acme }\n";
+        let policy = load_texts(&[("a.yaml", a), ("b.yaml", a)]);
+        assert_eq!(codes(&policy), ["duplicate-definition"]);
+        let d = &policy.diagnostics[0];
+        assert_eq!(
+            policy.sources.describe(d.primary.as_ref().unwrap().span),
+            "b.yaml:3:3"
+        );
+        assert_eq!(policy.sources.describe(d.secondary[0].span), "a.yaml:3:3");
+    }
+
+    #[test]
+    fn the_same_group_in_two_files_is_an_error() {
+        let a = "version: 1\ngroups:\n  eu: { unmanaged_triggers: report }\naccounts:\n  acme: { subdomain: acme, groups: [eu] }\n";
+        let b = "version: 1\ngroups:\n  eu: { safety: { max_deletes: 1 } }\n";
+        assert_eq!(
+            codes(&load_texts(&[("a.yaml", a), ("b.yaml", b)])),
+            ["duplicate-definition"]
+        );
+    }
+
+    #[test]
+    fn defaults_merge_across_files_but_not_the_same_setting() {
+        let a = "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: true }\naccounts:\n  acme: { subdomain: acme }\n";
+        let b = "version: 1\ndefaults:\n  messaging: { end_session_after_inactivity: true }\n";
+        let policy = load_texts(&[("a.yaml", a), ("b.yaml", b)]);
+        assert!(policy.diagnostics.is_empty(), "{:?}", policy.diagnostics);
+        let m = policy.accounts[0].messaging();
+        assert_eq!(m.agents_can_end_sessions.map(|v| v.value), Some(true));
+        assert_eq!(m.end_session_after_inactivity.map(|v| v.value), Some(true));
+
+        let c = "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: false }\n";
+        let policy = load_texts(&[("a.yaml", a), ("c.yaml", c)]);
+        assert_eq!(codes(&policy), ["duplicate-definition"]);
+        assert!(
+            policy.diagnostics[0]
+                .message
+                .contains("defaults.messaging.agents_can_end_sessions")
+        );
+    }
+
+    #[test]
+    fn missing_and_unsupported_versions() {
+        assert_eq!(
+            codes(&load_texts(&[(
+                "a.yaml",
+                "accounts:\n  acme: { subdomain: acme }\n"
+            )])),
+            ["missing-version"]
+        );
+        assert_eq!(
+            codes(&load_texts(&[(
+                "a.yaml",
+                "version: 2\naccounts:\n  acme: { subdomain: acme }\n"
+            )])),
+            ["unsupported-version"]
+        );
+    }
+
+    #[test]
+    fn empty_policies_are_errors() {
+        assert_eq!(codes(&load_texts(&[("a.yaml", "")])), ["empty-policy"]);
+        assert_eq!(
+            codes(&load_texts(&[("a.yaml", "version: 1\n")])),
+            ["empty-policy"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_do_not_hide_other_files_problems() {
+        let policy = load_texts(&[
+            ("a.yaml", "version: 1\naccounts: [\n"),
+            ("b.yaml", "version: 1\nacounts: {}\n"),
+        ]);
+        assert_eq!(codes(&policy), ["yaml-syntax", "unknown-key"]);
+    }
+
+    #[test]
+    fn literal_secrets_are_redacted_from_shown_text() {
+        let policy = load_texts(&[(
+            "a.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: s3cr3tvalue }\n",
+        )]);
+        let shown = policy.sources.file(FileId(0)).display_text();
+        assert!(!shown.contains("s3cr3tvalue"));
+        assert!(
+            policy
+                .diagnostics
+                .iter()
+                .all(|d| !d.message.contains("s3cr3tvalue"))
+        );
+    }
+
+    #[test]
+    fn bad_subdomain_and_names() {
+        let policy = load_texts(&[(
+            "a.yaml",
+            "version: 1\naccounts:\n  acme.prod:\n    subdomain: acme.zendesk.com\n",
+        )]);
+        assert_eq!(codes(&policy), ["invalid-name", "invalid-subdomain"]);
+        assert_eq!(
+            policy.diagnostics[1].help.as_deref(),
+            Some("write only the subdomain: `acme`")
+        );
+    }
+
+    #[test]
+    fn credentials_shapes() {
+        let base = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: ";
+        let ok = [
+            "{ oauth_token: env:T }",
+            "{ client_id: zd, client_secret: env:S }",
+            "{ email: a@b.c, api_token: file:/run/t }",
+        ];
+        for c in ok {
+            let policy = load_texts(&[("a.yaml", &format!("{base}{c}\n"))]);
+            assert!(
+                policy.diagnostics.is_empty(),
+                "{c}: {:?}",
+                policy.diagnostics
+            );
+        }
+        for c in [
+            "{ oauth_token: env:T, api_token: env:U }",
+            "{ email: a@b.c }",
+            "{}",
+        ] {
+            let policy = load_texts(&[("a.yaml", &format!("{base}{c}\n"))]);
+            assert_eq!(codes(&policy), ["invalid-credentials"], "{c}");
+        }
+    }
+
+    #[test]
+    fn unknown_operator_and_unknown_field() {
+        let policy = load_texts(&[(
+            "a.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    triggers:\n      - key: t\n        title: T\n        conditions:\n          all: [ { field: priorty, operator: inclides, value: x } ]\n        actions: [ { field: custom_fields_123, value: x } ]\n",
+        )]);
+        assert_eq!(codes(&policy), ["unknown-field", "unknown-operator"]);
+        assert!(!policy.has_errors() || policy.diagnostics[1].is_error());
+        assert_eq!(
+            policy.diagnostics[0].severity,
+            crate::policy::Severity::Warning
+        );
+        assert_eq!(
+            policy.diagnostics[1].primary.as_ref().unwrap().message,
+            "did you mean `includes`?"
+        );
+    }
+
+    #[test]
+    fn triggers_need_actions_and_unique_keys() {
+        let policy = load_texts(&[(
+            "a.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    triggers:\n      - { key: t, title: T, actions: [] }\n      - { key: t, title: U, actions: [ { field: status, value: open } ] }\n",
+        )]);
+        assert_eq!(codes(&policy), ["empty-actions", "duplicate-trigger-key"]);
+    }
+}

@@ -1,0 +1,208 @@
+//! One Zendesk account in the policy: where it is, how to reach it, and its own settings.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::layer::Layer;
+use super::located::Located;
+use super::names::{GroupName, Subdomain};
+use crate::policy::decode::{Decode, DecodeEntry, Decoder, MapReader};
+use crate::policy::diagnostic::{Code, Diagnostic};
+use crate::policy::secret::SecretRef;
+use crate::policy::yaml::Node;
+
+/// An account: its Zendesk subdomain, the groups it takes settings from, its credentials
+/// (references only) and any settings of its own, which override defaults and groups.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The Zendesk subdomain: `acme` for acme.zendesk.com.
+    pub subdomain: Located<Subdomain>,
+    /// Groups whose settings apply to this account, in order (later groups override earlier
+    /// ones; the account's own settings override all groups).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Located<GroupName>>,
+    /// How to authenticate, as references to secrets. Omit for single-account use with the
+    /// environment variables `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Credentials>,
+    /// The account's Sunshine Conversations app; needed only for `end_users_can_end_sessions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunshine_conversations: Option<SunshineConversations>,
+    /// The account's own settings.
+    #[serde(flatten)]
+    pub settings: Layer,
+}
+
+impl DecodeEntry for Account {
+    fn decode_entry(name: &str, node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, format!("account `{name}`"), decoder)?;
+        let subdomain = reader.required("subdomain", decoder);
+        let groups = reader.optional("groups", decoder).unwrap_or_default();
+        let credentials = reader.optional("credentials", decoder);
+        let sunshine_conversations = reader.optional("sunshine_conversations", decoder);
+        let settings = Layer::read(&mut reader, decoder);
+        reader.finish(decoder);
+        Some(Self {
+            subdomain: subdomain?,
+            groups,
+            credentials,
+            sunshine_conversations,
+            settings,
+        })
+    }
+}
+
+/// How zdpolicy authenticates to one Zendesk account. OAuth is preferred: Zendesk stops
+/// accepting API tokens on 2027-04-30.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Credentials {
+    /// An OAuth access token (`Authorization: Bearer`).
+    OauthToken {
+        /// Reference to the OAuth access token.
+        oauth_token: SecretRef,
+    },
+    /// An OAuth client of the account, using the client-credentials grant: zdpolicy asks
+    /// `/oauth/tokens` for short-lived tokens and renews them.
+    OauthClient {
+        /// The OAuth client's unique identifier (not a secret).
+        #[schemars(length(min = 1))]
+        client_id: String,
+        /// Reference to the OAuth client's secret.
+        client_secret: SecretRef,
+    },
+    /// An admin's email address and an API token (`email/token:API_TOKEN`). Zendesk retires
+    /// API tokens on 2027-04-30; prefer OAuth.
+    ApiToken {
+        /// The admin's email address.
+        #[schemars(email)]
+        email: String,
+        /// Reference to the API token.
+        api_token: SecretRef,
+    },
+}
+
+impl Credentials {
+    /// The reference that holds this credential's secret, for messages.
+    pub fn secret(&self) -> &SecretRef {
+        match self {
+            Self::OauthToken { oauth_token } => oauth_token,
+            Self::OauthClient { client_secret, .. } => client_secret,
+            Self::ApiToken { api_token, .. } => api_token,
+        }
+    }
+}
+
+const CREDENTIAL_SHAPES: &str = "use one of: `oauth_token: env:NAME`; `client_id: ID` with `client_secret: env:NAME`; \
+                                 or `email: ADDRESS` with `api_token: env:NAME`";
+
+impl Decode for Credentials {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, "credentials", decoder)?;
+        let oauth_token: Option<Option<SecretRef>> = reader
+            .take("oauth_token")
+            .map(|n| SecretRef::decode(n, decoder));
+        let client_id: Option<Option<String>> =
+            reader.take("client_id").map(|n| String::decode(n, decoder));
+        let client_secret: Option<Option<SecretRef>> = reader
+            .take("client_secret")
+            .map(|n| SecretRef::decode(n, decoder));
+        let email: Option<(Option<String>, &Node)> = reader
+            .take("email")
+            .map(|n| (String::decode(n, decoder), n));
+        let api_token: Option<Option<SecretRef>> = reader
+            .take("api_token")
+            .map(|n| SecretRef::decode(n, decoder));
+        let span = reader.span();
+        reader.finish(decoder);
+
+        let shape = (
+            oauth_token.is_some(),
+            client_id.is_some() || client_secret.is_some(),
+            email.is_some() || api_token.is_some(),
+        );
+        match shape {
+            (true, false, false) => Some(Self::OauthToken {
+                oauth_token: oauth_token??,
+            }),
+            (false, true, false) if client_id.is_some() && client_secret.is_some() => {
+                Some(Self::OauthClient {
+                    client_id: client_id??,
+                    client_secret: client_secret??,
+                })
+            }
+            (false, false, true) if email.is_some() && api_token.is_some() => {
+                let (email, email_node) = email?;
+                let email = email?;
+                if !email.contains('@') {
+                    decoder.report(Diagnostic::error(
+                        Code::InvalidValue,
+                        email_node.span,
+                        format!("`{email}` is not an email address"),
+                    ));
+                    return None;
+                }
+                Some(Self::ApiToken {
+                    email,
+                    api_token: api_token??,
+                })
+            }
+            _ => {
+                let message = match shape {
+                    (false, false, false) => "credentials name no way to authenticate".to_owned(),
+                    (_, true, false) => {
+                        "OAuth client credentials need both `client_id` and `client_secret`"
+                            .to_owned()
+                    }
+                    (false, false, true) => {
+                        "API-token credentials need both `email` and `api_token`".to_owned()
+                    }
+                    _ => "credentials mix keys of different kinds".to_owned(),
+                };
+                decoder.report(
+                    Diagnostic::error(Code::InvalidCredentials, span, message)
+                        .with_help(CREDENTIAL_SHAPES),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The account's Sunshine Conversations app, reached with its own API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SunshineConversations {
+    /// The app id (not a secret).
+    #[schemars(length(min = 1))]
+    pub app_id: Located<String>,
+    /// Reference to the API key id.
+    pub key_id: SecretRef,
+    /// Reference to the API key secret.
+    pub key_secret: SecretRef,
+}
+
+impl Decode for SunshineConversations {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, "sunshine_conversations", decoder)?;
+        let app_id: Option<Located<String>> = reader.required("app_id", decoder);
+        let key_id = reader.required("key_id", decoder);
+        let key_secret = reader.required("key_secret", decoder);
+        reader.finish(decoder);
+        if let Some(app_id) = &app_id
+            && app_id.value.trim().is_empty()
+        {
+            decoder.report(Diagnostic::error(
+                Code::InvalidValue,
+                app_id.span,
+                "app_id must not be empty",
+            ));
+        }
+        Some(Self {
+            app_id: app_id?,
+            key_id: key_id?,
+            key_secret: key_secret?,
+        })
+    }
+}

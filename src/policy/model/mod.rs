@@ -1,0 +1,25 @@
+//! The policy format, version 1: the types the loader produces and the JSON Schema describes.
+//!
+//! The same Rust types feed both: the loader decodes YAML into them (see [`super::decode`]) and
+//! `schemars` derives the published schema from them, so the two cannot drift apart silently;
+//! tests check that they accept and reject the same files.
+
+mod account;
+mod document;
+mod layer;
+mod located;
+mod names;
+mod trigger;
+
+pub use account::{Account, Credentials, SunshineConversations};
+pub use document::{Document, NamedMap, SUPPORTED_VERSION};
+pub use layer::{
+    Csat, DEFAULT_CSAT_TRIGGER_TITLE, Layer, Messaging, RouteAs, Safety, SessionEndedCondition,
+    UnmanagedTriggers,
+};
+pub use located::Located;
+pub use names::{AccountName, GroupName, Subdomain, TriggerKey};
+pub use trigger::{
+    Action, Condition, Conditions, KNOWN_ACTION_FIELDS, KNOWN_CONDITION_FIELDS, Operator,
+    TriggerSpec,
+};

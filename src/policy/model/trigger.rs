@@ -1,0 +1,358 @@
+//! Managed triggers: the policy's description of a Zendesk ticket trigger.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::located::Located;
+use super::names::TriggerKey;
+use crate::policy::decode::{Decode, Decoder, MapReader, decode_choice, did_you_mean};
+use crate::policy::diagnostic::{Code, Diagnostic};
+use crate::policy::yaml::{Node, Value};
+
+/// A ticket trigger zdpolicy fully manages: created, updated and (when removed from the
+/// policy) deleted by zdpolicy. Zendesk's copy carries an ownership marker with the key.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSpec {
+    /// Stable identifier of this trigger in the policy; never shown to agents. Changing it
+    /// makes zdpolicy treat the trigger as a different one.
+    pub key: Located<TriggerKey>,
+    /// The trigger's title in Zendesk.
+    #[schemars(length(min = 1))]
+    pub title: Located<String>,
+    /// The trigger's description in Zendesk (zdpolicy appends its ownership marker line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Located<String>>,
+    /// The trigger category, by name; created if missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub category: Option<Located<String>>,
+    /// Whether the trigger is active. Default true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<Located<bool>>,
+    /// Take over an existing trigger with this title that zdpolicy does not manage yet.
+    /// Without it, a same-title trigger is reported as a conflict and left alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adopt: Option<Located<bool>>,
+    /// When the trigger fires: `all` must all hold, and at least one of `any` if it is not empty.
+    #[serde(default)]
+    pub conditions: Conditions,
+    /// What the trigger does, in order. Zendesk requires at least one.
+    #[schemars(length(min = 1))]
+    pub actions: Located<Vec<Action>>,
+}
+
+impl Decode for TriggerSpec {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let what = match node.get("key").map(|k| &k.value) {
+            Some(Value::String(key)) => format!("trigger `{key}`"),
+            _ => "trigger".to_owned(),
+        };
+        let mut reader = MapReader::new(node, what.clone(), decoder)?;
+        let key = reader.required("key", decoder);
+        let title: Option<Located<String>> = reader.required("title", decoder);
+        let description = reader.optional("description", decoder);
+        let category: Option<Located<String>> = reader.optional("category", decoder);
+        let active = reader.optional("active", decoder);
+        let adopt = reader.optional("adopt", decoder);
+        let conditions = reader.optional("conditions", decoder).unwrap_or_default();
+        let actions: Option<Located<Vec<Action>>> = reader.required("actions", decoder);
+        reader.finish(decoder);
+        for text in [&title, &category].into_iter().flatten() {
+            if text.value.trim().is_empty() {
+                decoder.report(Diagnostic::error(
+                    Code::InvalidValue,
+                    text.span,
+                    format!("empty text in {what}"),
+                ));
+            }
+        }
+        if let Some(actions) = &actions
+            && actions.value.is_empty()
+        {
+            decoder.report(
+                Diagnostic::error(
+                    Code::EmptyActions,
+                    actions.span,
+                    format!("{what} has no actions"),
+                )
+                .with_help("Zendesk rejects a trigger without actions; add at least one"),
+            );
+        }
+        Some(Self {
+            key: key?,
+            title: title?,
+            description,
+            category,
+            active,
+            adopt,
+            conditions,
+            actions: actions?,
+        })
+    }
+}
+
+/// A trigger's conditions, as Zendesk's API groups them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// Conditions that must all be met ("Meet ALL of the following conditions"). Order is kept.
+    #[serde(default)]
+    pub all: Vec<Condition>,
+    /// Conditions of which at least one must be met ("Meet ANY"). Order is kept.
+    #[serde(default)]
+    pub any: Vec<Condition>,
+}
+
+impl Decode for Conditions {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, "conditions", decoder)?;
+        let value = Self {
+            all: reader.optional("all", decoder).unwrap_or_default(),
+            any: reader.optional("any", decoder).unwrap_or_default(),
+        };
+        reader.finish(decoder);
+        Some(value)
+    }
+}
+
+/// One trigger condition: `{field, operator, value}` as in Zendesk's API.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The ticket field, e.g. `status`, `current_tags`, `via_id`, or a custom field
+    /// `custom_fields_<id>`. Fields Zendesk does not document give a warning, not an error.
+    #[schemars(extend("anyOf" = [{"enum": KNOWN_CONDITION_FIELDS}, {"type": "string", "minLength": 1}]))]
+    pub field: Located<String>,
+    /// The comparison. Some fields (e.g. `update_type`) take none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Located<Operator>>,
+    /// The value to compare with: a string, number, boolean, list or null, as in Zendesk's API.
+    /// Operators such as `present` and `changed` take none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl Decode for Condition {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, "condition", decoder)?;
+        let field: Option<Located<String>> = reader.required("field", decoder);
+        let operator = reader.optional("operator", decoder);
+        let value = reader.take("value").map(Node::to_json);
+        reader.finish(decoder);
+        let field = field?;
+        check_field(&field, KNOWN_CONDITION_FIELDS, "condition", decoder);
+        Some(Self {
+            field,
+            operator,
+            value,
+        })
+    }
+}
+
+/// One trigger action: `{field, value}` as in Zendesk's API.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// What to set or do, e.g. `priority`, `group_id`, `set_tags`, `notification_user`, or a
+    /// custom field `custom_fields_<id>`. Fields Zendesk does not document give a warning.
+    #[schemars(extend("anyOf" = [{"enum": KNOWN_ACTION_FIELDS}, {"type": "string", "minLength": 1}]))]
+    pub field: Located<String>,
+    /// The value: a string, number, boolean, list (e.g. `[recipient, subject, body]` for
+    /// `notification_user`) or null. Kept exactly as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl Decode for Action {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let mut reader = MapReader::new(node, "action", decoder)?;
+        let field: Option<Located<String>> = reader.required("field", decoder);
+        let value = reader.take("value").map(Node::to_json);
+        reader.finish(decoder);
+        let field = field?;
+        check_field(&field, KNOWN_ACTION_FIELDS, "action", decoder);
+        Some(Self { field, value })
+    }
+}
+
+/// Warns about a field Zendesk does not document, unless it is a custom-field reference.
+fn check_field(field: &Located<String>, known: &[&'static str], kind: &str, decoder: &mut Decoder) {
+    let name = field.value.as_str();
+    if name.is_empty() {
+        decoder.report(Diagnostic::error(
+            Code::InvalidValue,
+            field.span,
+            format!("empty {kind} field"),
+        ));
+        return;
+    }
+    if known.contains(&name) || is_custom_field(name) {
+        return;
+    }
+    let mut diagnostic = Diagnostic::warning(
+        Code::UnknownField,
+        field.span,
+        format!("`{name}` is not a {kind} field Zendesk documents"),
+    )
+    .with_help("fine if your account defines it; otherwise Zendesk will reject the trigger");
+    if let Some(best) = did_you_mean(name, known.iter().copied()) {
+        diagnostic = diagnostic.with_label(format!("did you mean `{best}`?"));
+    }
+    decoder.report(diagnostic);
+}
+
+/// Custom ticket, user and organization fields are named after their id or key.
+fn is_custom_field(name: &str) -> bool {
+    let numeric_suffix = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+    };
+    numeric_suffix("custom_fields_")
+        || [
+            "requester.custom_fields.",
+            "organization.custom_fields.",
+            "user.custom_fields_",
+            "organization.custom_fields_",
+        ]
+        .iter()
+        .any(|prefix| {
+            name.strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty())
+        })
+}
+
+/// Condition fields documented for ticket triggers (Zendesk "Conditions reference" and the
+/// Triggers API page); unknown ones only warn because accounts add their own.
+pub const KNOWN_CONDITION_FIELDS: &[&str] = &[
+    "status",
+    "custom_status_id",
+    "type",
+    "priority",
+    "group_id",
+    "assignee_id",
+    "requester_id",
+    "organization_id",
+    "current_tags",
+    "via_id",
+    "current_via_id",
+    "recipient",
+    "update_type",
+    "comment_is_public",
+    "ticket_is_public",
+    "subject_includes_word",
+    "comment_includes_word",
+    "satisfaction_score",
+    "reopens",
+    "replies",
+    "agent_stations",
+    "group_stations",
+    "in_business_hours",
+    "locale_id",
+    "ticket_form_id",
+    "brand_id",
+    "role",
+    "requester_twitter_followers_count",
+    "requester_twitter_statuses_count",
+    "requester_twitter_verified",
+];
+
+/// Action fields documented for ticket triggers (Zendesk "Actions reference").
+pub const KNOWN_ACTION_FIELDS: &[&str] = &[
+    "status",
+    "custom_status_id",
+    "type",
+    "priority",
+    "group_id",
+    "assignee_id",
+    "set_tags",
+    "current_tags",
+    "remove_tags",
+    "satisfaction_score",
+    "notification_user",
+    "notification_group",
+    "notification_target",
+    "notification_webhook",
+    "ticket_form_id",
+    "follower",
+    "share_ticket",
+    "cc",
+    "locale_id",
+    "brand_id",
+    "requester_id",
+];
+
+macro_rules! operators {
+    ($($variant:ident = $name:literal : $doc:literal,)*) => {
+        /// A condition operator, as Zendesk's API spells it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+        pub enum Operator { $(#[doc = $doc] #[serde(rename = $name)] $variant,)* }
+
+        impl Operator {
+            /// Every operator with its API name.
+            pub const ALL: &'static [(&'static str, Operator)] = &[$(($name, Operator::$variant),)*];
+
+            /// The API name, e.g. `not_value`.
+            pub fn name(self) -> &'static str {
+                match self { $(Operator::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+operators! {
+    Is = "is": "Is.",
+    IsNot = "is_not": "Is not.",
+    LessThan = "less_than": "Less than (ordered fields such as status and priority).",
+    GreaterThan = "greater_than": "Greater than.",
+    Changed = "changed": "Changed (takes no value).",
+    ChangedTo = "value": "Changed to.",
+    ChangedFrom = "value_previous": "Changed from.",
+    NotChanged = "not_changed": "Not changed (takes no value).",
+    NotChangedTo = "not_value": "Not changed to.",
+    NotChangedFrom = "not_value_previous": "Not changed from.",
+    Includes = "includes": "Includes (tags, words, lists of ids).",
+    NotIncludes = "not_includes": "Does not include.",
+    Present = "present": "Present (takes no value).",
+    NotPresent = "not_present": "Not present (takes no value).",
+    IncludesString = "includes_string": "Contains the text (user and organization fields).",
+    NotIncludesString = "not_includes_string": "Does not contain the text.",
+    WithinPreviousNDays = "within_previous_n_days": "Within the previous N days (date fields).",
+    WithinNextNDays = "within_next_n_days": "Within the next N days (date fields).",
+}
+
+impl Decode for Operator {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        let before = decoder.diagnostics.len();
+        let result = decode_choice(node, decoder, "condition operator", Self::ALL);
+        // decode_choice reports a generic invalid value; operators have their own code.
+        for d in &mut decoder.diagnostics[before..] {
+            if d.code == Code::InvalidValue {
+                d.code = Code::UnknownOperator;
+            }
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_fields_are_recognised() {
+        assert!(is_custom_field("custom_fields_360001234"));
+        assert!(is_custom_field("requester.custom_fields.vip"));
+        assert!(!is_custom_field("custom_fields_"));
+        assert!(!is_custom_field("custom_fields_abc"));
+        assert!(!is_custom_field("priorty"));
+    }
+
+    #[test]
+    fn operator_names_round_trip() {
+        for (name, op) in Operator::ALL {
+            assert_eq!(op.name(), *name);
+            assert_eq!(serde_json::to_value(op).unwrap(), serde_json::json!(name));
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Semantic rules: problems that only show once files are merged and accounts layered.
+//!
+//! Each rule looks at resolved accounts and reports at the place the offending value was
+//! written. A value set in `defaults` or a group would otherwise be reported once per account
+//! that inherits it; such findings are merged into one diagnostic that lists the accounts.
+
+use std::collections::BTreeMap;
+
+use super::decode::did_you_mean;
+use super::diagnostic::{Code, Diagnostic};
+use super::model::{GroupName, Layer, Located};
+use super::resolve::ResolvedAccount;
+use super::source::Span;
+
+/// A finding of one rule for one account, before merging across accounts.
+struct Finding {
+    diagnostic: Diagnostic,
+    account: String,
+}
+
+/// Runs every rule and appends the diagnostics.
+pub fn check(
+    accounts: &[ResolvedAccount],
+    groups: &[(&Located<GroupName>, &Layer)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut findings = Vec::new();
+    for account in accounts {
+        let mut found = Vec::new();
+        unknown_and_repeated_groups(account, groups, &mut found);
+        sunshine_required(account, &mut found);
+        route_without_agent_end(account, &mut found);
+        survey_without_agent_end(account, &mut found);
+        duplicate_trigger_titles(account, &mut found);
+        findings.extend(found.into_iter().map(|diagnostic| Finding {
+            diagnostic,
+            account: account.name.value.to_string(),
+        }));
+    }
+    diagnostics.extend(merge_across_accounts(findings));
+    unused_groups(accounts, groups, diagnostics);
+    duplicate_subdomains(accounts, diagnostics);
+    missing_credentials(accounts, diagnostics);
+}
+
+fn unknown_and_repeated_groups(
+    account: &ResolvedAccount,
+    groups: &[(&Located<GroupName>, &Layer)],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, group) in account.groups.iter().enumerate() {
+        if let Some(first) = account.groups[..i].iter().find(|g| g.value == group.value) {
+            out.push(
+                Diagnostic::warning(
+                    Code::RepeatedGroup,
+                    group.span,
+                    format!("group `{}` is listed twice", group.value),
+                )
+                .with_secondary(first.span, "first listed here")
+                .with_help("a group applies once; remove the repetition"),
+            );
+            continue;
+        }
+        if groups.iter().any(|(name, _)| name.value == group.value) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(
+            Code::UnknownGroup,
+            group.span,
+            format!("unknown group `{}`", group.value),
+        );
+        let names = groups.iter().map(|(name, _)| name.value.as_str());
+        diagnostic = match did_you_mean(group.value.as_str(), names) {
+            Some(best) => diagnostic.with_label(format!("did you mean `{best}`?")),
+            None => diagnostic.with_label("no file defines this group"),
+        };
+        let defined: Vec<&str> = groups.iter().map(|(name, _)| name.value.as_str()).collect();
+        diagnostic = if defined.is_empty() {
+            diagnostic.with_help("define it under `groups:` in a policy file")
+        } else {
+            diagnostic.with_help(format!("defined groups: {}", defined.join(", ")))
+        };
+        out.push(diagnostic);
+    }
+}
+
+fn sunshine_required(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let Some(setting) = account.messaging().end_users_can_end_sessions else {
+        return;
+    };
+    if setting.value && account.sunshine_conversations.is_none() {
+        out.push(
+            Diagnostic::error(
+                Code::SunshineRequired,
+                setting.span,
+                "end_users_can_end_sessions: true needs the account's Sunshine Conversations app",
+            )
+            .with_label("set here")
+            .with_secondary(account.name.span, "this account has no `sunshine_conversations`")
+            .with_help("add `sunshine_conversations: { app_id: ..., key_id: env:..., key_secret: env:... }` to the account"),
+        );
+    }
+}
+
+fn route_without_agent_end(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let messaging = account.messaging();
+    let (Some(route), Some(agents)) = (
+        &messaging.agent_ended_sessions_route_as,
+        &messaging.agents_can_end_sessions,
+    ) else {
+        return;
+    };
+    if !agents.value {
+        out.push(
+            Diagnostic::warning(
+                Code::IneffectiveSetting,
+                route.span,
+                "agent_ended_sessions_route_as has no effect while agents_can_end_sessions is false",
+            )
+            .with_label("has no effect")
+            .with_secondary(agents.span, "agents cannot end sessions")
+            .with_help("remove it, or let agents end sessions"),
+        );
+    }
+}
+
+fn survey_without_agent_end(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let (Some(survey), Some(agents)) = (
+        account.survey_on_session_end(),
+        account.agents_can_end_sessions(),
+    ) else {
+        return;
+    };
+    if survey.value && !agents.value {
+        out.push(
+            Diagnostic::warning(
+                Code::SurveyNeedsAgentEnd,
+                survey.span,
+                "survey_on_session_end: true while agents_can_end_sessions is false",
+            )
+            .with_label("the survey would never be sent on an agent-ended session")
+            .with_secondary(agents.span, "agents cannot end sessions")
+            .with_help(
+                "Zendesk offers the \"Messaging session ended reason\" trigger condition only while agents can end sessions",
+            ),
+        );
+    }
+}
+
+fn duplicate_trigger_titles(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let triggers = account.triggers();
+    for (i, trigger) in triggers.iter().enumerate() {
+        if let Some(first) = triggers[..i]
+            .iter()
+            .find(|t| t.title.value == trigger.title.value)
+        {
+            out.push(
+                Diagnostic::warning(
+                    Code::DuplicateTriggerTitle,
+                    trigger.title.span,
+                    format!(
+                        "triggers `{}` and `{}` have the same title",
+                        first.key.value, trigger.key.value
+                    ),
+                )
+                .with_secondary(first.title.span, "same title here")
+                .with_help("agents and admins tell triggers apart by title; give each its own"),
+            );
+        }
+    }
+}
+
+/// Merges identical findings (same rule, same place) from several accounts into one.
+fn merge_across_accounts(findings: Vec<Finding>) -> Vec<Diagnostic> {
+    type SamePlace = (Code, Option<Span>, String);
+    let mut merged: BTreeMap<SamePlace, (Diagnostic, Vec<String>)> = BTreeMap::new();
+    for finding in findings {
+        let key = (
+            finding.diagnostic.code,
+            finding.diagnostic.primary.as_ref().map(|l| l.span),
+            finding.diagnostic.message.clone(),
+        );
+        merged
+            .entry(key)
+            .or_insert_with(|| (finding.diagnostic, Vec::new()))
+            .1
+            .push(finding.account);
+    }
+    merged
+        .into_values()
+        .map(|(mut diagnostic, accounts)| {
+            let noun = if accounts.len() == 1 {
+                "account"
+            } else {
+                "accounts"
+            };
+            diagnostic.message = format!("{} ({noun} {})", diagnostic.message, accounts.join(", "));
+            diagnostic
+        })
+        .collect()
+}
+
+fn unused_groups(
+    accounts: &[ResolvedAccount],
+    groups: &[(&Located<GroupName>, &Layer)],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (name, _) in groups {
+        let used = accounts
+            .iter()
+            .any(|a| a.groups.iter().any(|g| g.value == name.value));
+        if !used {
+            out.push(
+                Diagnostic::warning(
+                    Code::UnusedGroup,
+                    name.span,
+                    format!("group `{}` is not used by any account", name.value),
+                )
+                .with_help("list it in an account's `groups`, or remove it"),
+            );
+        }
+    }
+}
+
+fn duplicate_subdomains(accounts: &[ResolvedAccount], out: &mut Vec<Diagnostic>) {
+    for (i, account) in accounts.iter().enumerate() {
+        if let Some(first) = accounts[..i]
+            .iter()
+            .find(|a| a.subdomain.value == account.subdomain.value)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateSubdomain,
+                    account.subdomain.span,
+                    format!(
+                        "accounts `{}` and `{}` both manage subdomain `{}`",
+                        first.name.value, account.name.value, account.subdomain.value
+                    ),
+                )
+                .with_label("managed again here")
+                .with_secondary(first.subdomain.span, "first managed here")
+                .with_help(
+                    "two policies for one Zendesk account would fight; merge them into one account",
+                ),
+            );
+        }
+    }
+}
+
+fn missing_credentials(accounts: &[ResolvedAccount], out: &mut Vec<Diagnostic>) {
+    if accounts.len() < 2 {
+        return;
+    }
+    for account in accounts.iter().filter(|a| a.credentials.is_none()) {
+        out.push(
+            Diagnostic::error(
+                Code::MissingCredentials,
+                account.name.span,
+                format!("account `{}` has no credentials", account.name.value),
+            )
+            .with_help(
+                "the ZENDESK_* environment variables serve single-account policies only; give each account \
+                 `credentials:` (e.g. `oauth_token: env:ACME_ZENDESK_OAUTH_TOKEN`)",
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::load::load_texts;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        load_texts(&[("p.yaml", text)])
+            .diagnostics
+            .iter()
+            .map(|d| d.code.name())
+            .collect()
+    }
+
+    #[test]
+    fn unknown_group_suggests_the_closest() {
+        let policy = load_texts(&[(
+            "p.yaml",
+            "version: 1\ngroups:\n  europe: {}\naccounts:\n  a: { subdomain: a, groups: [europa] }\n",
+        )]);
+        let names: Vec<_> = policy.diagnostics.iter().map(|d| d.code.name()).collect();
+        assert_eq!(names, ["unused-group", "unknown-group"]);
+        assert_eq!(
+            policy.diagnostics[1].primary.as_ref().unwrap().message,
+            "did you mean `europe`?"
+        );
+    }
+
+    #[test]
+    fn repeated_group_warns() {
+        assert_eq!(
+            codes(
+                "version: 1\ngroups:\n  eu: {}\naccounts:\n  a: { subdomain: a, groups: [eu, eu] }\n"
+            ),
+            ["repeated-group"]
+        );
+    }
+
+    #[test]
+    fn end_users_ending_sessions_needs_sunshine() {
+        assert_eq!(
+            codes(
+                "version: 1\naccounts:\n  a:\n    subdomain: a\n    messaging: { end_users_can_end_sessions: true }\n"
+            ),
+            ["sunshine-conversations-required"]
+        );
+        assert!(codes(
+            "version: 1\naccounts:\n  a:\n    subdomain: a\n    sunshine_conversations: { app_id: x, key_id: env:K, key_secret: env:S }\n    messaging: { end_users_can_end_sessions: true }\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn routing_without_agent_end_warns() {
+        assert_eq!(
+            codes(
+                "version: 1\naccounts:\n  a:\n    subdomain: a\n    messaging: { agents_can_end_sessions: false, agent_ended_sessions_route_as: email }\n"
+            ),
+            ["ineffective-setting"]
+        );
+    }
+
+    #[test]
+    fn survey_without_agent_end_warns_once_for_all_accounts() {
+        let policy = load_texts(&[(
+            "p.yaml",
+            "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: false }\n  csat: { survey_on_session_end: true }\naccounts:\n  a: { subdomain: a, credentials: { oauth_token: env:A } }\n  b: { subdomain: b, credentials: { oauth_token: env:B } }\n",
+        )]);
+        assert_eq!(policy.diagnostics.len(), 1, "{:?}", policy.diagnostics);
+        assert_eq!(policy.diagnostics[0].code.name(), "survey-needs-agent-end");
+        assert!(policy.diagnostics[0].message.ends_with("(accounts a, b)"));
+    }
+
+    #[test]
+    fn an_account_can_override_a_warning_away() {
+        assert!(codes(
+            "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: false }\naccounts:\n  a:\n    subdomain: a\n    messaging: { agents_can_end_sessions: true }\n    csat: { survey_on_session_end: true }\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn two_accounts_with_one_subdomain() {
+        assert_eq!(
+            codes(
+                "version: 1\naccounts:\n  a: { subdomain: x, credentials: { oauth_token: env:A } }\n  b: { subdomain: x, credentials: { oauth_token: env:B } }\n"
+            ),
+            ["duplicate-subdomain"]
+        );
+    }
+
+    #[test]
+    fn several_accounts_need_their_own_credentials() {
+        assert_eq!(
+            codes(
+                "version: 1\naccounts:\n  a: { subdomain: a }\n  b: { subdomain: b, credentials: { oauth_token: env:B } }\n"
+            ),
+            ["missing-credentials"]
+        );
+    }
+
+    #[test]
+    fn duplicate_titles_warn() {
+        assert_eq!(
+            codes(
+                "version: 1\naccounts:\n  a:\n    subdomain: a\n    triggers:\n      - { key: x, title: T, actions: [ { field: status, value: open } ] }\n      - { key: y, title: T, actions: [ { field: status, value: open } ] }\n"
+            ),
+            ["duplicate-trigger-title"]
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! The registry of policy files read in one run, and byte spans into them.
+
+use std::path::{Path, PathBuf};
+
+/// Identifies one file in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+///
+/// Spans are owned values (file id plus offsets) rather than borrows of the text, so
+/// diagnostics and resolved values can outlive the parse and cross async boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte (equal to `start` for a point).
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` in `file`.
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Self {
+            file,
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// The number of bytes covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether the span covers no bytes (a point).
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A one-based line and column (counted in characters), as editors show them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineColumn {
+    /// One-based line number.
+    pub line: usize,
+    /// One-based column number, in characters.
+    pub column: usize,
+}
+
+/// One policy file: its path as the user named it, and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    /// Byte ranges that hold literal secrets; they are masked whenever the text is shown.
+    redactions: Vec<(usize, usize)>,
+}
+
+impl SourceFile {
+    /// The path as given on the command line (or found in a directory).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's text, exactly as read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The file's text with every redacted range replaced by `*`, safe to print.
+    pub fn display_text(&self) -> String {
+        let mut bytes = self.text.clone().into_bytes();
+        for &(start, end) in &self.redactions {
+            for byte in bytes.iter_mut().take(end).skip(start) {
+                // Keep line structure (and so line numbers) intact.
+                if *byte != b'\n' && *byte != b'\r' {
+                    *byte = b'*';
+                }
+            }
+        }
+        // Masking whole bytes of a multi-byte character can leave invalid UTF-8; lossy is fine
+        // for display because the replaced region is never shown as-is anyway.
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// The line and column of a byte offset (clamped to the end of the file).
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        LineColumn { line, column }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Every file read in one run, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a file and returns its id.
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            path: path.into(),
+            text: text.into(),
+            redactions: Vec::new(),
+        });
+        id
+    }
+
+    /// The file with this id.
+    ///
+    /// # Panics
+    /// Panics if the id was not issued by this map (a programming error, not an input error).
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// All files, in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Marks a span as holding a secret, so it is never printed.
+    pub fn redact(&mut self, span: Span) {
+        if let Some(file) = self.files.get_mut(span.file.0 as usize) {
+            file.redactions.push((span.start, span.end));
+        }
+    }
+
+    /// The line and column where a span starts.
+    pub fn start_of(&self, span: Span) -> LineColumn {
+        self.file(span.file).line_column(span.start)
+    }
+
+    /// `path:line:column` for the start of a span, as compilers print it.
+    pub fn describe(&self, span: Span) -> String {
+        let at = self.start_of(span);
+        format!(
+            "{}:{}:{}",
+            self.file(span.file).path().display(),
+            at.line,
+            at.column
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml", "a: 1\nbé: x\n");
+        let file = map.file(id);
+        assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(5), LineColumn { line: 2, column: 1 });
+        // "é" is two bytes but one column.
+        assert_eq!(file.line_column(9), LineColumn { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn redacted_ranges_are_masked_but_lines_kept() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml", "token: abc123\nnext: 1\n");
+        map.redact(Span::new(id, 7, 13));
+        let shown = map.file(id).display_text();
+        assert_eq!(shown, "token: ******\nnext: 1\n");
+    }
+}
