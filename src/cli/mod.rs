@@ -51,6 +51,18 @@ impl GlobalArgs {
         self.color.enabled_for(stream)
     }
 
+    /// The diagnostics to show: everything, or only errors with `--quiet`.
+    pub fn shown(
+        &self,
+        diagnostics: &[crate::policy::Diagnostic],
+    ) -> Vec<crate::policy::Diagnostic> {
+        diagnostics
+            .iter()
+            .filter(|d| d.is_error() || !self.quiet)
+            .cloned()
+            .collect()
+    }
+
     /// Prints an informational line to stderr unless `--quiet`.
     pub fn info(&self, line: &str) {
         if !self.quiet {

@@ -38,12 +38,7 @@ impl PolicyPaths {
             global.detail(&format!("reading {}", file.display()));
         }
         let policy = policy::load(&files);
-        let shown: Vec<_> = policy
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error() || !global.quiet)
-            .cloned()
-            .collect();
+        let shown = global.shown(&policy.diagnostics);
         if !shown.is_empty() {
             eprint!(
                 "{}",

@@ -8,7 +8,7 @@ use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::output::color::Stream;
 use crate::output::diagnostics;
-use crate::policy::{self, Diagnostic};
+use crate::policy;
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
@@ -50,12 +50,7 @@ pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         let errors = policy.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = policy.diagnostics.len() - errors;
         failed |= errors > 0;
-        let shown: Vec<Diagnostic> = policy
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error() || !global.quiet)
-            .cloned()
-            .collect();
+        let shown = global.shown(&policy.diagnostics);
         let text = match args.format {
             Format::Human => {
                 let mut text =

@@ -7,7 +7,7 @@ use crate::policy::model::{
     Credentials, Located, Messaging, SessionEndedCondition, SunshineConversations, TriggerSpec,
 };
 use crate::policy::model::{GroupName, UnmanagedTriggers};
-use crate::policy::resolve::{ResolvedAccount, SafetyLimits};
+use crate::policy::resolve::{ResolvedAccount, SafetyLimits, join};
 use crate::policy::source::SourceMap;
 
 /// What `render` shows of one account: every setting in force, defaults filled in.
@@ -110,13 +110,7 @@ pub fn provenance_value(account: &ResolvedAccount, sources: &SourceMap) -> Value
 }
 
 fn collect_leaves(value: &Value, path: &str, visit: &mut dyn FnMut(&str)) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
+    let join = |key: &str| join(path, key);
     match value {
         Value::Object(map) if !map.is_empty() => {
             for (k, v) in map {

@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use crate::policy::resolve::join;
+
 /// Writes `value` as a YAML block document. `comment(path)` may return a comment for the line
 /// of the value at `path` (dotted keys; list items by index, or by their `key` field if they
 /// have one).
@@ -168,14 +170,6 @@ fn is_plain_safe(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || " _-./()@:".contains(c))
         && !s.contains(": ")
         && !s.contains(" #")
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 #[cfg(test)]

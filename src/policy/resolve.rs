@@ -392,7 +392,8 @@ fn forget_subtree(path: &str, provenance: &mut Provenance) {
     provenance.retain(|p, _| p != path && !p.starts_with(&prefix));
 }
 
-fn join(path: &str, key: &str) -> String {
+/// Appends `key` to a dotted provenance path (`""` + `csat` → `csat`).
+pub fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
