@@ -1,5 +1,11 @@
 //! zdpolicy: Zendesk messaging policy as code.
 
 pub mod cli;
+pub mod export;
+pub mod live;
 pub mod output;
 pub mod policy;
+pub mod sandbox;
+pub mod select;
+pub mod simulator;
+pub mod zendesk;

@@ -49,6 +49,45 @@ pub enum CliError {
         #[help]
         help: String,
     },
+    /// The simulator failed to start or stopped with an error.
+    #[error(transparent)]
+    #[diagnostic(code(simulator))]
+    Simulator(#[from] crate::simulator::SimulatorError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    #[diagnostic(code(runtime))]
+    Runtime(io::Error),
+    /// A Zendesk request or client set-up failed.
+    #[error(transparent)]
+    #[diagnostic(code(zendesk))]
+    Zendesk(#[from] crate::zendesk::client::error::ZendeskError),
+    /// The sandbox failed.
+    #[error(transparent)]
+    #[diagnostic(code(sandbox))]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    /// An account selector is invalid.
+    #[error(transparent)]
+    #[diagnostic(code(select))]
+    Select(#[from] crate::select::SelectError),
+    /// Some accounts failed; their errors were printed.
+    #[error("{failed} of {total} accounts failed")]
+    #[diagnostic(code(accounts_failed))]
+    AccountsFailed {
+        /// How many failed.
+        failed: usize,
+        /// How many were attempted.
+        total: usize,
+    },
+    /// A command-line value is invalid.
+    #[error("{message}")]
+    #[diagnostic(code(argument))]
+    BadArgument {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
     /// Writing an output file failed.
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(write))]

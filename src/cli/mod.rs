@@ -1,9 +1,13 @@
 //! The command line: clap definitions and one small module per command (argument wiring only).
 
+mod connect;
 mod error;
+mod export;
 mod policy_args;
 mod render;
+mod sandbox;
 mod schema;
+mod simulator;
 mod validate;
 
 use std::process::ExitCode;
@@ -86,12 +90,26 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Print each account's fully resolved policy after layering.
     Render(render::RenderArgs),
+    /// Write a policy file from accounts' live state (to adopt zdpolicy on existing accounts).
+    Export(export::ExportArgs),
+    /// Manage the built-in sandbox (`--sandbox`): reset it, or play an admin in Admin Center.
+    Sandbox(sandbox::SandboxArgs),
+    /// Serve a Zendesk-compatible simulator on loopback (for tests, demos and CI).
+    Simulator(crate::simulator::SimulatorArgs),
 }
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for any error, an invalid policy included.
 pub const EXIT_ERROR: u8 = 1;
+
+/// The async runtime for commands that talk over the network.
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
@@ -113,6 +131,9 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args, &cli.global),
         Command::Schema(args) => schema::run(args, &cli.global),
         Command::Render(args) => render::run(args, &cli.global),
+        Command::Export(args) => export::run(args, &cli.global),
+        Command::Sandbox(args) => sandbox::run(args, &cli.global),
+        Command::Simulator(args) => simulator::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,173 @@
+//! Benchmark: read the live state of many accounts from the simulator with a fixed latency.
+//!
+//! Run: `cargo run --release --example read_benchmark -- [--accounts N] [--triggers T]
+//! [--latency-ms L] [--parallelism P]` (defaults 1000, 150, 50, 64).
+//!
+//! Prints requests per account (R), wall time, the latency-bound ideal
+//! `ceil(N × R / P) × latency` and the ratio to it, and the client's own CPU time. The client
+//! runs on this thread (a current-thread runtime) and the simulator on other threads, so the
+//! thread's CPU time is the client's alone.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use zdpolicy::policy::{load_sources, source::SourceMap};
+use zdpolicy::simulator::{
+    AccountSeed, FaultConfig, OAuthTokenSeed, Role, Simulator, SimulatorConfig, TriggerSeed,
+};
+use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
+use zdpolicy::zendesk::client::{Client, ClientConfig};
+use zdpolicy::zendesk::read::read_accounts;
+
+struct Options {
+    accounts: usize,
+    triggers: usize,
+    latency_ms: u64,
+    parallelism: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        accounts: 1000,
+        triggers: 150,
+        latency_ms: 50,
+        parallelism: 64,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args
+            .get(i + 1)
+            .ok_or_else(|| format!("{} needs a value", args[i]))?;
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{} needs a number", args[i]))
+        };
+        match args[i].as_str() {
+            "--accounts" => options.accounts = number()? as usize,
+            "--triggers" => options.triggers = number()? as usize,
+            "--latency-ms" => options.latency_ms = number()?,
+            "--parallelism" => options.parallelism = number()?.max(1) as usize,
+            other => return Err(format!("unknown option {other}")),
+        }
+        i += 2;
+    }
+    Ok(options)
+}
+
+/// This thread's user + system CPU time (Linux: /proc/thread-self/stat, in clock ticks).
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 and 15 of stat(5); after the name, they are at indexes 11 and 12.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let options = options()?;
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let config = SimulatorConfig {
+        faults: FaultConfig {
+            latency_ms: options.latency_ms,
+            ..FaultConfig::default()
+        },
+        rate_limit_per_minute: Some(1_000_000),
+        ..SimulatorConfig::ephemeral()
+    };
+    let sim = server.block_on(Simulator::start(config))?;
+    let names: Vec<String> = (0..options.accounts)
+        .map(|i| format!("bench{i:05}"))
+        .collect();
+    for name in &names {
+        let mut seed = AccountSeed::new(name.clone());
+        seed.default_triggers = false;
+        seed.credentials.oauth_tokens.push(OAuthTokenSeed {
+            token: "bench-token".into(),
+            role: Role::Admin,
+            scopes: vec!["read".into(), "write".into()],
+        });
+        for t in 0..options.triggers {
+            let trigger = json!({
+                "title": format!("Trigger {t}"),
+                "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}], "any": []},
+                "actions": [{"field": "priority", "value": "high"}]
+            });
+            seed.triggers.push(TriggerSeed {
+                category: None,
+                trigger: trigger.as_object().cloned().unwrap_or_default(),
+            });
+        }
+        sim.handle().add_account(seed)?;
+    }
+    let dir = tempfile_dir()?;
+    let token = dir.join("token");
+    std::fs::write(&token, "bench-token")?;
+    let mut text = String::from("version: 1\naccounts:\n");
+    for name in &names {
+        text.push_str(&format!(
+            "  {name}:\n    subdomain: {name}\n    credentials: {{ oauth_token: \"file:{}\" }}\n",
+            token.display()
+        ));
+    }
+    let mut sources = SourceMap::new();
+    sources.add("bench.yaml", text);
+    let policy = load_sources("bench".into(), sources);
+    let client = Client::new(ClientConfig {
+        base_url: BaseUrlTemplate::parse(&sim.url_template())?,
+        parallelism: options.parallelism,
+        ..ClientConfig::default()
+    })?;
+    sim.handle().reset_stats();
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let cpu_before = thread_cpu_time();
+    let started = Instant::now();
+    let reads = runtime.block_on(read_accounts(&client, &policy.accounts, &|_| {}));
+    let wall = started.elapsed();
+    let cpu = cpu_before
+        .zip(thread_cpu_time())
+        .map(|(a, b)| b.saturating_sub(a));
+
+    let failed = reads.iter().filter(|r| r.result.is_err()).count();
+    let stats = sim.handle().stats();
+    let requests: u64 = names.iter().map(|n| stats.account(n).requests).sum();
+    let per_account = requests as f64 / options.accounts as f64;
+    let rounds = (requests as f64 / options.parallelism as f64).ceil();
+    let ideal = Duration::from_millis(options.latency_ms).mul_f64(rounds);
+    println!(
+        "accounts: {}  triggers/account: {}  latency: {} ms  parallelism: {}",
+        options.accounts, options.triggers, options.latency_ms, options.parallelism
+    );
+    println!("failed accounts: {failed}");
+    println!("requests per account: {per_account:.2}");
+    println!("wall time: {:.3} s", wall.as_secs_f64());
+    println!(
+        "ideal (ceil(N x R / P) x latency): {:.3} s",
+        ideal.as_secs_f64()
+    );
+    println!("ratio: {:.3}", wall.as_secs_f64() / ideal.as_secs_f64());
+    match cpu {
+        Some(cpu) => println!("client CPU time: {:.3} s", cpu.as_secs_f64()),
+        None => println!("client CPU time: unavailable (needs Linux /proc)"),
+    }
+    server.block_on(sim.shutdown())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if failed > 0 {
+        return Err(format!("{failed} accounts failed").into());
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("zdpolicy-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

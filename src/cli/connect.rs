@@ -1,0 +1,171 @@
+//! Flags and set-up shared by the commands that talk to Zendesk (`plan`, `apply`, `export`):
+//! where the API is, the sandbox, concurrency, retries, account selection and progress.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{CliError, GlobalArgs};
+use crate::policy::resolve::ResolvedAccount;
+use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
+use crate::select::{Selector, Shard};
+use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
+use crate::zendesk::client::{Client, ClientConfig, CredentialMode};
+use crate::zendesk::read::{AccountRead, read_accounts};
+
+/// How to reach Zendesk.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// Base-URL template of Zendesk's API; `{subdomain}` is replaced per account. Plain
+    /// http:// is refused unless the host is loopback (e.g. `http://127.0.0.1:7357/{subdomain}`
+    /// for `zdpolicy simulator`).
+    #[arg(long, env = "ZDPOLICY_API_URL", value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pub api_url: String,
+    /// Run against the built-in sandbox (an in-process simulator with a new account for every
+    /// account the policy names) instead of Zendesk. No credentials needed.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Where the sandbox keeps its accounts between runs.
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_STATE_FILE)]
+    pub sandbox_state: PathBuf,
+    /// Most requests in flight at once, across all accounts.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub parallelism: u16,
+    /// Seconds to keep retrying one request that meets 429, 503 or a broken connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub retry_budget: u64,
+    /// Show a progress bar while reading accounts (`auto`: only on a terminal, with more than a few accounts).
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+}
+
+/// Whether to draw a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// On a terminal (stderr), for more than a few accounts, and not in CI.
+    Auto,
+    /// Never.
+    Never,
+}
+
+/// Which accounts to cover.
+#[derive(Debug, Clone, Args)]
+pub struct SelectArgs {
+    /// Only accounts whose name matches this glob (repeatable).
+    #[arg(long = "account", value_name = "GLOB")]
+    pub accounts: Vec<String>,
+    /// Leave out accounts whose name matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Only shard I of N (stable by account name), to split accounts across parallel CI jobs.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+}
+
+impl SelectArgs {
+    /// The accounts of the policy these selectors cover, in name order.
+    ///
+    /// # Errors
+    /// When a pattern is invalid.
+    pub fn select<'a>(
+        &self,
+        accounts: &'a [ResolvedAccount],
+    ) -> Result<Vec<&'a ResolvedAccount>, CliError> {
+        let selector = Selector::new(&self.accounts, &self.exclude, self.shard)?;
+        Ok(accounts
+            .iter()
+            .filter(|a| selector.selects(a.name.value.as_str()))
+            .collect())
+    }
+}
+
+/// An open connection: the client, and the sandbox behind it if any.
+pub struct Connection {
+    /// The client.
+    pub client: Client,
+    /// The sandbox, to stop (and save) when done.
+    pub sandbox: Option<Sandbox>,
+}
+
+impl ConnectArgs {
+    /// Builds the client; with `--sandbox`, starts the sandbox for these accounts first.
+    ///
+    /// # Errors
+    /// A bad `--api-url`, or a sandbox that cannot start.
+    pub async fn connect(&self, accounts: &[ResolvedAccount]) -> Result<Connection, CliError> {
+        let mut config = ClientConfig {
+            parallelism: usize::from(self.parallelism),
+            retry_budget: Duration::from_secs(self.retry_budget),
+            ..ClientConfig::default()
+        };
+        let sandbox = if self.sandbox {
+            let wanted: Vec<SandboxAccount> =
+                accounts.iter().map(SandboxAccount::for_policy).collect();
+            let sandbox = Sandbox::start(&self.sandbox_state, &wanted).await?;
+            config.base_url = BaseUrlTemplate::parse(&sandbox.url_template())
+                .map_err(crate::zendesk::client::error::ZendeskError::from)?;
+            config.credentials = CredentialMode::Sandbox;
+            Some(sandbox)
+        } else {
+            config.base_url = BaseUrlTemplate::parse(&self.api_url)
+                .map_err(crate::zendesk::client::error::ZendeskError::from)?;
+            None
+        };
+        Ok(Connection {
+            client: Client::new(config)?,
+            sandbox,
+        })
+    }
+
+    /// Reads every account's live state, with a progress bar where one helps.
+    pub async fn read(
+        &self,
+        connection: &Connection,
+        accounts: &[ResolvedAccount],
+        global: &GlobalArgs,
+    ) -> Vec<AccountRead> {
+        let bar = self.progress_bar(accounts.len(), global);
+        let reads = read_accounts(&connection.client, accounts, &|_| bar.inc(1)).await;
+        bar.finish_and_clear();
+        reads
+    }
+
+    fn progress_bar(&self, total: usize, global: &GlobalArgs) -> ProgressBar {
+        // indicatif hides itself off a terminal, but still draws on one in CI: be explicit.
+        let show = self.progress == ProgressMode::Auto
+            && total > 3
+            && !global.quiet
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none();
+        let bar = ProgressBar::with_draw_target(
+            Some(total as u64),
+            if show {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            },
+        );
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} reading accounts {pos}/{len} {wide_bar} {elapsed}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    }
+}
+
+impl Connection {
+    /// Stops the sandbox (saving it), if there is one.
+    ///
+    /// # Errors
+    /// When the sandbox state cannot be saved.
+    pub async fn close(self) -> Result<(), CliError> {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.stop().await?;
+        }
+        Ok(())
+    }
+}

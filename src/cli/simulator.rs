@@ -1,0 +1,11 @@
+//! `zdpolicy simulator`: serve the Zendesk simulator until Ctrl-C.
+
+use super::{CliError, EXIT_OK, GlobalArgs};
+use crate::simulator::{SimulatorArgs, serve_until_ctrl_c};
+
+/// Runs the simulator in the foreground.
+pub fn run(args: &SimulatorArgs, _global: &GlobalArgs) -> Result<u8, CliError> {
+    let runtime = super::runtime()?;
+    runtime.block_on(serve_until_ctrl_c(args.clone().into_config()))?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,353 @@
+//! `export`: a policy document written from an account's live state, so a team can adopt
+//! zdpolicy on accounts configured by hand. Pure: live state in, document out.
+//!
+//! It writes what the API can read (and says in comments what it cannot), so that `plan` on
+//! the exported file right away finds nothing to change.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::live::LiveState;
+use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
+use crate::policy::resolve::ResolvedAccount;
+use crate::zendesk::wire::{Condition, Trigger};
+
+/// The prefix of the ownership marker line zdpolicy writes into managed triggers' descriptions.
+pub const MARKER_PREFIX: &str = "Managed by zdpolicy (key: ";
+
+/// What to export of one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Also write every trigger that is not one of Zendesk's standard ones as a managed trigger.
+    pub triggers: bool,
+}
+
+/// One account's exported policy: the account's entry, and notes for comments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedAccount {
+    /// The account's name.
+    pub name: String,
+    /// The value under `accounts.<name>`.
+    pub entry: Value,
+    /// Things the export could not write, for the file's header comment.
+    pub notes: Vec<String>,
+}
+
+/// Exports one account.
+pub fn export_account(
+    account: &ResolvedAccount,
+    live: &LiveState,
+    options: ExportOptions,
+) -> ExportedAccount {
+    let mut entry = Map::new();
+    let mut notes = Vec::new();
+    entry.insert("subdomain".into(), json!(account.subdomain.value.as_str()));
+    if let Some(credentials) = &account.credentials {
+        entry.insert(
+            "credentials".into(),
+            serde_json::to_value(credentials).unwrap_or(Value::Null),
+        );
+    }
+    if let Some(sunshine) = &account.sunshine_conversations {
+        entry.insert(
+            "sunshine_conversations".into(),
+            serde_json::to_value(sunshine).unwrap_or(Value::Null),
+        );
+    }
+
+    let mut messaging = Map::new();
+    messaging.insert(
+        "agents_can_end_sessions".into(),
+        json!(live.agents_can_end_sessions()),
+    );
+    if let Some(enabled) = live.end_users_can_end_sessions() {
+        messaging.insert("end_users_can_end_sessions".into(), json!(enabled));
+    }
+    if let Some(end) = live.end_session_after_inactivity() {
+        messaging.insert("end_session_after_inactivity".into(), json!(end));
+    }
+    notes.push(
+        "agent_ended_sessions_route_as is not readable through Zendesk's API (Admin Center only); \
+         add it by hand if you want zdpolicy to show it as a manual step"
+            .into(),
+    );
+    if account.sunshine_conversations.is_none() {
+        notes.push(
+            "end_users_can_end_sessions needs the account's Sunshine Conversations app: add \
+             `sunshine_conversations` to export it"
+                .into(),
+        );
+    }
+    entry.insert("messaging".into(), Value::Object(messaging));
+
+    match csat_on_session_end(account, live) {
+        Ok(configured) => {
+            entry.insert(
+                "csat".into(),
+                json!({ "survey_on_session_end": configured }),
+            );
+        }
+        Err(why) => notes.push(format!(
+            "csat.survey_on_session_end was not exported: {why}"
+        )),
+    }
+
+    if options.triggers {
+        let (triggers, skipped) = managed_triggers(account, live);
+        notes.extend(skipped);
+        if !triggers.is_empty() {
+            entry.insert("triggers".into(), Value::Array(triggers));
+        }
+    }
+    ExportedAccount {
+        name: account.name.value.to_string(),
+        entry: Value::Object(entry),
+        notes,
+    }
+}
+
+/// Whether the messaging CSAT trigger already surveys on agent-ended sessions: its ANY holds
+/// the "Messaging session ended reason is Ended by agent" condition.
+fn csat_on_session_end(account: &ResolvedAccount, live: &LiveState) -> Result<bool, String> {
+    let title = account.csat_trigger_title();
+    let trigger = live
+        .triggers_titled(title)
+        .next()
+        .ok_or_else(|| format!("the account has no trigger titled \"{title}\""))?;
+    let condition = match account.session_ended_condition() {
+        Some(c) => (c.field.value.clone(), Value::String(c.value.value.clone())),
+        None => {
+            let found = live.session_ended_by_agent().ok_or_else(|| {
+                "Zendesk does not offer the \"Messaging session ended reason\" condition (agents cannot end sessions)"
+                    .to_owned()
+            })?;
+            (found.field, found.value)
+        }
+    };
+    Ok(trigger.conditions.any.iter().any(|c| {
+        c.field == condition.0
+            && c.value
+                .as_ref()
+                .is_some_and(|v| same_value(v, &condition.1))
+    }))
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    text(a) == text(b)
+}
+
+/// Every trigger that is not a Zendesk standard trigger (nor the CSAT trigger zdpolicy
+/// edits), as managed triggers; plus notes on the ones that could not be expressed.
+fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>, Vec<String>) {
+    let csat_title = account.csat_trigger_title();
+    let mut keys = BTreeSet::new();
+    let mut triggers = Vec::new();
+    let mut notes = Vec::new();
+    for trigger in &live.triggers {
+        if trigger.default == Some(true)
+            || trigger.title == csat_title
+            || trigger.title == DEFAULT_CSAT_TRIGGER_TITLE
+        {
+            continue;
+        }
+        if let Some(operator) = unknown_operator(trigger) {
+            notes.push(format!(
+                "trigger \"{}\" was not exported: its operator `{operator}` is not one zdpolicy knows",
+                trigger.title
+            ));
+            continue;
+        }
+        if trigger.title.trim().is_empty() || trigger.actions.is_empty() {
+            notes.push(format!(
+                "trigger {} was not exported: it has no title or no actions",
+                trigger.id
+            ));
+            continue;
+        }
+        let (user_description, marker_key) = split_marker(trigger);
+        let owned = marker_key.is_some();
+        let key = marker_key.unwrap_or_else(|| unique_key(&slug(&trigger.title), &keys));
+        keys.insert(key.clone());
+        let mut spec = Map::new();
+        spec.insert("key".into(), json!(key));
+        spec.insert("title".into(), json!(trigger.title));
+        if let Some(description) = user_description.filter(|d| !d.is_empty()) {
+            spec.insert("description".into(), json!(description));
+        }
+        if let Some(Some(category_id)) = &trigger.category_id
+            && let Some(name) = live.category_name(category_id)
+        {
+            spec.insert("category".into(), json!(name));
+        }
+        spec.insert("active".into(), json!(trigger.active));
+        if !owned {
+            // A trigger zdpolicy did not create carries no ownership marker: adopting it says
+            // "this is the trigger with this title", so the first plan changes nothing.
+            spec.insert("adopt".into(), json!(true));
+        }
+        spec.insert(
+            "conditions".into(),
+            json!({
+                "all": trigger.conditions.all.iter().map(condition).collect::<Vec<_>>(),
+                "any": trigger.conditions.any.iter().map(condition).collect::<Vec<_>>(),
+            }),
+        );
+        spec.insert(
+            "actions".into(),
+            Value::Array(
+                trigger
+                    .actions
+                    .iter()
+                    .map(|a| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), json!(a.field));
+                        if let Some(value) = a.value.as_ref().filter(|v| !v.is_null()) {
+                            m.insert("value".into(), value.clone());
+                        }
+                        Value::Object(m)
+                    })
+                    .collect(),
+            ),
+        );
+        triggers.push(Value::Object(spec));
+    }
+    (triggers, notes)
+}
+
+fn condition(c: &Condition) -> Value {
+    let mut m = Map::new();
+    m.insert("field".into(), json!(c.field));
+    if let Some(operator) = &c.operator {
+        m.insert("operator".into(), json!(operator));
+    }
+    if let Some(value) = c.value.as_ref().filter(|v| !v.is_null()) {
+        m.insert("value".into(), value.clone());
+    }
+    Value::Object(m)
+}
+
+fn unknown_operator(trigger: &Trigger) -> Option<String> {
+    trigger
+        .conditions
+        .all
+        .iter()
+        .chain(&trigger.conditions.any)
+        .filter_map(|c| c.operator.as_deref())
+        .find(|op| !Operator::ALL.iter().any(|(name, _)| name == op))
+        .map(str::to_owned)
+}
+
+/// The description without zdpolicy's marker line, and the key the marker names.
+fn split_marker(trigger: &Trigger) -> (Option<String>, Option<String>) {
+    let Some(Some(description)) = &trigger.description else {
+        return (None, None);
+    };
+    let mut key = None;
+    let kept: Vec<&str> = description
+        .lines()
+        .filter(|line| match line.trim().strip_prefix(MARKER_PREFIX) {
+            Some(rest) => {
+                key = rest.split(')').next().map(str::to_owned);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (Some(kept.join("\n").trim_end().to_owned()), key)
+}
+
+/// A trigger key from a title: lowercase ASCII letters and digits joined by hyphens.
+pub fn slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let slug: String = slug.chars().take(60).collect();
+    if slug.is_empty() {
+        "trigger".to_owned()
+    } else {
+        slug.trim_end_matches('-').to_owned()
+    }
+}
+
+fn unique_key(base: &str, taken: &BTreeSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|k| !taken.contains(k))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// The whole exported policy document for some accounts.
+pub fn document(accounts: &[ExportedAccount]) -> Value {
+    let entries: Map<String, Value> = accounts
+        .iter()
+        .map(|a| (a.name.clone(), a.entry.clone()))
+        .collect();
+    json!({ "version": 1, "accounts": entries })
+}
+
+/// The document as YAML, with a header naming what could not be exported.
+pub fn to_yaml(accounts: &[ExportedAccount], schema_path: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(schema) = schema_path {
+        out.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
+    }
+    out.push_str("# Exported by zdpolicy from live Zendesk state. Review before committing.\n");
+    for account in accounts {
+        for note in &account.notes {
+            out.push_str(&format!("# {}: {note}\n", account.name));
+        }
+    }
+    out.push_str(&crate::output::yaml::to_yaml(&document(accounts), &|_| {
+        None
+    }));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_valid_trigger_keys() {
+        assert_eq!(
+            slug("Notify requester of comment update"),
+            "notify-requester-of-comment-update"
+        );
+        assert_eq!(
+            slug("[Assignment] [New] to Insights "),
+            "assignment-new-to-insights"
+        );
+        assert_eq!(slug("Été 2024!"), "t-2024");
+        assert_eq!(slug("***"), "trigger");
+        for title in ["A", "Ünïcode ünly", "--x--", &"long ".repeat(40)] {
+            let key = slug(title);
+            assert!(
+                crate::policy::model::TriggerKey::parse(&key).is_ok(),
+                "{title} -> {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_made_unique() {
+        let mut taken = BTreeSet::new();
+        taken.insert("vip".to_owned());
+        taken.insert("vip-2".to_owned());
+        assert_eq!(unique_key("vip", &taken), "vip-3");
+        assert_eq!(unique_key("other", &taken), "other");
+    }
+}

@@ -1,0 +1,191 @@
+//! The sandbox: the Zendesk simulator started in-process, so `plan`, `apply` and `export` can
+//! run against a stand-in for every account a policy names, with no credentials.
+//!
+//! Its accounts start as a new Zendesk account does and keep their state in a file
+//! (`.zdpolicy/sandbox.json` by default), so an `apply --sandbox` is seen by the next
+//! `plan --sandbox`. Requests go through the same HTTP client as production.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use thiserror::Error;
+
+use crate::policy::resolve::ResolvedAccount;
+use crate::simulator::{
+    AccountSeed, AdminSettings, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
+    SimulatorError, SunshineSeed,
+};
+use crate::zendesk::client::auth::{AccountAuth, AuthMethod, SunshineAuth};
+
+/// Where the sandbox keeps its accounts unless told otherwise.
+pub const DEFAULT_STATE_FILE: &str = ".zdpolicy/sandbox.json";
+
+/// The sandbox's OAuth token and Sunshine Conversations key (not secrets: the sandbox is local).
+const SANDBOX_TOKEN: &str = "zdpolicy-sandbox";
+
+/// A sandbox failure.
+#[derive(Debug, Error)]
+pub enum SandboxError {
+    /// The state directory could not be created or the state file removed.
+    #[error("sandbox state {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The simulator failed.
+    #[error(transparent)]
+    Simulator(#[from] SimulatorError),
+    /// `sandbox set` named an account the sandbox does not have.
+    #[error(
+        "the sandbox has no account with subdomain `{0}` (run a command with --sandbox on a policy naming it first)"
+    )]
+    UnknownAccount(String),
+}
+
+/// A running sandbox.
+#[derive(Debug)]
+pub struct Sandbox {
+    running: RunningSimulator,
+}
+
+/// One account the sandbox should serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxAccount {
+    /// The subdomain.
+    pub subdomain: String,
+    /// The Sunshine Conversations app id, if the policy configures one.
+    pub sunshine_app_id: Option<String>,
+}
+
+impl SandboxAccount {
+    /// The sandbox account for a policy account.
+    pub fn for_policy(account: &ResolvedAccount) -> Self {
+        Self {
+            subdomain: account.subdomain.value.to_string(),
+            sunshine_app_id: account
+                .sunshine_conversations
+                .as_ref()
+                .map(|s| s.app_id.value.clone()),
+        }
+    }
+}
+
+impl Sandbox {
+    /// Starts the sandbox on a free loopback port with the state in `state_file`; accounts it
+    /// does not have yet are created as new Zendesk accounts.
+    ///
+    /// # Errors
+    /// When the state directory cannot be created or the simulator cannot start.
+    pub async fn start(
+        state_file: &Path,
+        accounts: &[SandboxAccount],
+    ) -> Result<Self, SandboxError> {
+        if let Some(dir) = state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| SandboxError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let config = SimulatorConfig {
+            state_file: Some(state_file.to_owned()),
+            accounts: accounts.iter().map(seed).collect(),
+            ..SimulatorConfig::ephemeral()
+        };
+        Ok(Self {
+            running: Simulator::start(config).await?,
+        })
+    }
+
+    /// The base-URL template that reaches the sandbox's accounts.
+    pub fn url_template(&self) -> String {
+        self.running.url_template()
+    }
+
+    /// Whether the sandbox has an account with this subdomain.
+    pub fn has_account(&self, subdomain: &str) -> bool {
+        self.running
+            .handle()
+            .accounts()
+            .iter()
+            .any(|a| a == subdomain)
+    }
+
+    /// Sets an account's Admin-Center-only settings, as an admin clicking in Admin Center would.
+    ///
+    /// # Errors
+    /// When the sandbox has no such account.
+    pub fn set_admin(
+        &self,
+        subdomain: &str,
+        change: impl FnOnce(&mut AdminSettings),
+    ) -> Result<(), SandboxError> {
+        let handle = self.running.handle();
+        let mut settings = handle
+            .admin_settings(subdomain)
+            .ok_or_else(|| SandboxError::UnknownAccount(subdomain.to_owned()))?;
+        change(&mut settings);
+        handle.set_admin_settings(subdomain, settings)?;
+        Ok(())
+    }
+
+    /// Stops the sandbox, saving its state.
+    ///
+    /// # Errors
+    /// When the state cannot be saved.
+    pub async fn stop(self) -> Result<(), SandboxError> {
+        self.running.shutdown().await?;
+        Ok(())
+    }
+}
+
+/// Deletes the sandbox state; the next sandbox starts from new accounts.
+///
+/// # Errors
+/// When the file exists but cannot be removed.
+pub fn reset(state_file: &Path) -> Result<bool, SandboxError> {
+    match std::fs::remove_file(state_file) {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(SandboxError::Io {
+            path: state_file.to_owned(),
+            source,
+        }),
+    }
+}
+
+fn seed(account: &SandboxAccount) -> AccountSeed {
+    let mut seed = AccountSeed::new(account.subdomain.clone());
+    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
+        token: SANDBOX_TOKEN.into(),
+        role: Role::Admin,
+        scopes: vec!["read".into(), "write".into()],
+    });
+    seed.sunshine_conversations = account.sunshine_app_id.as_ref().map(|app_id| SunshineSeed {
+        app_id: app_id.clone(),
+        key_id: SANDBOX_TOKEN.into(),
+        secret: SANDBOX_TOKEN.into(),
+        display_name: None,
+        settings: serde_json::Map::new(),
+    });
+    seed
+}
+
+/// The credentials the client uses for an account in the sandbox.
+pub fn credentials(account: &ResolvedAccount) -> (AccountAuth, Option<SunshineAuth>) {
+    let auth = AccountAuth {
+        method: AuthMethod::OauthToken(SecretString::from(SANDBOX_TOKEN)),
+        source: "the sandbox".into(),
+    };
+    let sunshine = account
+        .sunshine_conversations
+        .as_ref()
+        .map(|app| SunshineAuth {
+            app_id: app.app_id.value.clone(),
+            key_id: SecretString::from(SANDBOX_TOKEN),
+            key_secret: SecretString::from(SANDBOX_TOKEN),
+            source: "the sandbox".into(),
+        });
+    (auth, sunshine)
+}

@@ -1,0 +1,217 @@
+//! What the simulator remembers: accounts with their triggers, categories, settings,
+//! credentials and issued tokens. This is what `--state FILE` persists.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::defaults;
+use super::seed::{
+    AccountSeed, AdminSettings, CredentialsSeed, Features, Plan, Role, valid_subdomain,
+};
+use super::trigger_input;
+use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory};
+
+/// Version of the state file format; a file with another version is refused.
+pub(crate) const STATE_FORMAT: u32 = 1;
+
+/// First id handed out: 13 digits like real trigger ids, above 2^32 so clients that store ids
+/// in 32 bits fail here rather than in production.
+const FIRST_ID: u64 = 7_100_000_000_001;
+
+/// Everything the simulator serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SimState {
+    /// [`STATE_FORMAT`].
+    pub format_version: u32,
+    /// The next id for a trigger or category (one sequence for both, as Zendesk ids are unique).
+    pub next_id: u64,
+    /// Accounts by subdomain.
+    pub accounts: BTreeMap<String, Account>,
+}
+
+impl Default for SimState {
+    fn default() -> Self {
+        Self {
+            format_version: STATE_FORMAT,
+            next_id: FIRST_ID,
+            accounts: BTreeMap::new(),
+        }
+    }
+}
+
+impl SimState {
+    /// Adds an account built from a seed.
+    ///
+    /// # Errors
+    /// A message when the subdomain is invalid or taken, or a seeded trigger is invalid.
+    pub(crate) fn add_account(&mut self, seed: &AccountSeed, now: i64) -> Result<(), String> {
+        if !valid_subdomain(&seed.subdomain) {
+            return Err("a subdomain is lowercase letters, digits and inner hyphens".to_owned());
+        }
+        if self.accounts.contains_key(&seed.subdomain) {
+            return Err("an account with this subdomain already exists".to_owned());
+        }
+        let account = Account::from_seed(seed, &mut self.next_id, now)?;
+        self.accounts.insert(seed.subdomain.clone(), account);
+        Ok(())
+    }
+}
+
+/// Takes the next id from a sequence.
+pub(crate) fn take_id(next_id: &mut u64) -> u64 {
+    let id = *next_id;
+    *next_id = next_id.saturating_add(1);
+    id
+}
+
+/// One simulated Zendesk account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Account {
+    /// Its subdomain.
+    pub subdomain: String,
+    /// Its plan.
+    pub plan: Plan,
+    /// Its features.
+    pub features: Features,
+    /// Settings only Admin Center can change.
+    pub admin: AdminSettings,
+    /// A rate limit instead of the plan's.
+    pub rate_limit_per_minute: Option<u32>,
+    /// Credentials it accepts.
+    pub credentials: CredentialsSeed,
+    /// Tokens issued by `POST /oauth/tokens`.
+    pub issued_tokens: Vec<IssuedToken>,
+    /// `GET /api/v2/account/settings` (the `settings` object).
+    pub settings: Map<String, Value>,
+    /// Trigger categories (stored without `url`, which depends on the address served).
+    pub categories: Vec<TriggerCategory>,
+    /// Triggers (stored without `url`).
+    pub triggers: Vec<Trigger>,
+    /// Its Sunshine Conversations app.
+    pub sunshine: Option<SunshineState>,
+}
+
+/// An OAuth access token issued by the client-credentials grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct IssuedToken {
+    /// The bearer token.
+    pub token: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The role of the user the client acts for.
+    pub role: Role,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Unix seconds after which it is refused.
+    pub expires_at: i64,
+}
+
+/// A Sunshine Conversations app and its key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SunshineState {
+    /// Basic-auth user name.
+    pub key_id: String,
+    /// Basic-auth password.
+    pub secret: String,
+    /// The app as served.
+    pub app: SunshineApp,
+}
+
+impl Account {
+    /// Builds an account as Zendesk would create it, then applies the seed.
+    fn from_seed(seed: &AccountSeed, next_id: &mut u64, now: i64) -> Result<Self, String> {
+        let mut account = Self {
+            subdomain: seed.subdomain.clone(),
+            plan: seed.plan,
+            features: seed.features,
+            admin: seed.admin,
+            rate_limit_per_minute: seed.rate_limit_per_minute,
+            credentials: seed.credentials.clone(),
+            issued_tokens: Vec::new(),
+            settings: defaults::account_settings(seed),
+            categories: Vec::new(),
+            triggers: Vec::new(),
+            sunshine: seed
+                .sunshine_conversations
+                .as_ref()
+                .map(defaults::sunshine_state)
+                .transpose()?,
+        };
+        if seed.features.trigger_categories {
+            account.add_category(defaults::DEFAULT_CATEGORY_NAME, Some(0), next_id, now);
+            for category in &seed.trigger_categories {
+                account.add_category(&category.name, category.position, next_id, now);
+            }
+        }
+        let mut triggers = if seed.default_triggers {
+            defaults::default_triggers(&seed.features)
+        } else {
+            Vec::new()
+        };
+        triggers.extend(seed.triggers.iter().cloned());
+        for (index, trigger) in triggers.iter().enumerate() {
+            let fail =
+                |why: String| format!("trigger {} ({index}): {why}", title_of(&trigger.trigger));
+            let mut input = trigger_input::parse_object(&trigger.trigger)
+                .map_err(|e| fail(e.body().to_string()))?;
+            if let Some(name) = &trigger.category {
+                let category = account.categories.iter().find(|c| &c.name == name);
+                let id = category
+                    .map(|c| c.id.clone())
+                    .ok_or_else(|| fail(format!("no category named {name:?}")))?;
+                input.category_id = Some(Some(id));
+            }
+            account
+                .create_trigger(input, next_id, now)
+                .map_err(|e| fail(e.body().to_string()))?;
+        }
+        Ok(account)
+    }
+
+    /// Adds a category at `position` (default: after the others) and returns its id.
+    pub(crate) fn add_category(
+        &mut self,
+        name: &str,
+        position: Option<i64>,
+        next_id: &mut u64,
+        now: i64,
+    ) -> String {
+        let position = position.unwrap_or_else(|| {
+            self.categories
+                .iter()
+                .map(|c| c.position + 1)
+                .max()
+                .unwrap_or(0)
+        });
+        let id = take_id(next_id).to_string();
+        let stamp = super::clock::format_rfc3339(now);
+        self.categories.push(TriggerCategory {
+            id: id.clone(),
+            name: name.to_owned(),
+            position,
+            url: None,
+            created_at: Some(stamp.clone()),
+            updated_at: Some(stamp),
+            active_count: None,
+            inactive_count: None,
+            extra: Map::new(),
+        });
+        id
+    }
+
+    /// The effective requests-per-minute limit, before any simulator-wide override.
+    pub(crate) fn plan_rate_limit(&self) -> u32 {
+        self.rate_limit_per_minute
+            .unwrap_or_else(|| self.plan.rate_limit_per_minute())
+    }
+}
+
+fn title_of(trigger: &Map<String, Value>) -> String {
+    trigger
+        .get("title")
+        .and_then(Value::as_str)
+        .map(|t| format!("{t:?}"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,159 @@
+//! Credentials for one account, resolved from the policy's references or the conventional
+//! `ZENDESK_*` environment variables, and turned into request headers.
+//!
+//! OAuth comes first: Zendesk stops accepting API tokens on 2027-04-30.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::error::ZendeskError;
+use crate::policy::model::Credentials;
+use crate::policy::resolve::ResolvedAccount;
+use crate::policy::secret::SecretRef;
+use crate::zendesk::secrets;
+
+/// How requests to one account authenticate.
+#[derive(Debug)]
+pub enum AuthMethod {
+    /// `Authorization: Bearer TOKEN`.
+    OauthToken(SecretString),
+    /// Client-credentials grant: exchanged at `/oauth/tokens` for short-lived bearer tokens.
+    OauthClient {
+        /// The OAuth client's identifier.
+        client_id: String,
+        /// The client secret.
+        secret: SecretString,
+    },
+    /// `Authorization: Basic base64(email/token:TOKEN)`.
+    ApiToken {
+        /// The admin's email.
+        email: String,
+        /// The API token.
+        token: SecretString,
+    },
+}
+
+/// An account's resolved credentials and where they came from (for messages).
+#[derive(Debug)]
+pub struct AccountAuth {
+    /// How to authenticate.
+    pub method: AuthMethod,
+    /// The reference the secret came from, e.g. `env:ACME_ZENDESK_OAUTH_TOKEN`.
+    pub source: String,
+}
+
+/// The Sunshine Conversations app and its own API key.
+#[derive(Debug)]
+pub struct SunshineAuth {
+    /// The app id.
+    pub app_id: String,
+    /// The key id.
+    pub key_id: SecretString,
+    /// The key secret.
+    pub key_secret: SecretString,
+    /// Where the secret came from.
+    pub source: String,
+}
+
+impl AccountAuth {
+    /// Resolves the account's credentials: the policy's references, else (for a policy with a
+    /// single account) `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` with `ZENDESK_API_TOKEN`.
+    ///
+    /// # Errors
+    /// Fails when a reference cannot be resolved or no credentials are given at all.
+    pub fn resolve(account: &ResolvedAccount) -> Result<Self, ZendeskError> {
+        let name = account.name.value.to_string();
+        let resolve = |reference: &SecretRef| {
+            secrets::resolve(reference).map_err(|source| ZendeskError::Secret {
+                account: name.clone(),
+                source,
+            })
+        };
+        match &account.credentials {
+            Some(Credentials::OauthToken { oauth_token }) => Ok(Self {
+                method: AuthMethod::OauthToken(resolve(oauth_token)?),
+                source: oauth_token.to_string(),
+            }),
+            Some(Credentials::OauthClient {
+                client_id,
+                client_secret,
+            }) => Ok(Self {
+                method: AuthMethod::OauthClient {
+                    client_id: client_id.clone(),
+                    secret: resolve(client_secret)?,
+                },
+                source: client_secret.to_string(),
+            }),
+            Some(Credentials::ApiToken { email, api_token }) => Ok(Self {
+                method: AuthMethod::ApiToken {
+                    email: email.clone(),
+                    token: resolve(api_token)?,
+                },
+                source: api_token.to_string(),
+            }),
+            None => Self::from_environment(&name),
+        }
+    }
+
+    fn from_environment(account: &str) -> Result<Self, ZendeskError> {
+        let env = |name: &str| SecretRef::Env(name.to_owned());
+        let present = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let secret = |name: &str| {
+            secrets::resolve(&env(name)).map_err(|source| ZendeskError::Secret {
+                account: account.to_owned(),
+                source,
+            })
+        };
+        if present("ZENDESK_OAUTH_TOKEN") {
+            return Ok(Self {
+                method: AuthMethod::OauthToken(secret("ZENDESK_OAUTH_TOKEN")?),
+                source: "env:ZENDESK_OAUTH_TOKEN".into(),
+            });
+        }
+        if present("ZENDESK_EMAIL") && present("ZENDESK_API_TOKEN") {
+            let email = std::env::var("ZENDESK_EMAIL").unwrap_or_default();
+            return Ok(Self {
+                method: AuthMethod::ApiToken {
+                    email,
+                    token: secret("ZENDESK_API_TOKEN")?,
+                },
+                source: "env:ZENDESK_API_TOKEN".into(),
+            });
+        }
+        Err(ZendeskError::NoCredentials {
+            account: account.to_owned(),
+        })
+    }
+}
+
+impl SunshineAuth {
+    /// Resolves the account's Sunshine Conversations key, if the policy configures the app.
+    ///
+    /// # Errors
+    /// Fails when a reference cannot be resolved.
+    pub fn resolve(account: &ResolvedAccount) -> Result<Option<Self>, ZendeskError> {
+        let Some(app) = &account.sunshine_conversations else {
+            return Ok(None);
+        };
+        let resolve = |reference: &SecretRef| {
+            secrets::resolve(reference).map_err(|source| ZendeskError::Secret {
+                account: account.name.value.to_string(),
+                source,
+            })
+        };
+        Ok(Some(Self {
+            app_id: app.app_id.value.clone(),
+            key_id: resolve(&app.key_id)?,
+            key_secret: resolve(&app.key_secret)?,
+            source: app.key_secret.to_string(),
+        }))
+    }
+}
+
+/// Applies basic auth for an API token: the user name is `email/token`.
+pub fn api_token_auth(
+    request: reqwest::RequestBuilder,
+    email: &str,
+    token: &SecretString,
+) -> reqwest::RequestBuilder {
+    request.basic_auth(format!("{email}/token"), Some(token.expose_secret()))
+}

@@ -1,0 +1,545 @@
+//! The Zendesk HTTP client: one shared connection pool, and per account its base URL,
+//! credentials, rate limiter and retry policy.
+//!
+//! Requests retry only when that is safe: 429 and 503 always (Zendesk did not process the
+//! request; its `Retry-After` is honoured), other 5xx, timeouts and broken connections only for
+//! idempotent methods, and connection failures before anything was sent for every method. Each
+//! request's retries stop at a total time budget. Secrets go only into `Authorization` headers,
+//! which reqwest marks sensitive.
+
+pub mod auth;
+pub mod base_url;
+pub mod error;
+pub mod error_body;
+pub mod limiter;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use backon::{ExponentialBuilder, Retryable};
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::{Mutex, Semaphore};
+
+use self::auth::{AccountAuth, AuthMethod, SunshineAuth, api_token_auth};
+use self::base_url::BaseUrlTemplate;
+use self::error::{ZendeskError, snippet};
+use self::limiter::{AccountLimiter, DEFAULT_PER_MINUTE, retry_after};
+use crate::policy::resolve::ResolvedAccount;
+
+/// How the client behaves; the defaults suit Zendesk.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Where accounts live (`https://{subdomain}.zendesk.com` by default).
+    pub base_url: BaseUrlTemplate,
+    /// Most requests in flight at once, across all accounts.
+    pub parallelism: usize,
+    /// Longest one attempt may take.
+    pub request_timeout: Duration,
+    /// Longest zdpolicy keeps retrying one request (429s, 503s, broken connections).
+    pub retry_budget: Duration,
+    /// Where credentials come from.
+    pub credentials: CredentialMode,
+}
+
+/// Where an account's credentials come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CredentialMode {
+    /// The policy's references (or the `ZENDESK_*` variables for a single account).
+    #[default]
+    Policy,
+    /// The sandbox simulator's built-in credentials; the policy's references are not resolved.
+    Sandbox,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: BaseUrlTemplate::default(),
+            parallelism: 8,
+            request_timeout: Duration::from_secs(30),
+            retry_budget: Duration::from_secs(120),
+            credentials: CredentialMode::Policy,
+        }
+    }
+}
+
+/// The client shared by every account of a run. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: Arc<ClientConfig>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl Client {
+    /// Builds the client (rustls, HTTP/2 where offered, no cookies).
+    ///
+    /// # Errors
+    /// Fails if TLS cannot be set up.
+    pub fn new(config: ClientConfig) -> Result<Self, ZendeskError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("zdpolicy/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|err| ZendeskError::Setup(err.to_string()))?;
+        let in_flight = Arc::new(Semaphore::new(config.parallelism.max(1)));
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+            in_flight,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// A client for one account of the policy: resolves its credentials now.
+    ///
+    /// # Errors
+    /// Fails when the account's credentials cannot be resolved.
+    pub fn account(&self, account: &ResolvedAccount) -> Result<AccountClient, ZendeskError> {
+        let per_minute = account
+            .settings
+            .rate_limit_per_minute
+            .as_ref()
+            .map_or(DEFAULT_PER_MINUTE, |r| r.value);
+        let (auth, sunshine) = match self.config.credentials {
+            CredentialMode::Policy => (
+                AccountAuth::resolve(account)?,
+                SunshineAuth::resolve(account)?,
+            ),
+            CredentialMode::Sandbox => crate::sandbox::credentials(account),
+        };
+        Ok(AccountClient {
+            name: account.name.value.to_string(),
+            subdomain: account.subdomain.value.to_string(),
+            base: self.config.base_url.for_subdomain(&account.subdomain.value),
+            auth,
+            sunshine,
+            limiter: AccountLimiter::new(per_minute),
+            oauth: Mutex::new(None),
+            client: self.clone(),
+        })
+    }
+}
+
+/// Which API a request goes to: Zendesk Support, or the account's Sunshine Conversations app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `https://{subdomain}.zendesk.com/api/v2/...`
+    Support,
+    /// `https://{subdomain}.zendesk.com/sc/v2/...`, with the app's own key.
+    Sunshine,
+}
+
+/// What Zendesk answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+/// A request, described for messages: "trigger 123", "account settings".
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// What is being read or written.
+    pub object: &'a str,
+    /// Whether a 404 means the account does not exist (account-wide endpoints).
+    pub account_wide: bool,
+}
+
+/// One account's client.
+#[derive(Debug)]
+pub struct AccountClient {
+    name: String,
+    subdomain: String,
+    base: String,
+    auth: AccountAuth,
+    sunshine: Option<SunshineAuth>,
+    limiter: AccountLimiter,
+    oauth: Mutex<Option<(SecretString, Instant)>>,
+    client: Client,
+}
+
+/// Why one attempt failed, and whether another may follow.
+struct Failed {
+    retry: bool,
+    status: u16,
+    after: Option<Duration>,
+    error: ZendeskError,
+}
+
+impl AccountClient {
+    /// The account's name in the policy.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The account's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// The Sunshine Conversations app id, when the policy configures one.
+    pub fn sunshine_app_id(&self) -> Option<&str> {
+        self.sunshine.as_ref().map(|s| s.app_id.as_str())
+    }
+
+    /// Sends a request (with retries) and returns a successful answer.
+    ///
+    /// # Errors
+    /// Any non-2xx answer (after retries), as an error that names the account and object.
+    pub async fn send(
+        &self,
+        method: Method,
+        api: Api,
+        path: &str,
+        body: Option<&Value>,
+        target: Target<'_>,
+    ) -> Result<Answer, ZendeskError> {
+        let started = Instant::now();
+        let budget = self.client.config.retry_budget;
+        let backoff = ExponentialBuilder::default()
+            .with_jitter()
+            .with_min_delay(Duration::from_millis(200))
+            .with_max_delay(Duration::from_secs(20))
+            .with_max_times(12);
+        let result = (|| self.attempt(method.clone(), api, path, body, target))
+            .retry(backoff)
+            .when(|failed: &Failed| failed.retry && started.elapsed() < budget)
+            .adjust(|failed: &Failed, delay| delay.map(|d| failed.after.unwrap_or(d)))
+            .await;
+        match result {
+            Ok(answer) => Ok(answer),
+            Err(failed) if failed.retry && matches!(failed.status, 429 | 500..=599) => {
+                Err(ZendeskError::GaveUp {
+                    account: self.name.clone(),
+                    object: target.object.to_owned(),
+                    status: failed.status,
+                    waited: started.elapsed(),
+                })
+            }
+            Err(failed) => Err(failed.error),
+        }
+    }
+
+    /// Sends a GET and parses the JSON answer.
+    ///
+    /// # Errors
+    /// As [`Self::send`], and when the body is not the expected JSON.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        api: Api,
+        path: &str,
+        target: Target<'_>,
+    ) -> Result<T, ZendeskError> {
+        let answer = self.send(Method::GET, api, path, None, target).await?;
+        self.parse(&answer, target)
+    }
+
+    /// Parses an answer's body as `T`, quoting the body's start when it does not fit.
+    ///
+    /// # Errors
+    /// When the body is not the expected JSON.
+    pub fn parse<T: DeserializeOwned>(
+        &self,
+        answer: &Answer,
+        target: Target<'_>,
+    ) -> Result<T, ZendeskError> {
+        serde_json::from_slice(&answer.body).map_err(|err| ZendeskError::InvalidResponse {
+            account: self.name.clone(),
+            object: target.object.to_owned(),
+            status: answer.status,
+            detail: err.to_string(),
+            snippet: snippet(&answer.body),
+        })
+    }
+
+    async fn attempt(
+        &self,
+        method: Method,
+        api: Api,
+        path: &str,
+        body: Option<&Value>,
+        target: Target<'_>,
+    ) -> Result<Answer, Failed> {
+        let idempotent = method != Method::POST && method != Method::PATCH;
+        let fatal = |error| Failed {
+            retry: false,
+            status: 0,
+            after: None,
+            error,
+        };
+        let request = self.request(method, api, path).await.map_err(fatal)?;
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        let _permit = self.client.in_flight.acquire().await.map_err(|_| {
+            fatal(self.transport(target, "the client is shutting down".into(), false))
+        })?;
+        self.limiter.ready().await;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(err) => {
+                // A connection that never opened carried nothing: safe to retry any method.
+                let sent = !err.is_connect();
+                return Err(Failed {
+                    retry: !sent || idempotent,
+                    status: 0,
+                    after: None,
+                    error: self.transport(target, describe(&err), sent),
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        self.limiter.observe(&headers);
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(err) => {
+                return Err(Failed {
+                    retry: idempotent,
+                    status: 0,
+                    after: None,
+                    error: self.transport(
+                        target,
+                        format!("the answer broke off: {}", describe(&err)),
+                        true,
+                    ),
+                });
+            }
+        };
+        let answer = Answer {
+            status,
+            headers,
+            body,
+        };
+        if (200..300).contains(&status) {
+            return Ok(answer);
+        }
+        // 429 and 503 mean Zendesk did not act on the request (reference/zendesk-api.md §4;
+        // Zendesk's own Ruby client retries both on Retry-After).
+        let retry = matches!(status, 429 | 503) || (idempotent && status >= 500);
+        Err(Failed {
+            retry,
+            status,
+            after: retry_after(&answer.headers),
+            error: self.status_error(&answer, api, target),
+        })
+    }
+
+    /// A request with the URL and credentials of `api`.
+    async fn request(
+        &self,
+        method: Method,
+        api: Api,
+        path: &str,
+    ) -> Result<RequestBuilder, ZendeskError> {
+        let http = &self.client.http;
+        let timeout = self.client.config.request_timeout;
+        match api {
+            Api::Support => {
+                let request = http
+                    .request(method, format!("{}{path}", self.base))
+                    .timeout(timeout);
+                Ok(match &self.auth.method {
+                    AuthMethod::OauthToken(token) => request.bearer_auth(token.expose_secret()),
+                    AuthMethod::ApiToken { email, token } => api_token_auth(request, email, token),
+                    AuthMethod::OauthClient { .. } => {
+                        request.bearer_auth(self.oauth_token().await?.expose_secret())
+                    }
+                })
+            }
+            Api::Sunshine => {
+                let request = http
+                    .request(method, format!("{}/sc{path}", self.base))
+                    .timeout(timeout);
+                let Some(sunshine) = &self.sunshine else {
+                    return Err(ZendeskError::Setup(format!(
+                        "{}: the policy configures no Sunshine Conversations app",
+                        self.name
+                    )));
+                };
+                Ok(request.basic_auth(
+                    sunshine.key_id.expose_secret(),
+                    Some(sunshine.key_secret.expose_secret()),
+                ))
+            }
+        }
+    }
+
+    /// A bearer token from the client-credentials grant, cached until a minute before expiry.
+    async fn oauth_token(&self) -> Result<SecretString, ZendeskError> {
+        let AuthMethod::OauthClient { client_id, secret } = &self.auth.method else {
+            return Err(ZendeskError::Setup("not an OAuth client".into()));
+        };
+        let mut cached = self.oauth.lock().await;
+        if let Some((token, expires)) = cached.as_ref()
+            && Instant::now() + Duration::from_secs(60) < *expires
+        {
+            return Ok(token.clone());
+        }
+        let target = Target {
+            object: "OAuth token",
+            account_wide: true,
+        };
+        let body = serde_json::json!({
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret.expose_secret(),
+            "scope": "read write",
+        });
+        let _permit = self
+            .client
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| self.transport(target, "the client is shutting down".into(), false))?;
+        let response = self
+            .client
+            .http
+            .post(format!("{}/oauth/tokens", self.base))
+            .timeout(self.client.config.request_timeout)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|err| self.transport(target, describe(&err), !err.is_connect()))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|err| self.transport(target, describe(&err), true))?;
+        let answer = Answer {
+            status,
+            headers,
+            body: bytes,
+        };
+        if !(200..300).contains(&status) {
+            return Err(self.status_error(&answer, Api::Support, target));
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenAnswer {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        // Parsed by hand so a malformed answer is never quoted: it may hold the token.
+        let parsed: TokenAnswer =
+            serde_json::from_slice(&answer.body).map_err(|err| ZendeskError::InvalidResponse {
+                account: self.name.clone(),
+                object: target.object.to_owned(),
+                status,
+                detail: format!("not a token answer ({})", err.classify_name()),
+                snippet: String::new(),
+            })?;
+        let token = SecretString::from(parsed.access_token);
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+        *cached = Some((token.clone(), Instant::now() + lifetime));
+        Ok(token)
+    }
+
+    fn transport(&self, target: Target<'_>, reason: String, outcome_unknown: bool) -> ZendeskError {
+        ZendeskError::Transport {
+            account: self.name.clone(),
+            object: target.object.to_owned(),
+            reason,
+            outcome_unknown,
+        }
+    }
+
+    /// Turns a non-2xx answer into the error a user can act on.
+    fn status_error(&self, answer: &Answer, api: Api, target: Target<'_>) -> ZendeskError {
+        let body = error_body::parse(&answer.body);
+        let account = self.name.clone();
+        let object = target.object.to_owned();
+        let credentials = match api {
+            Api::Support => self.auth.source.clone(),
+            Api::Sunshine => self
+                .sunshine
+                .as_ref()
+                .map_or_else(String::new, |s| s.source.clone()),
+        };
+        match answer.status {
+            401 => ZendeskError::Unauthorized {
+                account,
+                credentials,
+                status: 401,
+            },
+            403 => ZendeskError::Forbidden {
+                account,
+                object,
+                credentials,
+                detail: Some(body.message).filter(|m| !m.is_empty()),
+            },
+            404 if target.account_wide => ZendeskError::AccountNotFound {
+                account,
+                subdomain: self.subdomain.clone(),
+                base_url: self.base.clone(),
+            },
+            404 => ZendeskError::NotFound { account, object },
+            status if status >= 500 => ZendeskError::Server {
+                account,
+                object,
+                status,
+                message: body.message,
+            },
+            status => ZendeskError::Rejected {
+                account,
+                object,
+                status,
+                code: body.code,
+                message: body.message,
+            },
+        }
+    }
+}
+
+/// A network error in words, without the URL (it is in the account's context already).
+fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_body() || err.is_decode() {
+        "the answer broke off"
+    } else {
+        "the request failed"
+    };
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
+    let mut deepest = None;
+    while let Some(s) = source {
+        deepest = Some(s.to_string());
+        source = s.source();
+    }
+    match deepest {
+        Some(cause) => format!("{kind}: {cause}"),
+        None => kind.to_owned(),
+    }
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "I/O",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "unexpected fields",
+            serde_json::error::Category::Eof => "cut short",
+        }
+    }
+}

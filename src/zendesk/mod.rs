@@ -1,0 +1,8 @@
+//! Zendesk's API as Zendesk defines it: the JSON shapes on the wire (shared with the
+//! simulator), the HTTP client (auth, pagination, retries, rate limits), secret resolution,
+//! and the read trait planning uses. Writing is a separate trait that only apply constructs.
+
+pub mod client;
+pub mod read;
+pub mod secrets;
+pub mod wire;

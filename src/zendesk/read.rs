@@ -1,0 +1,247 @@
+//! The read side of the Zendesk API: what planning gets. It cannot write.
+//!
+//! An account's live state costs the fewest requests Zendesk allows: the first page of
+//! triggers (`page[size]=100`), the categories, the definitions, the account settings and
+//! (when configured) the Sunshine Conversations app, all sent at once; further pages of
+//! triggers follow one by one, looping on `meta.has_more` (not on `links.next`, which real
+//! answers set even on the last page). Never one GET per trigger.
+
+use std::future::Future;
+
+use futures::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::client::error::ZendeskError;
+use super::client::{AccountClient, Api, Client, Target};
+use super::wire::{
+    AccountSettings, AccountSettingsResponse, CursorPagination, SunshineApp, SunshineAppResponse,
+    Trigger, TriggerCategoriesPage, TriggerCategory, TriggerDefinitions,
+    TriggerDefinitionsResponse, TriggersCursorPage,
+};
+use crate::live::LiveState;
+use crate::policy::resolve::ResolvedAccount;
+
+/// Reading one account. Implemented by the HTTP client; tests may fake it.
+pub trait ReadApi: Sync {
+    /// The account's name in the policy.
+    fn account_name(&self) -> &str;
+    /// Every trigger.
+    fn list_triggers(&self) -> impl Future<Output = Result<Vec<Trigger>, ZendeskError>> + Send;
+    /// Every trigger category (empty when the account does not have categories).
+    fn list_trigger_categories(
+        &self,
+    ) -> impl Future<Output = Result<Vec<TriggerCategory>, ZendeskError>> + Send;
+    /// The trigger definitions.
+    fn trigger_definitions(
+        &self,
+    ) -> impl Future<Output = Result<TriggerDefinitions, ZendeskError>> + Send;
+    /// The account settings.
+    fn account_settings(
+        &self,
+    ) -> impl Future<Output = Result<AccountSettings, ZendeskError>> + Send;
+    /// The Sunshine Conversations app, if the policy configures one.
+    fn sunshine_app(
+        &self,
+    ) -> impl Future<Output = Result<Option<SunshineApp>, ZendeskError>> + Send;
+}
+
+/// Reads an account's live state, sending the independent reads at once.
+///
+/// # Errors
+/// The first read that fails.
+pub async fn read_live_state(api: &impl ReadApi) -> Result<LiveState, ZendeskError> {
+    let (triggers, categories, definitions, settings, sunshine) = tokio::try_join!(
+        api.list_triggers(),
+        api.list_trigger_categories(),
+        api.trigger_definitions(),
+        api.account_settings(),
+        api.sunshine_app(),
+    )?;
+    Ok(LiveState {
+        triggers,
+        categories,
+        definitions,
+        settings,
+        sunshine,
+    })
+}
+
+/// One account's outcome of a read.
+#[derive(Debug)]
+pub struct AccountRead {
+    /// The account's name in the policy.
+    pub account: String,
+    /// Its live state, or why it could not be read.
+    pub result: Result<LiveState, ZendeskError>,
+}
+
+/// Reads every account concurrently (the client bounds requests in flight); one account's
+/// failure does not stop the others. `on_done` is called as each account finishes (progress).
+/// Results come back in the order of `accounts`.
+pub async fn read_accounts(
+    client: &Client,
+    accounts: &[ResolvedAccount],
+    on_done: &(dyn Fn(&AccountRead) + Sync),
+) -> Vec<AccountRead> {
+    let parallelism = client.config().parallelism.max(1);
+    let mut reads: Vec<(usize, AccountRead)> = futures::stream::iter(accounts.iter().enumerate())
+        .map(|(index, account)| async move {
+            let result = match client.account(account) {
+                Ok(api) => read_live_state(&api).await,
+                Err(err) => Err(err),
+            };
+            let read = AccountRead {
+                account: account.name.value.to_string(),
+                result,
+            };
+            on_done(&read);
+            (index, read)
+        })
+        .buffer_unordered(parallelism)
+        .collect()
+        .await;
+    reads.sort_by_key(|(index, _)| *index);
+    reads.into_iter().map(|(_, read)| read).collect()
+}
+
+const PAGE_SIZE: usize = 100;
+
+impl AccountClient {
+    /// Follows cursor pages of `path` until `meta.has_more` is false.
+    async fn all_pages<P, T>(
+        &self,
+        path: &str,
+        target: Target<'_>,
+        split: impl Fn(P) -> (Vec<T>, CursorPagination),
+    ) -> Result<Vec<T>, ZendeskError>
+    where
+        P: DeserializeOwned,
+    {
+        let mut items = Vec::new();
+        let mut url = format!("{path}?page[size]={PAGE_SIZE}");
+        loop {
+            let page: P = self.get_json(Api::Support, &url, target).await?;
+            let (mut page_items, pagination) = split(page);
+            items.append(&mut page_items);
+            if !pagination.meta.has_more {
+                return Ok(items);
+            }
+            let Some(cursor) = pagination.meta.after_cursor.filter(|c| !c.is_empty()) else {
+                return Err(ZendeskError::InvalidResponse {
+                    account: self.name().to_owned(),
+                    object: target.object.to_owned(),
+                    status: 200,
+                    detail: "meta.has_more is true but meta.after_cursor is missing".into(),
+                    snippet: String::new(),
+                });
+            };
+            url = format!(
+                "{path}?page[size]={PAGE_SIZE}&page[after]={}",
+                encode(&cursor)
+            );
+        }
+    }
+}
+
+/// Percent-encodes a cursor for a query string (cursors are opaque base64-like text).
+fn encode(cursor: &str) -> String {
+    cursor
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl ReadApi for AccountClient {
+    fn account_name(&self) -> &str {
+        self.name()
+    }
+
+    async fn list_triggers(&self) -> Result<Vec<Trigger>, ZendeskError> {
+        let target = Target {
+            object: "triggers",
+            account_wide: true,
+        };
+        self.all_pages("/api/v2/triggers", target, |p: TriggersCursorPage| {
+            (p.triggers, p.pagination)
+        })
+        .await
+    }
+
+    async fn list_trigger_categories(&self) -> Result<Vec<TriggerCategory>, ZendeskError> {
+        let target = Target {
+            object: "trigger categories",
+            account_wide: true,
+        };
+        let result = self
+            .all_pages(
+                "/api/v2/trigger_categories",
+                target,
+                |p: TriggerCategoriesPage| (p.trigger_categories, p.pagination),
+            )
+            .await;
+        match result {
+            // Accounts without the feature answer 403 TriggerCategoriesNotEnabled: they simply
+            // have no categories (reference/zendesk-api.md, error shapes).
+            Err(ZendeskError::Forbidden {
+                detail: Some(detail),
+                ..
+            }) if detail.contains("not enabled")
+                || detail.contains("TriggerCategoriesNotEnabled") =>
+            {
+                Ok(Vec::new())
+            }
+            other => other,
+        }
+    }
+
+    async fn trigger_definitions(&self) -> Result<TriggerDefinitions, ZendeskError> {
+        let target = Target {
+            object: "trigger definitions",
+            account_wide: true,
+        };
+        let answer: TriggerDefinitionsResponse = self
+            .get_json(Api::Support, "/api/v2/triggers/definitions", target)
+            .await?;
+        Ok(answer.definitions)
+    }
+
+    async fn account_settings(&self) -> Result<AccountSettings, ZendeskError> {
+        let target = Target {
+            object: "account settings",
+            account_wide: true,
+        };
+        let answer: AccountSettingsResponse = self
+            .get_json(Api::Support, "/api/v2/account/settings", target)
+            .await?;
+        Ok(answer.settings)
+    }
+
+    async fn sunshine_app(&self) -> Result<Option<SunshineApp>, ZendeskError> {
+        let Some(app_id) = self.sunshine_app_id() else {
+            return Ok(None);
+        };
+        let object = format!("Sunshine Conversations app {app_id}");
+        let target = Target {
+            object: &object,
+            account_wide: false,
+        };
+        let path = format!("/v2/apps/{}", encode(app_id));
+        let answer: SunshineAppResponse = self.get_json(Api::Sunshine, &path, target).await?;
+        Ok(Some(answer.app))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_encoded() {
+        assert_eq!(encode("eyJv+/=="), "eyJv%2B%2F%3D%3D");
+    }
+}

@@ -1,0 +1,246 @@
+//! The simulator's trigger-category endpoints over real HTTP: cursor lists, create, PATCH,
+//! delete refused while active triggers remain, batch jobs, and the JSON:API error shape.
+
+mod simulator_support;
+
+use reqwest::Method;
+use serde_json::json;
+use simulator_support::{Sim, json, keys, trigger_body};
+use zdpolicy::zendesk::wire::{TriggerCategoriesPage, TriggerCategoryResponse};
+
+async fn create_category(sim: &Sim, name: &str, position: i64) -> String {
+    let response = sim
+        .admin(Method::POST, "/api/v2/trigger_categories")
+        .json(&json!({"trigger_category": {"name": name, "position": position}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response.status(),
+        200,
+        "Zendesk answers 200, not 201, to a category create"
+    );
+    let body: TriggerCategoryResponse = response.json().await.expect("category parses");
+    body.trigger_category.id
+}
+
+#[tokio::test]
+async fn categories_list_in_cursor_form_even_without_page_size() {
+    let sim = Sim::start().await;
+    create_category(&sim, "Routing", 5).await;
+    create_category(&sim, "Escalation", 2).await;
+    let page = json(
+        sim.admin(Method::GET, "/api/v2/trigger_categories")
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(keys(&page), ["links", "meta", "trigger_categories"]);
+    let names: Vec<_> = page["trigger_categories"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            json!("Notifications"),
+            json!("Escalation"),
+            json!("Routing")
+        ]
+    );
+    let first = &page["trigger_categories"][0];
+    assert_eq!(
+        keys(first),
+        ["created_at", "id", "name", "position", "updated_at", "url"]
+    );
+    assert!(first["id"].is_string());
+
+    let by_name = json(
+        sim.admin(
+            Method::GET,
+            "/api/v2/trigger_categories?sort=-name&page[size]=2&include=rule_counts",
+        )
+        .send()
+        .await
+        .expect("sent"),
+    )
+    .await;
+    let parsed: TriggerCategoriesPage = serde_json::from_value(by_name).expect("page parses");
+    assert_eq!(parsed.trigger_categories[0].name, "Routing");
+    assert!(parsed.pagination.meta.has_more);
+    let notifications = json(
+        sim.admin(
+            Method::GET,
+            "/api/v2/trigger_categories?include=rule_counts",
+        )
+        .send()
+        .await
+        .expect("sent"),
+    )
+    .await["trigger_categories"][0]
+        .clone();
+    assert_eq!(
+        (
+            notifications["active_count"].clone(),
+            notifications["inactive_count"].clone()
+        ),
+        (json!(6), json!(2))
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn show_patch_and_not_found() {
+    let sim = Sim::start().await;
+    let id = create_category(&sim, "Routing", 1).await;
+    let response = sim
+        .admin(Method::PATCH, &format!("/api/v2/trigger_categories/{id}"))
+        .json(&json!({"trigger_category": {"name": "Routing rules", "position": 9}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let shown = json(
+        sim.admin(
+            Method::GET,
+            &format!("/api/v2/trigger_categories/{id}.json"),
+        )
+        .send()
+        .await
+        .expect("sent"),
+    )
+    .await;
+    assert_eq!(shown["trigger_category"]["name"], "Routing rules");
+    assert_eq!(shown["trigger_category"]["position"], 9);
+
+    let missing = sim
+        .admin(Method::GET, "/api/v2/trigger_categories/404404")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        json(missing).await,
+        json!({"errors": [{"code": "TriggerCategoryNotFound", "title": "Category can\u{2019}t be found. Check the ID and try again."}]})
+    );
+    let blank = sim
+        .admin(Method::POST, "/api/v2/trigger_categories")
+        .json(&json!({"trigger_category": {"name": " "}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(blank.status(), 400);
+    assert_eq!(
+        json(blank).await,
+        json!({"errors": [{"code": "InvalidTriggerCategory", "title": "Name cannot be blank"}]})
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_category_with_active_triggers_cannot_be_deleted() {
+    let sim = Sim::start().await;
+    let id = create_category(&sim, "Routing", 1).await;
+    let mut body = trigger_body("Route VIPs");
+    body["trigger"]["category_id"] = json!(id);
+    let trigger = sim.create_trigger(body).await["id"].as_u64().expect("id");
+
+    let refused = sim
+        .admin(Method::DELETE, &format!("/api/v2/trigger_categories/{id}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        json(refused).await,
+        json!({"errors": [{"code": "TriggerCategoryNotEmpty", "title": "A category with active ticket triggers cannot be deleted."}]})
+    );
+
+    let deactivate = sim
+        .admin(Method::PUT, "/api/v2/triggers/update_many")
+        .json(&json!({"triggers": [{"id": trigger, "active": false}]}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(deactivate.status(), 200);
+    let deleted = sim
+        .admin(Method::DELETE, &format!("/api/v2/trigger_categories/{id}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(deleted.status(), 204);
+    let gone = sim
+        .admin(Method::GET, &format!("/api/v2/trigger_categories/{id}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(gone.status(), 404);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn batch_jobs_move_and_reorder_or_fail_whole() {
+    let sim = Sim::start().await;
+    let routing = create_category(&sim, "Routing", 1).await;
+    let trigger = sim.create_trigger(trigger_body("Route VIPs")).await["id"]
+        .as_u64()
+        .expect("id");
+    let job = json!({"job": {"action": "patch", "items": {
+        "trigger_categories": [{"id": routing, "position": 0}],
+        "triggers": [{"id": trigger.to_string(), "position": 3, "active": false, "category_id": routing}]
+    }}});
+    let response = sim
+        .admin(Method::POST, "/api/v2/trigger_categories/jobs")
+        .json(&job)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let body = json(response).await;
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["results"]["trigger_categories"][0]["position"], 0);
+    let moved = &body["results"]["triggers"][0];
+    assert_eq!(
+        (
+            moved["category_id"].clone(),
+            moved["position"].clone(),
+            moved["active"].clone()
+        ),
+        (json!(routing), json!(3), json!(false))
+    );
+
+    let bad = json!({"job": {"action": "patch", "items": {
+        "triggers": [{"id": trigger.to_string(), "category_id": "10001"}]
+    }}});
+    let response = sim
+        .admin(Method::POST, "/api/v2/trigger_categories/jobs")
+        .json(&bad)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        json(response).await,
+        json!({"status": "failed", "errors": [{"code": "InvalidTrigger", "title": "category_id is not valid", "trigger_id": trigger.to_string()}]})
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn accounts_without_categories_get_403() {
+    let sim = Sim::start().await;
+    let response = sim
+        .globex(Method::GET, "/api/v2/trigger_categories")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        json(response).await,
+        json!({"errors": [{"code": "TriggerCategoriesNotEnabled", "title": "Ticket trigger categories are not enabled for your account"}]})
+    );
+    sim.stop().await;
+}
