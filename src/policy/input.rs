@@ -172,6 +172,7 @@ fn declares_other_kind(path: &Path) -> bool {
     };
     text.lines().any(|line| {
         line.strip_prefix("kind:")
+            .map(|v| v.split(" #").next().unwrap_or(v))
             .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
             .is_some_and(|kind| OTHER_DOCUMENT_KINDS.contains(&kind))
     })
@@ -207,7 +208,7 @@ mod tests {
     #[test]
     fn a_directory_of_policies_stands_for_each() {
         let tmp = tempfile::tempdir().unwrap();
-        write(tmp.path(), "seed.yaml", "kind: simulator-seed\n");
+        write(tmp.path(), "seed.yaml", "kind: simulator-seed  # a comment\n");
         write(tmp.path(), "one/zdpolicy.yaml", "");
         write(tmp.path(), "two/policy/a.yaml", "");
         write(tmp.path(), ".github/workflows/ci.yml", "");
