@@ -11,14 +11,19 @@ const CANARY: &str = "leak-canary-9f8e7d6c5b4a3210";
 
 fn zdpolicy(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir).env("ZDP_LEAK_TOKEN", CANARY).env_remove("ZDPOLICY_API_URL");
+    cmd.current_dir(dir)
+        .env("ZDP_LEAK_TOKEN", CANARY)
+        .env_remove("ZDPOLICY_API_URL");
     cmd
 }
 
 fn assert_clean(what: &str, output: &Output) {
     for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
         let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains(CANARY), "{what}: the token appears on {stream}:\n{text}");
+        assert!(
+            !text.contains(CANARY),
+            "{what}: the token appears on {stream}:\n{text}"
+        );
     }
 }
 
@@ -28,7 +33,11 @@ fn assert_files_clean(dir: &Path) {
         if entry.file_name().is_some_and(|n| n == "literal.yaml") {
             continue; // the user's own file, which holds the literal on purpose
         }
-        assert!(!text.contains(CANARY), "{} holds the token", entry.display());
+        assert!(
+            !text.contains(CANARY),
+            "{} holds the token",
+            entry.display()
+        );
     }
 }
 
@@ -73,18 +82,79 @@ async fn no_command_prints_or_writes_the_token() {
     let api = sim.url_template();
     let runs: Vec<(&str, Vec<String>)> = vec![
         ("validate -v", vec!["-v".into(), "validate".into()]),
-        ("render --explain", vec!["render".into(), "--explain".into()]),
-        ("render json", vec!["render".into(), "--format".into(), "json".into(), "--explain".into()]),
-        ("validate literal human", vec!["validate".into(), "--color".into(), "always".into(), "literal.yaml".into()]),
-        ("validate literal json", vec!["validate".into(), "--format".into(), "json".into(), "literal.yaml".into()]),
-        ("validate literal github", vec!["validate".into(), "--format".into(), "github".into(), "literal.yaml".into()]),
-        ("render literal", vec!["render".into(), "literal.yaml".into()]),
-        ("export -v", vec!["-v".into(), "export".into(), "--api-url".into(), api.clone(), "--triggers".into()]),
+        (
+            "render --explain",
+            vec!["render".into(), "--explain".into()],
+        ),
+        (
+            "render json",
+            vec![
+                "render".into(),
+                "--format".into(),
+                "json".into(),
+                "--explain".into(),
+            ],
+        ),
+        (
+            "validate literal human",
+            vec![
+                "validate".into(),
+                "--color".into(),
+                "always".into(),
+                "literal.yaml".into(),
+            ],
+        ),
+        (
+            "validate literal json",
+            vec![
+                "validate".into(),
+                "--format".into(),
+                "json".into(),
+                "literal.yaml".into(),
+            ],
+        ),
+        (
+            "validate literal github",
+            vec![
+                "validate".into(),
+                "--format".into(),
+                "github".into(),
+                "literal.yaml".into(),
+            ],
+        ),
+        (
+            "render literal",
+            vec!["render".into(), "literal.yaml".into()],
+        ),
+        (
+            "export -v",
+            vec![
+                "-v".into(),
+                "export".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--triggers".into(),
+            ],
+        ),
         (
             "export to dir",
-            vec!["export".into(), "--api-url".into(), api.clone(), "--output".into(), "out/".into()],
+            vec![
+                "export".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--output".into(),
+                "out/".into(),
+            ],
         ),
-        ("export literal", vec!["export".into(), "--api-url".into(), api.clone(), "literal.yaml".into()]),
+        (
+            "export literal",
+            vec![
+                "export".into(),
+                "--api-url".into(),
+                api.clone(),
+                "literal.yaml".into(),
+            ],
+        ),
         ("schema", vec!["schema".into()]),
     ];
     for (what, args) in runs {

@@ -208,7 +208,11 @@ mod tests {
     #[test]
     fn a_directory_of_policies_stands_for_each() {
         let tmp = tempfile::tempdir().unwrap();
-        write(tmp.path(), "seed.yaml", "kind: simulator-seed  # a comment\n");
+        write(
+            tmp.path(),
+            "seed.yaml",
+            "kind: simulator-seed  # a comment\n",
+        );
         write(tmp.path(), "one/zdpolicy.yaml", "");
         write(tmp.path(), "two/policy/a.yaml", "");
         write(tmp.path(), ".github/workflows/ci.yml", "");
