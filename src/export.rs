@@ -9,12 +9,11 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::live::LiveState;
+use crate::plan::csat::survey_on_session_end;
+use crate::plan::ownership::marker_key;
 use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
-
-/// The prefix of the ownership marker line zdpolicy writes into managed triggers' descriptions.
-pub const MARKER_PREFIX: &str = "Managed by zdpolicy (key: ";
 
 /// What to export of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +80,7 @@ pub fn export_account(
     }
     entry.insert("messaging".into(), Value::Object(messaging));
 
-    match csat_on_session_end(account, live) {
+    match survey_on_session_end(account, live) {
         Ok(configured) => {
             entry.insert(
                 "csat".into(),
@@ -105,40 +104,6 @@ pub fn export_account(
         entry: Value::Object(entry),
         notes,
     }
-}
-
-/// Whether the messaging CSAT trigger already surveys on agent-ended sessions: its ANY holds
-/// the "Messaging session ended reason is Ended by agent" condition.
-fn csat_on_session_end(account: &ResolvedAccount, live: &LiveState) -> Result<bool, String> {
-    let title = account.csat_trigger_title();
-    let trigger = live
-        .triggers_titled(title)
-        .next()
-        .ok_or_else(|| format!("the account has no trigger titled \"{title}\""))?;
-    let condition = match account.session_ended_condition() {
-        Some(c) => (c.field.value.clone(), Value::String(c.value.value.clone())),
-        None => {
-            let found = live.session_ended_by_agent().ok_or_else(|| {
-                "Zendesk does not offer the \"Messaging session ended reason\" condition (agents cannot end sessions)"
-                    .to_owned()
-            })?;
-            (found.field, found.value)
-        }
-    };
-    Ok(trigger.conditions.any.iter().any(|c| {
-        c.field == condition.0
-            && c.value
-                .as_ref()
-                .is_some_and(|v| same_value(v, &condition.1))
-    }))
-}
-
-fn same_value(a: &Value, b: &Value) -> bool {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    text(a) == text(b)
 }
 
 /// Every trigger that is not a Zendesk standard trigger (nor the CSAT trigger zdpolicy
@@ -242,23 +207,17 @@ fn unknown_operator(trigger: &Trigger) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The description without zdpolicy's marker line, and the key the marker names.
+/// The description without zdpolicy's marker line (its last line), and the key it names.
 fn split_marker(trigger: &Trigger) -> (Option<String>, Option<String>) {
     let Some(Some(description)) = &trigger.description else {
         return (None, None);
     };
-    let mut key = None;
-    let kept: Vec<&str> = description
-        .lines()
-        .filter(|line| match line.trim().strip_prefix(MARKER_PREFIX) {
-            Some(rest) => {
-                key = rest.split(')').next().map(str::to_owned);
-                false
-            }
-            None => true,
-        })
-        .collect();
-    (Some(kept.join("\n").trim_end().to_owned()), key)
+    let Some(key) = marker_key(Some(description)) else {
+        return (Some(description.trim_end().to_owned()), None);
+    };
+    let text = description.trim_end();
+    let without = text.rfind('\n').map_or("", |i| &text[..i]);
+    (Some(without.trim_end().to_owned()), Some(key.to_owned()))
 }
 
 /// A trigger key from a title: lowercase ASCII letters and digits joined by hyphens.

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod export;
 pub mod live;
 pub mod output;
+pub mod plan;
 pub mod policy;
 pub mod sandbox;
 pub mod select;

@@ -88,6 +88,24 @@ pub enum CliError {
         #[help]
         help: String,
     },
+    /// Reading an input file failed.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(read))]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A saved plan is unusable.
+    #[error("{path}: {source}")]
+    #[diagnostic(code(saved_plan))]
+    SavedPlan {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::plan::SavedPlanError,
+    },
     /// Writing an output file failed.
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(write))]

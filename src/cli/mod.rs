@@ -3,10 +3,12 @@
 mod connect;
 mod error;
 mod export;
+mod plan;
 mod policy_args;
 mod render;
 mod sandbox;
 mod schema;
+mod show;
 mod simulator;
 mod validate;
 
@@ -90,6 +92,10 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Print each account's fully resolved policy after layering.
     Render(render::RenderArgs),
+    /// Show what it takes to make Zendesk match the policy (reads only).
+    Plan(plan::PlanArgs),
+    /// Render a saved plan.
+    Show(show::ShowArgs),
     /// Write a policy file from accounts' live state (to adopt zdpolicy on existing accounts).
     Export(export::ExportArgs),
     /// Manage the built-in sandbox (`--sandbox`): reset it, or play an admin in Admin Center.
@@ -102,6 +108,8 @@ enum Command {
 pub const EXIT_OK: u8 = 0;
 /// Exit code for any error, an invalid policy included.
 pub const EXIT_ERROR: u8 = 1;
+/// Exit code of `plan --detailed-exitcode` when there are changes.
+pub const EXIT_CHANGES: u8 = 2;
 
 /// The async runtime for commands that talk over the network.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -131,6 +139,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args, &cli.global),
         Command::Schema(args) => schema::run(args, &cli.global),
         Command::Render(args) => render::run(args, &cli.global),
+        Command::Plan(args) => plan::run(args, &cli.global),
+        Command::Show(args) => show::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),

@@ -1,0 +1,137 @@
+//! `zdpolicy plan`: the difference between the policy and live Zendesk state.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::connect::{ConnectArgs, SelectArgs};
+use super::policy_args::PolicyPaths;
+use super::{CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, GlobalArgs};
+use crate::output::color::Stream;
+use crate::plan::{self, AccountInput, Plan, ReadFailure};
+use crate::policy::resolve::ResolvedAccount;
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    paths: PolicyPaths,
+    #[command(flatten)]
+    select: SelectArgs,
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// Output format: `human`, `json` (versioned, modelled on Terraform's plan JSON) or
+    /// `markdown` (for a pull-request comment).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+    /// Save the plan to this file for `zdpolicy apply FILE` (no secrets are ever saved).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Exit 2 when there are changes, 0 when there are none, 1 on errors.
+    #[arg(long)]
+    detailed_exitcode: bool,
+    /// Plan even when a safety limit (`safety.max_deletes`, `safety.max_changed_percent`) is exceeded.
+    #[arg(long)]
+    force: bool,
+}
+
+/// How to show a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// For people: per account, each change with a field diff, manual steps, a summary line.
+    Human,
+    /// A versioned JSON document.
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// Plans the selected accounts.
+pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
+    let policy = args.paths.load_one(global)?;
+    let accounts: Vec<ResolvedAccount> = args
+        .select
+        .select(&policy.accounts)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let runtime = super::runtime()?;
+    let plan = runtime.block_on(async {
+        let connection = args.connect.connect(&accounts).await?;
+        let reads = args.connect.read(&connection, &accounts, global).await;
+        connection.close().await?;
+        let inputs = accounts
+            .iter()
+            .zip(reads)
+            .map(|(desired, read)| AccountInput {
+                desired: desired.clone(),
+                live: read.result.map_err(ReadFailure::from),
+            })
+            .collect();
+        Ok::<Plan, CliError>(plan::plan(inputs))
+    })?;
+    print!("{}", render(&plan, args.format, global));
+    finish(
+        &plan,
+        args.out.as_deref(),
+        args.force,
+        args.detailed_exitcode,
+        global,
+    )
+}
+
+/// Renders a plan in a format.
+pub fn render(plan: &Plan, format: PlanFormat, global: &GlobalArgs) -> String {
+    match format {
+        PlanFormat::Human => plan::render::text::render(plan, global.color_for(Stream::Stdout)),
+        PlanFormat::Json => plan::render::json::render(plan),
+        PlanFormat::Markdown => plan::render::markdown::render(plan),
+    }
+}
+
+/// Checks safety, saves the plan if asked, and picks the exit code.
+fn finish(
+    plan: &Plan,
+    out: Option<&std::path::Path>,
+    force: bool,
+    detailed: bool,
+    global: &GlobalArgs,
+) -> Result<u8, CliError> {
+    let violations = plan::check_safety(plan, force);
+    for violation in &violations {
+        eprintln!("error: {violation}");
+    }
+    if plan.has_errors() || !violations.is_empty() {
+        if let Some(out) = out {
+            eprintln!(
+                "error: the plan was not saved to {}: fix the errors above first",
+                out.display()
+            );
+        }
+        return Ok(EXIT_ERROR);
+    }
+    if let Some(out) = out {
+        write_atomically(out, &plan::to_saved(plan))?;
+        global.info(&format!(
+            "saved the plan to {}; apply it with `zdpolicy apply {}`",
+            out.display(),
+            out.display()
+        ));
+    }
+    Ok(if detailed && plan::has_changes(plan) {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes a file through a temporary file and a rename, so a crash never leaves half a plan.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
+    let failed = |source| CliError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let tmp = path.with_extension("tmp-zdpolicy");
+    std::fs::write(&tmp, text).map_err(failed)?;
+    std::fs::rename(&tmp, path).map_err(failed)
+}

@@ -1,0 +1,132 @@
+//! Findings a plan reports besides its changes: account errors, ownership conflicts.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::address::Address;
+
+/// How serious a finding is. An account with an error is planned only in part; apply must
+/// not run it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The policy cannot be (fully) reached for this account.
+    Error,
+    /// Worth knowing; the plan is complete.
+    Warning,
+}
+
+/// The kind of finding: a stable, kebab-case code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticCode {
+    /// The account's live state could not be read.
+    AccountUnreadable,
+    /// The account has no trigger with the messaging CSAT trigger's title.
+    CsatTriggerMissing,
+    /// Several triggers have the messaging CSAT trigger's title.
+    CsatTriggerAmbiguous,
+    /// The "Messaging session ended reason" condition is not offered (agents cannot end
+    /// sessions) and the policy gives no `session_ended_condition`.
+    SessionEndedConditionMissing,
+    /// The policy sets a Sunshine Conversations setting but the app was not read.
+    SunshineAppNotRead,
+    /// A trigger zdpolicy does not manage has a managed trigger's title.
+    TriggerConflict,
+    /// `adopt: true`, but several unmanaged triggers have the title.
+    AdoptAmbiguous,
+    /// Several triggers carry the ownership marker of one key.
+    DuplicateOwnership,
+}
+
+impl DiagnosticCode {
+    /// Every code.
+    pub const ALL: &'static [Self] = &[
+        Self::AccountUnreadable,
+        Self::CsatTriggerMissing,
+        Self::CsatTriggerAmbiguous,
+        Self::SessionEndedConditionMissing,
+        Self::SunshineAppNotRead,
+        Self::TriggerConflict,
+        Self::AdoptAmbiguous,
+        Self::DuplicateOwnership,
+    ];
+
+    /// The code as written in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccountUnreadable => "account-unreadable",
+            Self::CsatTriggerMissing => "csat-trigger-missing",
+            Self::CsatTriggerAmbiguous => "csat-trigger-ambiguous",
+            Self::SessionEndedConditionMissing => "session-ended-condition-missing",
+            Self::SunshineAppNotRead => "sunshine-app-not-read",
+            Self::TriggerConflict => "trigger-conflict",
+            Self::AdoptAmbiguous => "adopt-ambiguous",
+            Self::DuplicateOwnership => "duplicate-ownership",
+        }
+    }
+}
+
+impl fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDiagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// What kind of finding it is.
+    pub code: DiagnosticCode,
+    /// The object it is about, if any (account-wide findings have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl PlanDiagnostic {
+    /// An error.
+    pub fn error(
+        code: DiagnosticCode,
+        address: Option<Address>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            address,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds advice.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A trigger the policy does not manage, listed when `unmanaged_triggers: report`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmanagedTrigger {
+    /// Its id.
+    pub id: u64,
+    /// Its title, exactly as Zendesk has it.
+    pub title: String,
+    /// Whether it runs.
+    pub active: bool,
+}

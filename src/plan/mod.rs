@@ -1,0 +1,46 @@
+//! The pure planner: desired state (a resolved policy) and live state (what Zendesk holds) in,
+//! one [`Plan`] out, with its views, its safety check and its saved-file format.
+//!
+//! Nothing here does I/O, reads a clock or holds a client: planning is a function of data,
+//! so it is tested without a server (design.md, "Data flow"). Data flows
+//! [`planner`] (settings, [`csat`], managed triggers with [`ownership`], categories) →
+//! [`Plan`] → [`render`] (text, JSON, Markdown), [`check_safety`], [`saved`] and
+//! [`simulate`].
+
+pub mod address;
+pub mod canonical;
+mod categories;
+pub mod csat;
+pub mod diagnostic;
+mod draft;
+pub mod error;
+pub mod fingerprint;
+mod hash;
+pub mod manual;
+pub mod model;
+pub mod operation;
+pub mod ownership;
+pub mod planner;
+pub mod render;
+pub mod safety;
+pub mod saved;
+pub mod settings;
+pub mod simulate;
+pub mod summary;
+mod trigger_state;
+mod triggers;
+
+pub use address::{Address, ObjectKind};
+pub use diagnostic::{DiagnosticCode, PlanDiagnostic, Severity, UnmanagedTrigger};
+pub use error::{SavedPlanError, SimulateError};
+pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of};
+pub use hash::policy_hash;
+pub use manual::{LiveValue, ManualStep};
+pub use model::{
+    AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Plan, TOOL_VERSION,
+};
+pub use operation::{CategoryRef, Operation, TriggerWrite};
+pub use planner::{AccountInput, ReadFailure, plan, plan_account};
+pub use safety::{SafetyLimit, SafetyViolation, check_safety};
+pub use saved::{load_saved, to_saved};
+pub use summary::{NO_CHANGES, Summary, has_changes};

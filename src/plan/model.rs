@@ -1,0 +1,254 @@
+//! The plan: one serialisable value that every view reads and apply executes.
+//!
+//! `before`/`after` mean the same for every action (Terraform's `Change`): the managed view of
+//! the object now and after apply, `null` where there is none. Explanations for people live in
+//! `reason`, which apply never reads; what apply sends lives in `operation`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use super::address::Address;
+use super::diagnostic::{PlanDiagnostic, UnmanagedTrigger};
+use super::fingerprint::Seen;
+use super::manual::{LiveValue, ManualStep};
+use super::operation::Operation;
+use crate::policy::model::{AccountName, Subdomain};
+use crate::policy::resolve::SafetyLimits;
+
+/// The version of the plan's machine format (JSON output and saved plans). A reader accepts
+/// its own major version and refuses a newer minor one.
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// The zdpolicy version that writes plans.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A plan for every account of a policy, in account-name order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: String,
+    /// The zdpolicy version that made the plan.
+    pub tool_version: String,
+    /// sha256 of the resolved policy the plan was made from (see [`super::policy_hash`]).
+    pub policy_hash: String,
+    /// One plan per account.
+    pub accounts: Vec<AccountPlan>,
+}
+
+impl Plan {
+    /// Whether any account has an error (it was read or planned only in part).
+    pub fn has_errors(&self) -> bool {
+        self.accounts.iter().any(AccountPlan::has_errors)
+    }
+}
+
+/// The plan for one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPlan {
+    /// The account's name in the policy.
+    #[serde(deserialize_with = "account_name")]
+    pub account: AccountName,
+    /// Its Zendesk subdomain.
+    #[serde(deserialize_with = "subdomain")]
+    pub subdomain: Subdomain,
+    /// The safety limits in force for it.
+    pub safety: Limits,
+    /// Every managed object, in address order, including those with nothing to do.
+    pub changes: Vec<Change>,
+    /// Errors and conflicts.
+    #[serde(default)]
+    pub diagnostics: Vec<PlanDiagnostic>,
+    /// Triggers the policy does not manage, when it asks for them (`unmanaged_triggers:
+    /// report`); `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmanaged_triggers: Option<Vec<UnmanagedTrigger>>,
+}
+
+impl AccountPlan {
+    /// Whether the account has an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(PlanDiagnostic::is_error)
+    }
+}
+
+/// The safety limits an account's plan was made under (`safety` in the policy, defaults
+/// applied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Most managed triggers one plan may delete.
+    pub max_deletes: u32,
+    /// Most managed objects, in percent, one plan may change or delete (checked once the
+    /// account has at least 10 managed objects).
+    pub max_changed_percent: u32,
+}
+
+impl From<SafetyLimits> for Limits {
+    fn from(limits: SafetyLimits) -> Self {
+        Self {
+            max_deletes: limits.max_deletes,
+            max_changed_percent: limits.max_changed_percent,
+        }
+    }
+}
+
+/// What a change does: a closed set with fixed meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeAction {
+    /// Create the object (`before` is `null`).
+    Create,
+    /// Change the object in place.
+    Update,
+    /// Delete the object (`after` is `null`); only triggers zdpolicy owns.
+    Delete,
+    /// Nothing to do: live state matches the policy.
+    NoOp,
+    /// A person must do it in Admin Center (see [`Change::manual`]).
+    Manual,
+}
+
+impl ChangeAction {
+    /// The action as written in output: `create`, `update`, `delete`, `no-op`, `manual`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::NoOp => "no-op",
+            Self::Manual => "manual",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Create,
+            Self::Update,
+            Self::Delete,
+            Self::NoOp,
+            Self::Manual,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// A field of a managed object whose value changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field, e.g. `title`, `conditions.all`, `value`.
+    pub field: String,
+    /// Its value now (`null` when unset).
+    pub before: Value,
+    /// Its value after apply.
+    pub after: Value,
+}
+
+/// The planned change of one managed object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Which object.
+    pub address: Address,
+    /// What happens to it. Written as a one-item list (`["update"]`), as Terraform does.
+    #[serde(rename = "actions", with = "action_list")]
+    pub action: ChangeAction,
+    /// The managed view of the object now; `null` when it does not exist or cannot be read.
+    pub before: Option<Value>,
+    /// The managed view after apply; `null` when it will not exist.
+    pub after: Option<Value>,
+    /// For updates: the fields that change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// Why, for people (apply does not read it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The live object the change touches and its fingerprint when planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen>,
+    /// What apply sends (creates, updates and deletes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
+    /// The Admin Center step (manual changes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<ManualStep>,
+}
+
+impl Change {
+    /// A change with no fields, reason, fingerprint, operation or manual step yet.
+    pub fn new(
+        address: Address,
+        action: ChangeAction,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Self {
+        Self {
+            address,
+            action,
+            before,
+            after,
+            fields: Vec::new(),
+            reason: None,
+            seen: None,
+            operation: None,
+            manual: None,
+        }
+    }
+
+    /// Whether apply (or a person) has something to do: creates, updates, deletes, and manual
+    /// steps whose live value is known to differ. A manual step whose live value cannot be
+    /// read is not counted: it would never go away.
+    pub fn is_pending(&self) -> bool {
+        match self.action {
+            ChangeAction::Create | ChangeAction::Update | ChangeAction::Delete => true,
+            ChangeAction::NoOp => false,
+            ChangeAction::Manual => self
+                .manual
+                .as_ref()
+                .is_some_and(|m| m.live_value == LiveValue::Differs),
+        }
+    }
+}
+
+mod action_list {
+    use super::{ChangeAction, Deserialize, Deserializer, Serializer};
+    use serde::ser::SerializeSeq;
+
+    pub fn serialize<S: Serializer>(
+        action: &ChangeAction,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(1))?;
+        seq.serialize_element(action.as_str())?;
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<ChangeAction, D::Error> {
+        let list = Vec::<String>::deserialize(deserializer)?;
+        match list.as_slice() {
+            [one] => ChangeAction::parse(one).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown action `{one}` (expected create, update, delete, no-op or manual)"
+                ))
+            }),
+            _ => Err(serde::de::Error::custom(
+                "`actions` must hold exactly one action",
+            )),
+        }
+    }
+}
+
+fn account_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<AccountName, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    AccountName::parse(&text).map_err(serde::de::Error::custom)
+}
+
+fn subdomain<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Subdomain, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Subdomain::parse(&text).map_err(|(message, _)| serde::de::Error::custom(message))
+}
+
+/// Serialises `value` for a plan's `before`/`after`. The wire and model types always
+/// serialise (string keys, no non-finite floats), so a failure cannot happen; `null` stands in.
+pub(crate) fn json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

@@ -1,0 +1,154 @@
+//! What apply sends for a change: the complete request, so a saved plan can be executed
+//! without planning again. Building these is pure; only apply's client sends them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::zendesk::wire::{AccountSettings, Action, Conditions, SunshineAppSettings};
+
+/// One write to Zendesk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case")]
+pub enum Operation {
+    /// `POST /api/v2/trigger_categories` with `{"trigger_category": {"name": …}}`.
+    CreateCategory {
+        /// The new category's name.
+        name: String,
+    },
+    /// `POST /api/v2/triggers` with `{"trigger": …}`.
+    CreateTrigger {
+        /// The trigger to create.
+        trigger: TriggerWrite,
+    },
+    /// `PUT /api/v2/triggers/{id}` with `{"trigger": …}`. Zendesk replaces conditions and
+    /// actions together ("Include all your conditions and actions when updating any condition
+    /// or action", reference/zendesk-api.md §3), so both are always sent in full; keys not
+    /// sent (position, brand, restriction, …) stay as they are.
+    UpdateTrigger {
+        /// The trigger's id.
+        id: u64,
+        /// The attributes to write.
+        trigger: TriggerWrite,
+    },
+    /// `DELETE /api/v2/triggers/{id}`.
+    DeleteTrigger {
+        /// The trigger's id.
+        id: u64,
+    },
+    /// `PUT /api/v2/account/settings` with `{"settings": …}`: only the keys zdpolicy manages.
+    UpdateAccountSettings {
+        /// The `settings` object of the request body.
+        settings: AccountSettings,
+    },
+    /// `PATCH /sc/v2/apps/{app_id}` with `{"settings": …}` (Sunshine Conversations).
+    UpdateSunshineApp {
+        /// The app id.
+        app_id: String,
+        /// The `settings` object of the request body.
+        settings: SunshineAppSettings,
+    },
+}
+
+/// The `trigger` object of a create or update request. Attributes that are `None` are not
+/// sent (and so not changed by an update).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriggerWrite {
+    /// The title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The full description, ownership marker included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the trigger runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// The category to put it in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryRef>,
+    /// Every condition, in order.
+    pub conditions: Conditions,
+    /// Every action, in order.
+    pub actions: Vec<Action>,
+}
+
+impl TriggerWrite {
+    /// The JSON body of the create or update request: `{"trigger": {...}}`, with the category
+    /// as `category_id`. The caller resolves [`Self::category`] to `category_id` (for a
+    /// [`CategoryRef::Planned`] category, the id its create returned); `None` sends no
+    /// `category_id`.
+    pub fn request_body(&self, category_id: Option<&str>) -> Value {
+        let mut trigger = Map::new();
+        let mut put = |key: &str, value: Value| {
+            trigger.insert(key.to_owned(), value);
+        };
+        if let Some(title) = &self.title {
+            put("title", json!(title));
+        }
+        if let Some(description) = &self.description {
+            put("description", json!(description));
+        }
+        if let Some(active) = self.active {
+            put("active", json!(active));
+        }
+        if let Some(id) = category_id {
+            put("category_id", json!(id));
+        }
+        put("conditions", super::model::json(&self.conditions));
+        put("actions", super::model::json(&self.actions));
+        json!({ "trigger": trigger })
+    }
+}
+
+/// The category a trigger goes in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CategoryRef {
+    /// A category that exists: send its id as `category_id`.
+    Existing {
+        /// The category's id.
+        id: String,
+        /// Its name, for people.
+        name: String,
+    },
+    /// A category this plan creates (an `ACCOUNT.category.NAME` change): apply sends the id
+    /// it got when it created the category.
+    Planned {
+        /// The category's name.
+        name: String,
+    },
+}
+
+impl CategoryRef {
+    /// The category's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Existing { name, .. } | Self::Planned { name } => name,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_body_is_zendesks_shape() {
+        let write = TriggerWrite {
+            title: Some("VIP".into()),
+            description: None,
+            active: Some(false),
+            category: Some(CategoryRef::Planned { name: "New".into() }),
+            conditions: Conditions::default(),
+            actions: serde_json::from_value(json!([{"field": "priority", "value": "high"}]))
+                .expect("actions"),
+        };
+        assert_eq!(
+            write.request_body(Some("42")),
+            json!({"trigger": {
+                "title": "VIP", "active": false, "category_id": "42",
+                "conditions": {"all": [], "any": []},
+                "actions": [{"field": "priority", "value": "high"}]
+            }})
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! The saved-plan file (`zdpolicy plan --out plan.json`): the JSON document of
+//! [`super::render::json`], read back for apply.
+//!
+//! It holds everything apply needs without planning again (each change's complete request and
+//! the ids and fingerprints of the live objects it touches) and nothing secret: the planner
+//! never sees credentials. Like Terraform's saved plans it is versioned, and a reader refuses
+//! a version it does not know rather than guess.
+
+use serde_json::Value;
+
+use super::error::SavedPlanError;
+use super::model::{FORMAT_VERSION, Plan};
+use super::render::json;
+
+/// The saved-plan file's text: the plan's JSON document.
+pub fn to_saved(plan: &Plan) -> String {
+    json::render(plan)
+}
+
+/// Reads a saved plan.
+///
+/// # Errors
+/// [`SavedPlanError::NotJson`] for text that is not JSON, [`SavedPlanError::MissingFormatVersion`]
+/// for JSON that is not a plan, [`SavedPlanError::IncompatibleFormatVersion`] for another major
+/// version or a newer minor one, [`SavedPlanError::Invalid`] for a plan of the right version but
+/// the wrong shape.
+pub fn load_saved(text: &str) -> Result<Plan, SavedPlanError> {
+    let value: Value = serde_json::from_str(text).map_err(SavedPlanError::NotJson)?;
+    let found = value
+        .get("format_version")
+        .and_then(Value::as_str)
+        .ok_or(SavedPlanError::MissingFormatVersion)?;
+    if !compatible(found) {
+        return Err(SavedPlanError::IncompatibleFormatVersion {
+            found: found.to_owned(),
+            supported: FORMAT_VERSION,
+        });
+    }
+    serde_json::from_value(value).map_err(SavedPlanError::Invalid)
+}
+
+/// Same major version, and a minor version no newer than ours (a newer minor may carry
+/// fields this reader would silently drop).
+fn compatible(found: &str) -> bool {
+    let parse = |v: &str| -> Option<(u32, u32)> {
+        let (major, minor) = v.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    };
+    match (parse(found), parse(FORMAT_VERSION)) {
+        (Some((major, minor)), Some((our_major, our_minor))) => {
+            major == our_major && minor <= our_minor
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert!(compatible("1.0"));
+        assert!(!compatible("1.1"));
+        assert!(!compatible("2.0"));
+        assert!(!compatible("0.9"));
+        assert!(!compatible("1"));
+        assert!(!compatible("one"));
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert!(matches!(load_saved("{"), Err(SavedPlanError::NotJson(_))));
+        assert!(matches!(
+            load_saved("{}"),
+            Err(SavedPlanError::MissingFormatVersion)
+        ));
+        let err = load_saved(r#"{"format_version": "2.0"}"#).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "the saved plan has format version 2.0, which this zdpolicy (format 1.0) cannot read; \
+             make the plan again with this version of zdpolicy"
+        );
+        assert!(matches!(
+            load_saved(r#"{"format_version": "1.0"}"#),
+            Err(SavedPlanError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,198 @@
+//! A managed trigger two ways: as the policy wants it and as Zendesk has it, with the views
+//! a plan shows (`before`/`after`) and the field-by-field comparison between them.
+//!
+//! The managed fields are title, description (with the ownership marker), active state,
+//! category (only when the policy names one: Zendesk puts a trigger created without one in
+//! its first category, so "none" could never be reached), conditions and actions.
+
+use serde_json::{Map, Value, json};
+
+use super::canonical::{same_actions, same_conditions, same_text};
+use super::categories::{category_ref, live_category_name};
+use super::model::{FieldChange, json as to_json};
+use super::operation::{CategoryRef, TriggerWrite};
+use super::ownership::managed_description;
+use crate::live::LiveState;
+use crate::policy::model::TriggerSpec;
+use crate::zendesk::wire::{Action, Condition, Conditions, Trigger};
+
+/// A managed trigger as the policy wants it.
+pub(crate) struct Desired<'a> {
+    /// The trigger's key.
+    pub key: &'a str,
+    /// The title.
+    pub title: String,
+    description: String,
+    /// The policy's own description text, without the marker.
+    user_description: Option<String>,
+    active: bool,
+    /// The category, when the policy names one.
+    pub category: Option<CategoryRef>,
+    conditions: Conditions,
+    actions: Vec<Action>,
+}
+
+impl<'a> Desired<'a> {
+    /// The trigger `spec` describes, its category looked up in `live`.
+    pub fn new(spec: &'a TriggerSpec, live: &LiveState) -> Self {
+        let conditions = |list: &[crate::policy::model::Condition]| {
+            list.iter()
+                .map(|c| Condition {
+                    field: c.field.value.clone(),
+                    operator: c.operator.as_ref().map(|op| op.value.name().to_owned()),
+                    value: c.value.clone(),
+                    extra: Map::new(),
+                })
+                .collect()
+        };
+        Self {
+            key: spec.key.value.as_str(),
+            title: spec.title.value.clone(),
+            description: managed_description(
+                &spec.key.value,
+                spec.description.as_ref().map(|d| d.value.as_str()),
+            ),
+            user_description: spec
+                .description
+                .as_ref()
+                .map(|d| d.value.trim_end_matches(['\n', '\r']).to_owned())
+                .filter(|d| !d.is_empty()),
+            // A trigger is active unless the policy says otherwise (TriggerSpec docs).
+            active: spec.active.as_ref().is_none_or(|a| a.value),
+            category: spec.category.as_ref().map(|c| category_ref(live, &c.value)),
+            conditions: Conditions {
+                all: conditions(&spec.conditions.all),
+                any: conditions(&spec.conditions.any),
+            },
+            actions: spec
+                .actions
+                .value
+                .iter()
+                .map(|a| Action {
+                    field: a.field.value.clone(),
+                    value: a.value.clone(),
+                    extra: Map::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The managed view after apply. An unmanaged category is shown as it will be: unchanged
+    /// for an update (`kept`), Zendesk's choice for a create (left out).
+    pub fn view(&self, kept: Option<Value>) -> Value {
+        let mut view = json!({
+            "title": self.title,
+            "description": self.description,
+            "active": self.active,
+        });
+        let category = match &self.category {
+            Some(category) => Some(Value::String(category.name().to_owned())),
+            None => kept,
+        };
+        if let (Some(category), Some(map)) = (category, view.as_object_mut()) {
+            map.insert("category".to_owned(), category);
+        }
+        if let Some(map) = view.as_object_mut() {
+            map.insert("conditions".to_owned(), to_json(&self.conditions));
+            map.insert("actions".to_owned(), to_json(&self.actions));
+        }
+        view
+    }
+
+    /// Every managed field, for creates and updates alike (Zendesk needs conditions and
+    /// actions together on update, and sending the rest makes the write idempotent).
+    pub fn write(&self) -> TriggerWrite {
+        TriggerWrite {
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            active: Some(self.active),
+            category: self.category.clone(),
+            conditions: self.conditions.clone(),
+            actions: self.actions.clone(),
+        }
+    }
+}
+
+/// The managed view of a live trigger.
+pub(crate) fn live_view(trigger: &Trigger, live: &LiveState) -> Value {
+    json!({
+        "title": trigger.title,
+        "description": trigger.description.clone().flatten(),
+        "active": trigger.active,
+        "category": live_category_name(live, trigger.category_id.as_ref()),
+        "conditions": to_json(&trigger.conditions),
+        "actions": to_json(&trigger.actions),
+    })
+}
+
+impl Desired<'_> {
+    /// Whether a live description is the policy's own text, marker aside: an unmarked trigger
+    /// being adopted that differs only by the marker needs no write (the marker is added with
+    /// its next real change).
+    pub fn same_unmarked_description(&self, live: Option<&str>) -> bool {
+        match (
+            live.map(|d| d.trim_end_matches(['\n', '\r']))
+                .filter(|d| !d.is_empty()),
+            &self.user_description,
+        ) {
+            (None, None) => true,
+            (Some(live), Some(wanted)) => same_text(live, wanted),
+            _ => false,
+        }
+    }
+}
+
+/// The managed fields that differ, compared canonically; `before` and `after` are the views
+/// the values are shown from.
+pub(crate) fn field_changes(
+    desired: &Desired<'_>,
+    trigger: &Trigger,
+    live: &LiveState,
+    before: &Value,
+    after: &Value,
+) -> Vec<FieldChange> {
+    let live_description = trigger.description.as_ref().and_then(Option::as_deref);
+    let live_category = live_category_name(live, trigger.category_id.as_ref());
+    let differs = [
+        ("title", desired.title != trigger.title),
+        (
+            "description",
+            !live_description.is_some_and(|d| same_text(d, &desired.description)),
+        ),
+        ("active", desired.active != trigger.active),
+        (
+            "category",
+            desired
+                .category
+                .as_ref()
+                .is_some_and(|c| live_category != Some(c.name())),
+        ),
+        (
+            "conditions.all",
+            !same_conditions(&desired.conditions.all, &trigger.conditions.all),
+        ),
+        (
+            "conditions.any",
+            !same_conditions(&desired.conditions.any, &trigger.conditions.any),
+        ),
+        ("actions", !same_actions(&desired.actions, &trigger.actions)),
+    ];
+    differs
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(field, _)| FieldChange {
+            field: field.to_owned(),
+            before: lookup(before, field),
+            after: lookup(after, field),
+        })
+        .collect()
+}
+
+/// A dotted field of a view (`conditions.all`).
+fn lookup(view: &Value, field: &str) -> Value {
+    field
+        .split('.')
+        .try_fold(view, |v, part| v.get(part))
+        .cloned()
+        .unwrap_or(Value::Null)
+}

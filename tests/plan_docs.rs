@@ -1,0 +1,35 @@
+//! The README's plan-document section documents every diagnostic code, request and kind of address the plan
+//! document can hold.
+
+use zdpolicy::plan::DiagnosticCode;
+
+#[test]
+fn the_plan_document_reference_is_complete() {
+    let docs = std::fs::read_to_string("README.md").expect("README.md");
+    let mut missing = Vec::new();
+    for code in DiagnosticCode::ALL {
+        let json = serde_json::to_value(code).expect("code");
+        assert_eq!(json.as_str(), Some(code.as_str()), "serde and as_str agree");
+        if !docs.contains(&format!("`{}`", code.as_str())) {
+            missing.push(code.as_str().to_owned());
+        }
+    }
+    for word in [
+        "create_category",
+        "create_trigger",
+        "update_trigger",
+        "delete_trigger",
+        "update_account_settings",
+        "update_sunshine_app",
+        "[\"no-op\"]",
+        "account_settings",
+        "sunshine_app",
+        "ACCOUNT.category.NAME",
+        "ACCOUNT.csat.survey_on_session_end",
+    ] {
+        if !docs.contains(word) {
+            missing.push(word.to_owned());
+        }
+    }
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}
