@@ -1,5 +1,6 @@
 //! zdpolicy: Zendesk messaging policy as code.
 
+pub mod apply;
 pub mod cli;
 pub mod export;
 pub mod live;

@@ -71,7 +71,7 @@ async fn no_command_prints_or_writes_the_token() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("zdpolicy.yaml"),
-        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: env:ZDP_LEAK_TOKEN }\n",
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: env:ZDP_LEAK_TOKEN }\n    messaging: { end_session_after_inactivity: true }\n    triggers:\n      - { key: vip, title: VIP, actions: [ { field: priority, value: urgent } ] }\n",
     )
     .unwrap();
     std::fs::write(
@@ -156,6 +156,58 @@ async fn no_command_prints_or_writes_the_token() {
             ],
         ),
         ("schema", vec!["schema".into()]),
+        (
+            "plan --out",
+            vec![
+                "-v".into(),
+                "plan".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--out".into(),
+                "plan.json".into(),
+            ],
+        ),
+        (
+            "plan json",
+            vec![
+                "plan".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--format".into(),
+                "json".into(),
+            ],
+        ),
+        (
+            "show",
+            vec![
+                "show".into(),
+                "plan.json".into(),
+                "--format".into(),
+                "markdown".into(),
+            ],
+        ),
+        (
+            "apply saved",
+            vec![
+                "apply".into(),
+                "plan.json".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--report".into(),
+                "report.json".into(),
+            ],
+        ),
+        (
+            "apply interactive",
+            vec![
+                "apply".into(),
+                "--auto-approve".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--report".into(),
+                "report2.json".into(),
+            ],
+        ),
     ];
     for (what, args) in runs {
         let output = zdpolicy(dir.path()).args(&args).output().unwrap();
@@ -170,6 +222,11 @@ async fn no_command_prints_or_writes_the_token() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("env:ZDP_LEAK_TOKEN (401)"));
     assert_clean("export with a wrong token", &output);
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(
+        report.contains("\"applied\""),
+        "the apply wrote something: {report}"
+    );
     assert_files_clean(dir.path());
     sim.shutdown().await.unwrap();
 }

@@ -1,5 +1,6 @@
 //! The command line: clap definitions and one small module per command (argument wiring only).
 
+mod apply;
 mod connect;
 mod error;
 mod export;
@@ -94,6 +95,8 @@ enum Command {
     Render(render::RenderArgs),
     /// Show what it takes to make Zendesk match the policy (reads only).
     Plan(plan::PlanArgs),
+    /// Make Zendesk match the policy: apply a saved plan, or plan and apply after a `yes`.
+    Apply(apply::ApplyArgs),
     /// Render a saved plan.
     Show(show::ShowArgs),
     /// Write a policy file from accounts' live state (to adopt zdpolicy on existing accounts).
@@ -141,6 +144,7 @@ pub fn main() -> ExitCode {
         Command::Render(args) => render::run(args, &cli.global),
         Command::Plan(args) => plan::run(args, &cli.global),
         Command::Show(args) => show::run(args, &cli.global),
+        Command::Apply(args) => apply::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),

@@ -125,8 +125,8 @@ fn finish(
     })
 }
 
-/// Writes a file through a temporary file and a rename, so a crash never leaves half a plan.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
+/// Writes a file through a temporary file and a rename, so a crash never leaves half a file.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
     let failed = |source| CliError::Write {
         path: path.to_owned(),
         source,

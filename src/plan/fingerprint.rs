@@ -69,6 +69,16 @@ pub struct Seen {
     pub fingerprint: Fingerprint,
 }
 
+/// The managed view of a live trigger now (what a plan's `before` shows), for telling which
+/// fields changed since a plan; `None` when it is gone or not a trigger.
+pub fn trigger_view(live: &LiveState, object: &LiveObject) -> Option<Value> {
+    let LiveObject::Trigger { id } = object else {
+        return None;
+    };
+    let trigger = live.triggers.iter().find(|t| t.id == *id)?;
+    Some(super::trigger_state::live_view(trigger, live))
+}
+
 /// The fingerprint of `object` in `live` now, or `None` when the object is gone. Apply calls
 /// this on a fresh read and compares with [`Seen::fingerprint`].
 pub fn fingerprint_of(live: &LiveState, object: &LiveObject) -> Option<Fingerprint> {

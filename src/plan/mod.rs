@@ -33,7 +33,7 @@ mod triggers;
 pub use address::{Address, ObjectKind};
 pub use diagnostic::{DiagnosticCode, PlanDiagnostic, Severity, UnmanagedTrigger};
 pub use error::{SavedPlanError, SimulateError};
-pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of};
+pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of, trigger_view};
 pub use hash::policy_hash;
 pub use manual::{LiveValue, ManualStep};
 pub use model::{

@@ -118,7 +118,8 @@ impl ChangeAction {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    /// The action named `s` (as written by [`Self::as_str`]).
+    pub fn parse(s: &str) -> Option<Self> {
         [
             Self::Create,
             Self::Update,

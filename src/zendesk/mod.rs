@@ -6,3 +6,4 @@ pub mod client;
 pub mod read;
 pub mod secrets;
 pub mod wire;
+pub mod write;

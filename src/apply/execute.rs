@@ -1,0 +1,232 @@
+//! Executing one account's plan through the write API: categories first, then triggers, then
+//! settings; stopping at the first failure, so the report says exactly what was done.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::report::{AccountReport, ChangeReport, Outcome};
+use crate::live::LiveState;
+use crate::plan::ownership::marker_key;
+use crate::plan::{AccountPlan, CategoryRef, Change, ChangeAction, Operation, TriggerWrite};
+use crate::zendesk::client::error::ZendeskError;
+use crate::zendesk::read::ReadApi;
+use crate::zendesk::write::WriteApi;
+
+/// How often a create whose outcome was unknown is checked and tried again.
+const CREATE_ATTEMPTS: usize = 3;
+
+/// What to do with each change of an account, decided before any write.
+pub enum Decision {
+    /// Apply it.
+    Apply,
+    /// Skip it: stale (the reason).
+    Stale(String),
+}
+
+/// Applies one account's changes in order. `decisions` holds one entry per change with
+/// something to do (same order as [`ordered`]); `stop` is Ctrl-C.
+pub async fn execute<A: ReadApi + WriteApi>(
+    api: &A,
+    plan: &AccountPlan,
+    live: &LiveState,
+    decisions: &[Decision],
+    stop: &AtomicBool,
+) -> AccountReport {
+    let changes = ordered(plan);
+    let mut categories: BTreeMap<String, String> = live
+        .categories
+        .iter()
+        .map(|c| (c.name.clone(), c.id.clone()))
+        .collect();
+    let mut reports = Vec::new();
+    let mut halted: Option<String> = None;
+    for (change, decision) in changes.iter().zip(decisions) {
+        let mut report = ChangeReport {
+            address: change.address.to_string(),
+            action: change.action,
+            outcome: Outcome::NotAttempted,
+            created_id: None,
+            detail: None,
+            manual: change.manual.clone(),
+        };
+        if change.action == ChangeAction::Manual {
+            report.outcome = Outcome::PendingManual;
+            reports.push(report);
+            continue;
+        }
+        if let Some(reason) = &halted {
+            report.detail = Some(reason.clone());
+            reports.push(report);
+            continue;
+        }
+        if let Decision::Stale(reason) = decision {
+            report.outcome = Outcome::SkippedStale;
+            report.detail = Some(reason.clone());
+            reports.push(report);
+            continue;
+        }
+        if stop.load(Ordering::SeqCst) {
+            halted = Some("interrupted (Ctrl-C) before this change".into());
+            report.detail = halted.clone();
+            reports.push(report);
+            continue;
+        }
+        match apply_one(api, change, &mut categories).await {
+            Ok(created) => {
+                report.outcome = Outcome::Applied;
+                report.created_id = created;
+            }
+            Err(err) => {
+                report.outcome = Outcome::Failed;
+                report.detail = Some(err.to_string());
+                halted = Some(format!(
+                    "not attempted: {} failed before it",
+                    change.address
+                ));
+            }
+        }
+        reports.push(report);
+    }
+    AccountReport {
+        account: plan.account.to_string(),
+        changes: reports,
+        error: None,
+    }
+}
+
+/// The changes with something to do, in the order apply makes them: categories (which
+/// triggers may need), then triggers, then settings; manual steps last.
+pub fn ordered(plan: &AccountPlan) -> Vec<&Change> {
+    let rank = |change: &Change| match &change.operation {
+        Some(Operation::CreateCategory { .. }) => 0,
+        Some(
+            Operation::CreateTrigger { .. }
+            | Operation::UpdateTrigger { .. }
+            | Operation::DeleteTrigger { .. },
+        ) => 1,
+        Some(Operation::UpdateAccountSettings { .. } | Operation::UpdateSunshineApp { .. }) => 2,
+        None => 3,
+    };
+    let mut changes: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.operation.is_some() || c.action == ChangeAction::Manual)
+        .collect();
+    // Stable: within a rank, the plan's (address) order.
+    changes.sort_by_key(|c| rank(c));
+    changes
+}
+
+/// Sends one change; returns the id of what it created.
+async fn apply_one<A: ReadApi + WriteApi>(
+    api: &A,
+    change: &Change,
+    categories: &mut BTreeMap<String, String>,
+) -> Result<Option<String>, ZendeskError> {
+    let Some(operation) = &change.operation else {
+        return Ok(None);
+    };
+    match operation {
+        Operation::CreateCategory { name } => {
+            // A category created by an earlier, interrupted apply is reused, not duplicated.
+            if let Some(id) = categories.get(name) {
+                return Ok(Some(id.clone()));
+            }
+            let id = create_once(
+                || async { api.create_category(name).await.map(|c| c.id) },
+                || async {
+                    let categories = api.list_trigger_categories().await?;
+                    Ok(categories
+                        .into_iter()
+                        .find(|c| c.name == *name)
+                        .map(|c| c.id))
+                },
+            )
+            .await?;
+            categories.insert(name.clone(), id.clone());
+            Ok(Some(id))
+        }
+        Operation::CreateTrigger { trigger } => {
+            let body = trigger.request_body(category_id(trigger, categories).as_deref());
+            create_trigger(api, trigger, &body)
+                .await
+                .map(|id| Some(id.to_string()))
+        }
+        Operation::UpdateTrigger { id, trigger } => {
+            let body = trigger.request_body(category_id(trigger, categories).as_deref());
+            api.update_trigger(*id, &body).await?;
+            Ok(None)
+        }
+        Operation::DeleteTrigger { id } => {
+            api.delete_trigger(*id).await?;
+            Ok(None)
+        }
+        Operation::UpdateAccountSettings { settings } => {
+            api.update_account_settings(settings).await?;
+            Ok(None)
+        }
+        Operation::UpdateSunshineApp { app_id, settings } => {
+            api.update_sunshine_app(app_id, settings).await?;
+            Ok(None)
+        }
+    }
+}
+
+fn category_id(trigger: &TriggerWrite, categories: &BTreeMap<String, String>) -> Option<String> {
+    match trigger.category.as_ref()? {
+        CategoryRef::Existing { id, .. } => Some(id.clone()),
+        CategoryRef::Planned { name } => categories.get(name).cloned(),
+    }
+}
+
+/// Creates a trigger, checked by its ownership marker (see [`create_once`]).
+async fn create_trigger<A: ReadApi + WriteApi>(
+    api: &A,
+    trigger: &TriggerWrite,
+    body: &serde_json::Value,
+) -> Result<u64, ZendeskError> {
+    let key = marker_key(trigger.description.as_deref()).map(str::to_owned);
+    create_once(
+        || async { api.create_trigger(body).await.map(|t| t.id) },
+        || async {
+            let Some(key) = &key else { return Ok(None) };
+            let triggers = api.list_triggers().await?;
+            Ok(triggers
+                .iter()
+                .find(|t| {
+                    marker_key(t.description.as_ref().and_then(Option::as_deref))
+                        == Some(key.as_str())
+                })
+                .map(|t| t.id))
+        },
+    )
+    .await
+}
+
+/// Creates something exactly once. A POST whose outcome is unknown (the connection broke
+/// after the request went out, or Zendesk answered 5xx) may have created it: `find` reads it
+/// back first, and only if it is not there is the POST sent again.
+async fn create_once<T, Create, CreateFut, Find, FindFut>(
+    create: Create,
+    find: Find,
+) -> Result<T, ZendeskError>
+where
+    Create: Fn() -> CreateFut,
+    CreateFut: std::future::Future<Output = Result<T, ZendeskError>>,
+    Find: Fn() -> FindFut,
+    FindFut: std::future::Future<Output = Result<Option<T>, ZendeskError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match create().await {
+            Ok(created) => return Ok(created),
+            Err(err) if err.outcome_unknown() && attempt < CREATE_ATTEMPTS => {
+                if let Some(found) = find().await? {
+                    return Ok(found);
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}

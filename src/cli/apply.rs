@@ -1,0 +1,231 @@
+//! `zdpolicy apply`: push a saved plan, or plan and (after a `yes`) apply.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Args;
+
+use super::connect::{ConnectArgs, SelectArgs};
+use super::plan::write_atomically;
+use super::policy_args::PolicyPaths;
+use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
+use crate::apply::report::ApplyReport;
+use crate::apply::{ApplyOptions, apply};
+use crate::output::color::Stream;
+use crate::plan::{self, AccountInput, Plan, ReadFailure, load_saved, policy_hash};
+use crate::policy::resolve::ResolvedAccount;
+
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A saved plan (`zdpolicy plan --out plan.json`), applied without prompting; or policy
+    /// files and directories to plan now and apply after confirmation.
+    #[arg(value_name = "PLAN|PATHS")]
+    inputs: Vec<PathBuf>,
+    /// With a saved plan: the policy it was made from (default ./zdpolicy.yaml, else ./policy/).
+    #[arg(long = "policy", value_name = "PATH")]
+    policy: Vec<PathBuf>,
+    #[command(flatten)]
+    select: SelectArgs,
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// Apply without asking (needed when there is no terminal, e.g. in CI).
+    #[arg(long)]
+    auto_approve: bool,
+    /// Apply what has not changed in Zendesk since the plan and report what has, instead of refusing.
+    #[arg(long)]
+    skip_stale: bool,
+    /// Apply even when a safety limit is exceeded.
+    #[arg(long)]
+    force: bool,
+    /// Write the apply report (JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+/// Applies.
+pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
+    let saved = match args.inputs.as_slice() {
+        [one] if one.is_file() && one.extension().is_some_and(|e| e == "json") => Some(one.clone()),
+        _ => None,
+    };
+    let runtime = super::runtime()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let report = runtime.block_on(async {
+        let flag = Arc::clone(&stop);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("Ctrl-C: finishing the requests in flight, then stopping");
+                flag.store(true, Ordering::SeqCst);
+            }
+        });
+        match &saved {
+            Some(file) => apply_saved(args, file, global, &stop).await,
+            None => plan_and_apply(args, global, &stop).await,
+        }
+    })?;
+    let Some(report) = report else {
+        return Ok(EXIT_OK);
+    };
+    eprint!("{}", report.summary());
+    if let Some(path) = &args.report {
+        let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        text.push('\n');
+        write_atomically(path, &text)?;
+        global.info(&format!("wrote the apply report to {}", path.display()));
+    }
+    Ok(if report.succeeded() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+async fn apply_saved(
+    args: &ApplyArgs,
+    file: &Path,
+    global: &GlobalArgs,
+    stop: &AtomicBool,
+) -> Result<Option<ApplyReport>, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|source| CliError::Read {
+        path: file.to_owned(),
+        source,
+    })?;
+    let plan = load_saved(&text).map_err(|source| CliError::SavedPlan {
+        path: file.to_owned(),
+        source,
+    })?;
+    let policy = PolicyPaths {
+        paths: args.policy.clone(),
+    }
+    .load_one(global)?;
+    let accounts: Vec<ResolvedAccount> = policy
+        .accounts
+        .iter()
+        .filter(|a| plan.accounts.iter().any(|p| p.account == a.name.value))
+        .cloned()
+        .collect();
+    let hash = policy_hash(&accounts);
+    if hash != plan.policy_hash {
+        return Err(CliError::BadArgument {
+            message: format!("{} was made from a different policy than {}", file.display(), policy.label),
+            help: "the policy changed since the plan (or names other accounts); make a new plan with `zdpolicy plan --out`".into(),
+        });
+    }
+    if plan.has_errors() {
+        return Err(CliError::BadArgument {
+            message: format!("{} has errors; it cannot be applied", file.display()),
+            help: "fix them and make a new plan".into(),
+        });
+    }
+    let connection = args.connect.connect(&accounts).await?;
+    let report = apply(
+        &connection.client,
+        &plan,
+        &accounts,
+        ApplyOptions {
+            skip_stale: args.skip_stale,
+        },
+        stop,
+    )
+    .await;
+    connection.close().await?;
+    Ok(Some(report))
+}
+
+async fn plan_and_apply(
+    args: &ApplyArgs,
+    global: &GlobalArgs,
+    stop: &AtomicBool,
+) -> Result<Option<ApplyReport>, CliError> {
+    let policy = PolicyPaths {
+        paths: args.inputs.clone(),
+    }
+    .load_one(global)?;
+    let accounts: Vec<ResolvedAccount> = args
+        .select
+        .select(&policy.accounts)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let connection = args.connect.connect(&accounts).await?;
+    let reads = args.connect.read(&connection, &accounts, global).await;
+    let inputs = accounts
+        .iter()
+        .zip(reads)
+        .map(|(desired, read)| AccountInput {
+            desired: desired.clone(),
+            live: read.result.map_err(ReadFailure::from),
+        })
+        .collect();
+    let plan: Plan = plan::plan(inputs);
+    print!(
+        "{}",
+        plan::render::text::render(&plan, global.color_for(Stream::Stdout))
+    );
+    let violations = plan::check_safety(&plan, args.force);
+    for violation in &violations {
+        eprintln!("error: {violation}");
+    }
+    if plan.has_errors() || !violations.is_empty() {
+        connection.close().await?;
+        return Err(CliError::BadArgument {
+            message: "the plan has errors; nothing was applied".into(),
+            help: "fix the errors above and run apply again".into(),
+        });
+    }
+    if !plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.changes)
+        .any(|c| c.operation.is_some() || c.is_pending())
+    {
+        connection.close().await?;
+        return Ok(None);
+    }
+    if !approved(args.auto_approve)? {
+        connection.close().await?;
+        return Err(CliError::BadArgument {
+            message: "apply cancelled; nothing was changed".into(),
+            help: "answer `yes` to apply, or pass --auto-approve".into(),
+        });
+    }
+    let report = apply(
+        &connection.client,
+        &plan,
+        &accounts,
+        ApplyOptions {
+            skip_stale: args.skip_stale,
+        },
+        stop,
+    )
+    .await;
+    connection.close().await?;
+    Ok(Some(report))
+}
+
+/// Asks for `yes` on a terminal; without one, only `--auto-approve` approves.
+fn approved(auto_approve: bool) -> Result<bool, CliError> {
+    if auto_approve {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::BadArgument {
+            message: "there is no terminal to confirm the apply on".into(),
+            help: "review the plan, then pass --auto-approve (e.g. in CI), or apply a saved plan: `zdpolicy plan --out plan.json` then `zdpolicy apply plan.json`".into(),
+        });
+    }
+    eprint!("\nApply these changes? Only `yes` is accepted: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| CliError::Read {
+            path: PathBuf::from("standard input"),
+            source,
+        })?;
+    Ok(answer.trim() == "yes")
+}

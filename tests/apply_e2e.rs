@@ -1,0 +1,439 @@
+//! Apply end to end against the simulator over HTTP: the sandbox quick start, stale plans,
+//! unmanaged objects left byte for byte, faults that a re-run converges through, and a policy
+//! changed since its plan.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+use zdpolicy::apply::{ApplyOptions, apply};
+use zdpolicy::plan::ownership::marker_key;
+use zdpolicy::plan::{AccountInput, ReadFailure, has_changes, plan};
+use zdpolicy::policy::resolve::ResolvedAccount;
+use zdpolicy::policy::{load_sources, source::SourceMap};
+use zdpolicy::simulator::{
+    AccountSeed, FaultConfig, OAuthClientSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator,
+    SimulatorConfig,
+};
+use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
+use zdpolicy::zendesk::client::{Client, ClientConfig};
+use zdpolicy::zendesk::read::read_accounts;
+
+fn zdpolicy(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("ZDPOLICY_API_URL")
+        .env("CI", "true");
+    cmd
+}
+
+fn example(dir: &Path, name: &str) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let to = dir.join(name);
+    copy_dir(&from, &to);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sandbox_quick_start_converges_for_every_example() {
+    for name in ["multi-account", "single-account", "gitops/policy"] {
+        let dir = tempfile::tempdir().unwrap();
+        example(dir.path(), name);
+        zdpolicy(dir.path())
+            .args(["plan", "--sandbox", "--detailed-exitcode", name])
+            .assert()
+            .code(2);
+        zdpolicy(dir.path())
+            .args(["apply", "--sandbox", name])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("--auto-approve"));
+        zdpolicy(dir.path())
+            .args([
+                "apply",
+                "--sandbox",
+                "--auto-approve",
+                "--report",
+                "report.json",
+                name,
+            ])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Apply complete."));
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(report["refused"], false);
+        zdpolicy(dir.path())
+            .args(["plan", "--sandbox", "--detailed-exitcode", name])
+            .assert()
+            .code(0);
+    }
+}
+
+const TOKEN: &str = "apply-test-token";
+const SECRET: &str = "apply-test-client-secret";
+
+fn seed(subdomain: &str) -> AccountSeed {
+    let mut seed = AccountSeed::new(subdomain);
+    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
+        token: TOKEN.into(),
+        role: Role::Admin,
+        scopes: vec!["read".into(), "write".into()],
+    });
+    seed.credentials.oauth_clients.push(OAuthClientSeed {
+        client_id: "zdpolicy".into(),
+        client_secret: SECRET.into(),
+        role: Role::Admin,
+    });
+    seed
+}
+
+async fn simulator(accounts: Vec<AccountSeed>, window: Duration) -> RunningSimulator {
+    Simulator::start(SimulatorConfig {
+        rate_limit_window: window,
+        accounts,
+        ..SimulatorConfig::ephemeral()
+    })
+    .await
+    .unwrap()
+}
+
+/// GETs an account's triggers straight from the simulator, as Zendesk sent them.
+async fn raw_triggers(sim: &RunningSimulator, subdomain: &str) -> Vec<Value> {
+    let url = format!(
+        "{}/api/v2/triggers?page[size]=100",
+        sim.account_url(subdomain)
+    );
+    let body: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["triggers"].as_array().unwrap().clone()
+}
+
+fn cli_with_sim(dir: &Path, sim: &RunningSimulator) -> Command {
+    let mut cmd = zdpolicy(dir);
+    cmd.env("ZDPOLICY_API_URL", sim.url_template())
+        .env("ACME_ZENDESK_OAUTH_TOKEN", TOKEN)
+        .env("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET)
+        .env("ACME_SUNCO_KEY_ID", "k")
+        .env("ACME_SUNCO_KEY_SECRET", "s");
+    cmd
+}
+
+/// The multi-account example without its Sunshine app (the simulator seeds none here).
+fn multi_account_policy(dir: &Path) {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-account/zdpolicy.yaml"),
+    )
+    .unwrap();
+    let start = text.find("    sunshine_conversations:").unwrap();
+    let end = text
+        .find("    messaging:\n      end_users_can_end_sessions: false\n")
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        &text[..start],
+        &text[end..].replacen(
+            "    messaging:\n      end_users_can_end_sessions: false\n",
+            "",
+            1
+        )
+    );
+    std::fs::write(dir.join("zdpolicy.yaml"), text).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_rest() {
+    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    multi_account_policy(dir.path());
+    cli_with_sim(dir.path(), &sim)
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+
+    // Someone edits the CSAT trigger (which the plan updates) in Zendesk.
+    let csat = raw_triggers(&sim, "acme")
+        .await
+        .into_iter()
+        .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
+        .unwrap();
+    let id = csat["id"].as_u64().unwrap();
+    let mut actions = csat["actions"].clone();
+    actions
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
+    let put = reqwest::Client::new()
+        .put(format!("{}/api/v2/triggers/{id}", sim.account_url("acme")))
+        .bearer_auth(TOKEN)
+        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success());
+    let before_refusal = raw_triggers(&sim, "acme").await;
+
+    let output = cli_with_sim(dir.path(), &sim)
+        .args(["apply", "plan.json", "--report", "r.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("acme-prod.csat.survey_on_session_end was edited in Zendesk at"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("actions differ"), "{stderr}");
+    assert!(stderr.contains("Apply refused"), "{stderr}");
+    assert_eq!(
+        raw_triggers(&sim, "acme").await,
+        before_refusal,
+        "nothing was written"
+    );
+
+    let output = cli_with_sim(dir.path(), &sim)
+        .args(["apply", "plan.json", "--skip-stale", "--report", "r.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a skipped change is not a full success"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let outcomes: BTreeMap<String, String> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["changes"].as_array().unwrap().clone())
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_owned(),
+                c["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes["acme-prod.csat.survey_on_session_end"],
+        "skipped-stale"
+    );
+    assert_eq!(outcomes["acme-prod.trigger.vip-messaging"], "applied");
+    assert_eq!(outcomes["acme-eu.trigger.vip-messaging"], "applied");
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unmanaged_triggers_and_unmanaged_fields_are_left_byte_for_byte() {
+    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    multi_account_policy(dir.path());
+    let before = raw_triggers(&sim, "acme").await;
+    cli_with_sim(dir.path(), &sim)
+        .args(["apply", "--auto-approve"])
+        .assert()
+        .success();
+    let after = raw_triggers(&sim, "acme").await;
+    for old in &before {
+        let new = after
+            .iter()
+            .find(|t| t["id"] == old["id"])
+            .expect("nothing was deleted");
+        if old["title"] == "Request customer satisfaction rating (messaging)" {
+            // Only the conditions it manages changed; everything else is as it was.
+            for key in old.as_object().unwrap().keys() {
+                if key != "conditions" && key != "updated_at" {
+                    assert_eq!(old[key], new[key], "CSAT trigger field {key} changed");
+                }
+            }
+            assert_ne!(old["conditions"], new["conditions"]);
+        } else {
+            assert_eq!(old, new, "unmanaged trigger {} changed", old["title"]);
+        }
+    }
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_changed_since_the_plan_is_refused() {
+    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    multi_account_policy(dir.path());
+    cli_with_sim(dir.path(), &sim)
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("zdpolicy.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        text.replace("value: urgent", "value: high"),
+    )
+    .unwrap();
+    cli_with_sim(dir.path(), &sim)
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("made from a different policy"));
+    sim.shutdown().await.unwrap();
+}
+
+fn chaos_policy(dir: &Path, accounts: usize) -> Vec<ResolvedAccount> {
+    let token = dir.join("token");
+    std::fs::write(&token, TOKEN).unwrap();
+    let mut text = String::from(
+        "version: 1\ndefaults:\n  messaging: { end_session_after_inactivity: true }\n  csat: { survey_on_session_end: true }\n  safety: { max_changed_percent: 100 }\n  triggers:\n    - key: vip\n      title: Escalate VIP tickets\n      category: Routing\n      conditions: { all: [ { field: current_tags, operator: includes, value: vip } ] }\n      actions: [ { field: priority, value: urgent } ]\n    - key: spam\n      title: Close spam\n      conditions: { all: [ { field: current_tags, operator: includes, value: spam } ] }\n      actions: [ { field: status, value: closed } ]\naccounts:\n",
+    );
+    for i in 0..accounts {
+        text.push_str(&format!(
+            "  chaos{i:02}:\n    subdomain: chaos{i:02}\n    credentials: {{ oauth_token: \"file:{}\" }}\n",
+            token.display()
+        ));
+    }
+    let mut sources = SourceMap::new();
+    sources.add("chaos.yaml", text);
+    let policy = load_sources("chaos".into(), sources);
+    assert!(!policy.has_errors(), "{:?}", policy.diagnostics);
+    policy.accounts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_faults_repeated_applies_converge_without_duplicates() {
+    const ACCOUNTS: usize = 50;
+    let names: Vec<String> = (0..ACCOUNTS).map(|i| format!("chaos{i:02}")).collect();
+    let sim = simulator(
+        names.iter().map(|n| seed(n)).collect(),
+        Duration::from_secs(1),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = chaos_policy(dir.path(), ACCOUNTS);
+    let mut unmanaged_before = BTreeMap::new();
+    for name in &names {
+        unmanaged_before.insert(name.clone(), raw_triggers(&sim, name).await);
+        // Bursts over a small per-second limit give 429s with Retry-After.
+        sim.handle().set_rate_limit(name, Some(8)).unwrap();
+    }
+    sim.handle().set_faults(FaultConfig {
+        error_rate: 0.2,
+        drop_rate: 0.05,
+        seed: 20_261_126,
+        retry_after_secs: 0,
+        ..FaultConfig::default()
+    });
+    let client = Client::new(ClientConfig {
+        base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
+        parallelism: 16,
+        request_timeout: Duration::from_secs(5),
+        retry_budget: Duration::from_secs(8),
+        ..ClientConfig::default()
+    })
+    .unwrap();
+    let stop = AtomicBool::new(false);
+    let mut runs = 0;
+    loop {
+        let reads = read_accounts(&client, &accounts, &|_| {}).await;
+        let inputs: Vec<AccountInput> = accounts
+            .iter()
+            .zip(reads)
+            .map(|(desired, read)| AccountInput {
+                desired: desired.clone(),
+                live: read.result.map_err(ReadFailure::from),
+            })
+            .collect();
+        let planned = plan(inputs);
+        if !planned.has_errors() && !has_changes(&planned) {
+            break;
+        }
+        let errors: Vec<String> = planned
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                a.diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| d.message.clone())
+            })
+            .collect();
+        runs += 1;
+        assert!(
+            runs <= 3,
+            "did not converge within 3 applies; plan errors: {errors:#?}"
+        );
+        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop).await;
+        eprintln!(
+            "run {runs}: {} plan errors; {}",
+            errors.len(),
+            report.summary().lines().last().unwrap_or_default()
+        );
+        for line in report
+            .summary()
+            .lines()
+            .filter(|l| l.starts_with("failed") || l.starts_with("error"))
+            .take(5)
+        {
+            eprintln!("  {line}");
+        }
+        assert!(!report.refused, "nobody else writes: nothing is stale");
+    }
+    sim.handle().set_faults(FaultConfig::default());
+    for name in &names {
+        sim.handle().set_rate_limit(name, None).unwrap();
+        let after = raw_triggers(&sim, name).await;
+        for key in ["vip", "spam"] {
+            let count = after
+                .iter()
+                .filter(|t| marker_key(t["description"].as_str()) == Some(key))
+                .count();
+            assert_eq!(count, 1, "{name}: {count} triggers with key {key}");
+        }
+        for old in &unmanaged_before[name] {
+            if old["title"] == "Request customer satisfaction rating (messaging)" {
+                continue;
+            }
+            let new = after
+                .iter()
+                .find(|t| t["id"] == old["id"])
+                .expect("unmanaged trigger kept");
+            assert_eq!(old, new, "{name}: unmanaged trigger touched");
+        }
+    }
+    let stats = sim.handle().stats();
+    let faulted: u64 = names
+        .iter()
+        .map(|n| {
+            let s = stats.account(n);
+            ["500", "503", "429", "dropped"]
+                .iter()
+                .filter_map(|k| s.by_status.get(*k))
+                .sum::<u64>()
+        })
+        .sum();
+    assert!(faulted > 50, "the faults were exercised ({faulted})");
+    sim.shutdown().await.unwrap();
+}
