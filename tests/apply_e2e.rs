@@ -437,3 +437,72 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     assert!(faulted > 50, "the faults were exercised ({faulted})");
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn active_flags_change_in_one_update_many_request() {
+    let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, TOKEN).unwrap();
+    let policy = |active: bool| {
+        let mut text = format!(
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: {{ oauth_token: \"file:{}\" }}\n    safety: {{ max_changed_percent: 100 }}\n    triggers:\n",
+            token.display()
+        );
+        for i in 0..3 {
+            text.push_str(&format!(
+                "      - {{ key: t{i}, title: T{i}, active: {active}, actions: [ {{ field: priority, value: high }} ] }}\n"
+            ));
+        }
+        let mut sources = SourceMap::new();
+        sources.add("p.yaml", text);
+        load_sources("p".into(), sources).accounts
+    };
+    let client = Client::new(ClientConfig {
+        base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
+        ..ClientConfig::default()
+    })
+    .unwrap();
+    let stop = AtomicBool::new(false);
+    for active in [true, false] {
+        let accounts = policy(active);
+        sim.handle().reset_stats();
+        let reads = read_accounts(&client, &accounts, &|_| {}).await;
+        let inputs = accounts
+            .iter()
+            .zip(reads)
+            .map(|(desired, read)| AccountInput {
+                desired: desired.clone(),
+                live: read.result.map_err(ReadFailure::from),
+            })
+            .collect();
+        let report = apply(
+            &client,
+            &plan(inputs),
+            &accounts,
+            ApplyOptions::default(),
+            &stop,
+        )
+        .await;
+        assert!(report.succeeded(), "{}", report.summary());
+    }
+    let stats = sim.handle().stats().account("acme");
+    assert_eq!(
+        stats.endpoint("PUT /api/v2/triggers/update_many"),
+        1,
+        "{stats:?}"
+    );
+    assert_eq!(stats.endpoint("PUT /api/v2/triggers/{id}"), 0, "{stats:?}");
+    let inactive = raw_triggers(&sim, "acme")
+        .await
+        .into_iter()
+        .filter(|t| {
+            t["title"]
+                .as_str()
+                .is_some_and(|title| title.starts_with('T'))
+                && t["active"] == false
+        })
+        .count();
+    assert_eq!(inactive, 3);
+    sim.shutdown().await.unwrap();
+}

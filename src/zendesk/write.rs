@@ -10,8 +10,8 @@ use super::client::error::ZendeskError;
 use super::client::{AccountClient, Api, Target};
 use super::read::ReadApi;
 use super::wire::{
-    AccountSettings, SunshineAppSettings, Trigger, TriggerCategory, TriggerCategoryResponse,
-    TriggerResponse,
+    AccountSettings, SunshineAppSettings, Trigger, TriggerBulkUpdateItem, TriggerCategory,
+    TriggerCategoryResponse, TriggerResponse,
 };
 
 /// Writing to one account, with Zendesk's documented endpoints.
@@ -32,6 +32,12 @@ pub trait WriteApi: Sync {
         id: u64,
         body: &Value,
     ) -> impl Future<Output = Result<Trigger, ZendeskError>> + Send;
+    /// `PUT /api/v2/triggers/update_many`: active states and categories of many triggers in one
+    /// request (Zendesk applies all items or none).
+    fn update_triggers_bulk(
+        &self,
+        items: &[TriggerBulkUpdateItem],
+    ) -> impl Future<Output = Result<(), ZendeskError>> + Send;
     /// `DELETE /api/v2/triggers/{id}`; a trigger that is already gone counts as deleted.
     fn delete_trigger(&self, id: u64) -> impl Future<Output = Result<(), ZendeskError>> + Send;
     /// `PUT /api/v2/account/settings` (Zendesk merges the keys sent).
@@ -152,6 +158,28 @@ impl WriteApi for Writer<'_> {
             .await?;
         let updated: TriggerResponse = self.client.parse(&answer, target)?;
         Ok(updated.trigger)
+    }
+
+    async fn update_triggers_bulk(
+        &self,
+        items: &[TriggerBulkUpdateItem],
+    ) -> Result<(), ZendeskError> {
+        let object = format!("{} triggers (update_many)", items.len());
+        let target = Target {
+            object: &object,
+            account_wide: false,
+        };
+        let body = json!({ "triggers": items });
+        self.client
+            .send(
+                Method::PUT,
+                Api::Support,
+                "/api/v2/triggers/update_many",
+                Some(&body),
+                target,
+            )
+            .await?;
+        Ok(())
     }
 
     async fn delete_trigger(&self, id: u64) -> Result<(), ZendeskError> {
