@@ -14,7 +14,7 @@ use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::apply::report::ApplyReport;
 use crate::apply::{ApplyOptions, apply};
 use crate::output::color::Stream;
-use crate::plan::{self, AccountInput, Plan, ReadFailure, load_saved, policy_hash};
+use crate::plan::{self, Plan, load_saved, policy_hash};
 use crate::policy::resolve::ResolvedAccount;
 
 /// Arguments of `apply`.
@@ -121,18 +121,7 @@ async fn apply_saved(
         });
     }
     let connection = args.connect.connect(&accounts).await?;
-    let report = apply(
-        &connection.client,
-        &plan,
-        &accounts,
-        ApplyOptions {
-            skip_stale: args.skip_stale,
-        },
-        stop,
-    )
-    .await;
-    connection.close().await?;
-    Ok(Some(report))
+    apply_with(args, connection, &plan, &accounts, stop).await
 }
 
 async fn plan_and_apply(
@@ -151,16 +140,7 @@ async fn plan_and_apply(
         .cloned()
         .collect();
     let connection = args.connect.connect(&accounts).await?;
-    let reads = args.connect.read(&connection, &accounts, global).await;
-    let inputs = accounts
-        .iter()
-        .zip(reads)
-        .map(|(desired, read)| AccountInput {
-            desired: desired.clone(),
-            live: read.result.map_err(ReadFailure::from),
-        })
-        .collect();
-    let plan: Plan = plan::plan(inputs);
+    let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
     print!(
         "{}",
         plan::render::text::render(&plan, global.color_for(Stream::Stdout))
@@ -192,16 +172,21 @@ async fn plan_and_apply(
             help: "answer `yes` to apply, or pass --auto-approve".into(),
         });
     }
-    let report = apply(
-        &connection.client,
-        &plan,
-        &accounts,
-        ApplyOptions {
-            skip_stale: args.skip_stale,
-        },
-        stop,
-    )
-    .await;
+    apply_with(args, connection, &plan, &accounts, stop).await
+}
+
+/// Applies through an open connection, then closes it (saving the sandbox).
+async fn apply_with(
+    args: &ApplyArgs,
+    connection: super::connect::Connection,
+    plan: &Plan,
+    accounts: &[ResolvedAccount],
+    stop: &AtomicBool,
+) -> Result<Option<ApplyReport>, CliError> {
+    let options = ApplyOptions {
+        skip_stale: args.skip_stale,
+    };
+    let report = apply(&connection.client, plan, accounts, options, stop).await;
     connection.close().await?;
     Ok(Some(report))
 }

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{CliError, GlobalArgs};
+use crate::plan::{AccountInput, Plan, ReadFailure};
 use crate::policy::resolve::ResolvedAccount;
 use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
 use crate::select::{Selector, Shard};
@@ -131,6 +132,25 @@ impl ConnectArgs {
         let reads = read_accounts(&connection.client, accounts, &|_| bar.inc(1)).await;
         bar.finish_and_clear();
         reads
+    }
+
+    /// Reads every account and plans it (an unreadable account is an error in its plan).
+    pub async fn plan(
+        &self,
+        connection: &Connection,
+        accounts: &[ResolvedAccount],
+        global: &GlobalArgs,
+    ) -> Plan {
+        let reads = self.read(connection, accounts, global).await;
+        let inputs = accounts
+            .iter()
+            .zip(reads)
+            .map(|(desired, read)| AccountInput {
+                desired: desired.clone(),
+                live: read.result.map_err(ReadFailure::from),
+            })
+            .collect();
+        crate::plan::plan(inputs)
     }
 
     fn progress_bar(&self, total: usize, global: &GlobalArgs) -> ProgressBar {

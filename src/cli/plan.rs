@@ -8,7 +8,7 @@ use super::connect::{ConnectArgs, SelectArgs};
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::output::color::Stream;
-use crate::plan::{self, AccountInput, Plan, ReadFailure};
+use crate::plan::{self, Plan};
 use crate::policy::resolve::ResolvedAccount;
 
 /// Arguments of `plan`.
@@ -58,17 +58,9 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let runtime = super::runtime()?;
     let plan = runtime.block_on(async {
         let connection = args.connect.connect(&accounts).await?;
-        let reads = args.connect.read(&connection, &accounts, global).await;
+        let plan = args.connect.plan(&connection, &accounts, global).await;
         connection.close().await?;
-        let inputs = accounts
-            .iter()
-            .zip(reads)
-            .map(|(desired, read)| AccountInput {
-                desired: desired.clone(),
-                live: read.result.map_err(ReadFailure::from),
-            })
-            .collect();
-        Ok::<Plan, CliError>(plan::plan(inputs))
+        Ok::<Plan, CliError>(plan)
     })?;
     print!("{}", render(&plan, args.format, global));
     finish(
