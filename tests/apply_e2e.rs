@@ -506,3 +506,82 @@ async fn active_flags_change_in_one_update_many_request() {
     assert_eq!(inactive, 3);
     sim.shutdown().await.unwrap();
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_finishes_requests_in_flight_then_stops_with_a_report() {
+    let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
+    sim.handle().set_faults(FaultConfig {
+        latency_ms: 150,
+        ..FaultConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: env:ACME_ZENDESK_OAUTH_TOKEN }\n    triggers:\n",
+    );
+    for i in 0..20 {
+        text.push_str(&format!("      - {{ key: t{i}, title: T{i}, actions: [ {{ field: priority, value: high }} ] }}\n"));
+    }
+    std::fs::write(dir.path().join("zdpolicy.yaml"), text).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
+        .current_dir(dir.path())
+        .env("ZDPOLICY_API_URL", sim.url_template())
+        .env("ACME_ZENDESK_OAUTH_TOKEN", TOKEN)
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until creates are going out (one by one, 150 ms each), then press Ctrl-C.
+    let started = std::time::Instant::now();
+    while sim
+        .handle()
+        .stats()
+        .account("acme")
+        .endpoint("POST /api/v2/triggers")
+        < 2
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "apply never started writing"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["interrupted"], true);
+    let outcomes: Vec<&str> = report["accounts"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        outcomes.contains(&"applied") && outcomes.contains(&"not-attempted"),
+        "{outcomes:?}"
+    );
+    // What the report calls applied is exactly what Zendesk has.
+    let applied = outcomes.iter().filter(|o| **o == "applied").count();
+    let created = raw_triggers(&sim, "acme")
+        .await
+        .iter()
+        .filter(|t| t["title"].as_str().is_some_and(|t| t.starts_with('T')))
+        .count();
+    assert_eq!(applied, created);
+    sim.shutdown().await.unwrap();
+}
