@@ -309,7 +309,7 @@ fn color_always_colours_and_never_does_not() {
 
 #[test]
 fn help_is_stable() {
-    for command in ["validate", "schema", "render"] {
+    for command in ["validate", "schema", "render", "plan", "apply", "show", "export", "sandbox", "simulator"] {
         let stdout = stdout_of(zdpolicy().args([command, "--help"]));
         insta::assert_snapshot!(format!("help_{command}"), stdout);
     }
