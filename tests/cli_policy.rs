@@ -7,7 +7,9 @@ use predicates::prelude::*;
 
 fn zdpolicy() -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("ZDPOLICY_API_URL");
     for var in [
         "ZENDESK_SUBDOMAIN",
         "ZENDESK_EMAIL",
@@ -309,7 +311,17 @@ fn color_always_colours_and_never_does_not() {
 
 #[test]
 fn help_is_stable() {
-    for command in ["validate", "schema", "render", "plan", "apply", "show", "export", "sandbox", "simulator"] {
+    for command in [
+        "validate",
+        "schema",
+        "render",
+        "plan",
+        "apply",
+        "show",
+        "export",
+        "sandbox",
+        "simulator",
+    ] {
         let stdout = stdout_of(zdpolicy().args([command, "--help"]));
         insta::assert_snapshot!(format!("help_{command}"), stdout);
     }

@@ -23,7 +23,7 @@ pub struct ConnectArgs {
     /// Base-URL template of Zendesk's API; `{subdomain}` is replaced per account. Plain
     /// http:// is refused unless the host is loopback (e.g. `http://127.0.0.1:7357/{subdomain}`
     /// for `zdpolicy simulator`).
-    #[arg(long, env = "ZDPOLICY_API_URL", value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    #[arg(long, env = "ZDPOLICY_API_URL", hide_env_values = true, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
     pub api_url: String,
     /// Run against the built-in sandbox (an in-process simulator with a new account for every
     /// account the policy names) instead of Zendesk. No credentials needed.
