@@ -339,6 +339,9 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
         // Bursts over a small per-second limit give 429s with Retry-After.
         sim.handle().set_rate_limit(name, Some(8)).unwrap();
     }
+    // 20% of answers are 5xx (the simulator splits them evenly between 503 with Retry-After
+    // and 500, which is harsher: a 500 on a create leaves its outcome unknown), 5% of
+    // connections drop, and a small per-second limit gives 429 bursts.
     sim.handle().set_faults(FaultConfig {
         error_rate: 0.2,
         drop_rate: 0.05,
