@@ -30,7 +30,10 @@ impl AccountLimiter {
         let per_minute = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new((per_minute.get() / 10).max(5)).unwrap_or(NonZeroU32::MIN);
         Self {
-            limiter: RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(burst)),
+            limiter: RateLimiter::direct_with_clock(
+                Quota::per_minute(per_minute).allow_burst(burst),
+                shared_clock(),
+            ),
             pause_until: Mutex::new(None),
         }
     }
@@ -73,6 +76,15 @@ impl AccountLimiter {
             *pause = Some(pause.map_or(until, |p| p.max(until)));
         }
     }
+}
+
+/// One clock for every account's limiter: creating governor's default clock calibrates it,
+/// which cost a measurable share of reading 1,000 accounts when done per account.
+fn shared_clock() -> governor::clock::DefaultClock {
+    static CLOCK: std::sync::OnceLock<governor::clock::DefaultClock> = std::sync::OnceLock::new();
+    CLOCK
+        .get_or_init(governor::clock::DefaultClock::default)
+        .clone()
 }
 
 /// The first of `names` present as a number (header names are case-insensitive).
