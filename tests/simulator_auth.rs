@@ -8,8 +8,8 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::json;
 use simulator_support::{
-    AGENT_EMAIL, AGENT_TOKEN, CLIENT_ID, CLIENT_SECRET, OAUTH_TOKEN, READ_ONLY_OAUTH_TOKEN, Sim,
-    acme, json, trigger_body,
+    AGENT_EMAIL, AGENT_TOKEN, CLIENT_ID, CLIENT_SECRET, OAUTH_TOKEN, READ_ONLY_OAUTH_TOKEN, Sent,
+    Sim, acme, trigger_body,
 };
 use zdpolicy::simulator::SimulatorConfig;
 
@@ -31,7 +31,7 @@ async fn missing_or_wrong_credentials_get_401() {
             .basic_auth("admin@globex.test/token", Some("globex-admin-api-token")),
     ];
     for attempt in attempts {
-        let response = attempt.send().await.expect("sent");
+        let response = attempt.sent().await;
         assert_eq!(response.status(), 401);
         assert_eq!(
             response.headers()["content-type"],
@@ -41,9 +41,8 @@ async fn missing_or_wrong_credentials_get_401() {
     }
     let unknown = sim
         .request(Method::GET, "initech", "/api/v2/triggers")
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(unknown.status(), 404);
     sim.stop().await;
 }
@@ -56,36 +55,28 @@ async fn agents_read_but_get_403_on_writes() {
             .basic_auth(format!("{AGENT_EMAIL}/token"), Some(AGENT_TOKEN))
     };
     assert_eq!(
-        agent(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+        agent(Method::GET, "/api/v2/triggers").sent_status().await,
         200
     );
     assert_eq!(
         agent(Method::GET, "/api/v2/account/settings")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+            .sent_status()
+            .await,
         200
     );
-    let forbidden = agent(Method::POST, "/api/v2/triggers")
+    let (status, forbidden) = agent(Method::POST, "/api/v2/triggers")
         .json(&trigger_body("x"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(forbidden.status(), 403);
+        .sent_json()
+        .await;
+    assert_eq!(status, 403);
     assert_eq!(
-        json(forbidden).await,
+        forbidden,
         json!({"error": "Forbidden", "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."})
     );
     let settings = agent(Method::PUT, "/api/v2/account/settings")
         .json(&json!({"settings": {}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(settings.status(), 403);
     sim.stop().await;
 }
@@ -98,26 +89,21 @@ async fn bearer_tokens_are_limited_by_their_scopes() {
     };
     assert_eq!(
         bearer(OAUTH_TOKEN, Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+            .sent_status()
+            .await,
         200
     );
     let created = bearer(OAUTH_TOKEN, Method::POST, "/api/v2/triggers")
         .json(&trigger_body("OAuth"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(created.status(), 201);
 
     // `triggers:read` reads triggers and categories, nothing else, and writes nothing.
     assert_eq!(
         bearer(READ_ONLY_OAUTH_TOKEN, Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+            .sent_status()
+            .await,
         200
     );
     assert_eq!(
@@ -126,26 +112,22 @@ async fn bearer_tokens_are_limited_by_their_scopes() {
             Method::GET,
             "/api/v2/trigger_categories"
         )
-        .send()
-        .await
-        .expect("sent")
-        .status(),
+        .sent_status()
+        .await,
         200
     );
     let write = bearer(READ_ONLY_OAUTH_TOKEN, Method::POST, "/api/v2/triggers")
         .json(&trigger_body("x"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(write.status(), 403);
     let settings = bearer(
         READ_ONLY_OAUTH_TOKEN,
         Method::GET,
         "/api/v2/account/settings",
     )
-    .send()
-    .await
-    .expect("sent");
+    .sent()
+    .await;
     assert_eq!(settings.status(), 403);
     sim.stop().await;
 }
@@ -153,15 +135,13 @@ async fn bearer_tokens_are_limited_by_their_scopes() {
 #[tokio::test]
 async fn client_credentials_tokens_work_until_they_expire() {
     let sim = Sim::start().await;
-    let response = sim
+    let (status, body) = sim
         .request(Method::POST, "acme", "/oauth/tokens")
         .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                       "scope": "triggers:read triggers:write", "expires_in": 300}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    let body = json(response).await;
+        .sent_json()
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(body["token_type"], "bearer");
     assert_eq!(body["expires_in"], 300);
     assert_eq!(body["scope"], "triggers:read triggers:write");
@@ -171,27 +151,26 @@ async fn client_credentials_tokens_work_until_they_expire() {
     let use_token = || {
         sim.request(Method::GET, "acme", "/api/v2/triggers")
             .bearer_auth(&token)
-            .send()
+            .sent()
     };
-    assert_eq!(use_token().await.expect("sent").status(), 200);
+    assert_eq!(use_token().await.status(), 200);
     // Whole seconds: leave a second of margin on each side of the expiry.
     sim.handle().advance_clock(Duration::from_secs(298));
-    assert_eq!(use_token().await.expect("sent").status(), 200);
+    assert_eq!(use_token().await.status(), 200);
     sim.handle().advance_clock(Duration::from_secs(3));
-    let expired = use_token().await.expect("sent");
+    let expired = use_token().await;
     assert_eq!(expired.status(), 401);
     assert_eq!(expired.text().await.expect("body"), COULD_NOT_AUTHENTICATE);
 
     // Form-encoded bodies work as well.
-    let form = sim
+    let (status, form) = sim
         .request(Method::POST, "acme", "/oauth/tokens")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!("grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}&scope=read"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(form.status(), 200);
-    assert_eq!(json(form).await["expires_in"], 172_800);
+        .sent_json()
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(form["expires_in"], 172_800);
 
     let refusals = [
         (
@@ -211,14 +190,13 @@ async fn client_credentials_tokens_work_until_they_expire() {
         ),
     ];
     for (body, status, error) in refusals {
-        let response = sim
+        let (got, answer) = sim
             .request(Method::POST, "acme", "/oauth/tokens")
             .json(&body)
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(response.status(), status, "{body}");
-        assert_eq!(json(response).await["error"], error);
+            .sent_json()
+            .await;
+        assert_eq!(got, status, "{body}");
+        assert_eq!(answer["error"], error);
     }
     sim.stop().await;
 }
@@ -226,39 +204,23 @@ async fn client_credentials_tokens_work_until_they_expire() {
 #[tokio::test]
 async fn rate_limits_follow_the_plan_and_answer_429_with_retry_after() {
     let sim = Sim::start().await;
-    let acme = sim
-        .admin(Method::GET, "/api/v2/triggers")
-        .send()
-        .await
-        .expect("sent");
+    let acme = sim.admin(Method::GET, "/api/v2/triggers").sent().await;
     assert_eq!(acme.headers()["x-rate-limit"], "700", "Enterprise");
     assert_eq!(acme.headers()["x-rate-limit-remaining"], "699");
-    let globex = sim
-        .globex(Method::GET, "/api/v2/triggers")
-        .send()
-        .await
-        .expect("sent");
+    let globex = sim.globex(Method::GET, "/api/v2/triggers").sent().await;
     assert_eq!(globex.headers()["x-rate-limit"], "200", "Team");
 
     sim.handle()
         .set_rate_limit("acme", Some(3))
         .expect("known account");
     for remaining in ["2", "1", "0"] {
-        let response = sim
-            .admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent");
+        let response = sim.admin(Method::GET, "/api/v2/triggers").sent().await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["x-rate-limit"], "3");
         assert_eq!(response.headers()["x-rate-limit-remaining"], remaining);
         assert_eq!(response.headers()["rate-limit-remaining"], remaining);
     }
-    let limited = sim
-        .admin(Method::GET, "/api/v2/triggers")
-        .send()
-        .await
-        .expect("sent");
+    let limited = sim.admin(Method::GET, "/api/v2/triggers").sent().await;
     assert_eq!(limited.status(), 429);
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -280,22 +242,13 @@ async fn rate_limits_follow_the_plan_and_answer_429_with_retry_after() {
     // Other accounts have their own budget.
     assert_eq!(
         sim.globex(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+            .sent_status()
+            .await,
         200
     );
 
     sim.handle().advance_clock(Duration::from_secs(retry_after));
-    assert_eq!(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
-        200
-    );
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
     assert_eq!(sim.handle().stats().account("acme").status("429"), 1);
     sim.stop().await;
 }
@@ -312,14 +265,7 @@ async fn short_windows_and_a_global_limit_for_tests() {
     let statuses = async || {
         let mut statuses = Vec::new();
         for _ in 0..3 {
-            statuses.push(
-                sim.admin(Method::GET, "/api/v2/triggers")
-                    .send()
-                    .await
-                    .expect("sent")
-                    .status()
-                    .as_u16(),
-            );
+            statuses.push(sim.get_status("/api/v2/triggers").await.as_u16());
         }
         statuses
     };

@@ -5,16 +5,15 @@ mod simulator_support;
 
 use reqwest::Method;
 use serde_json::json;
-use simulator_support::{Sim, json, keys, trigger_body};
+use simulator_support::{Sent, Sim, keys, trigger_body};
 use zdpolicy::zendesk::wire::{TriggerCategoriesPage, TriggerCategoryResponse};
 
 async fn create_category(sim: &Sim, name: &str, position: i64) -> String {
     let response = sim
         .admin(Method::POST, "/api/v2/trigger_categories")
         .json(&json!({"trigger_category": {"name": name, "position": position}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(
         response.status(),
         200,
@@ -29,13 +28,7 @@ async fn categories_list_in_cursor_form_even_without_page_size() {
     let sim = Sim::start().await;
     create_category(&sim, "Routing", 5).await;
     create_category(&sim, "Escalation", 2).await;
-    let page = json(
-        sim.admin(Method::GET, "/api/v2/trigger_categories")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let page = sim.get_json("/api/v2/trigger_categories").await;
     assert_eq!(keys(&page), ["links", "meta", "trigger_categories"]);
     let names: Vec<_> = page["trigger_categories"]
         .as_array()
@@ -58,29 +51,15 @@ async fn categories_list_in_cursor_form_even_without_page_size() {
     );
     assert!(first["id"].is_string());
 
-    let by_name = json(
-        sim.admin(
-            Method::GET,
-            "/api/v2/trigger_categories?sort=-name&page[size]=2&include=rule_counts",
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await;
+    let by_name = sim
+        .get_json("/api/v2/trigger_categories?sort=-name&page[size]=2&include=rule_counts")
+        .await;
     let parsed: TriggerCategoriesPage = serde_json::from_value(by_name).expect("page parses");
     assert_eq!(parsed.trigger_categories[0].name, "Routing");
     assert!(parsed.pagination.meta.has_more);
-    let notifications = json(
-        sim.admin(
-            Method::GET,
-            "/api/v2/trigger_categories?include=rule_counts",
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await["trigger_categories"][0]
+    let notifications = sim
+        .get_json("/api/v2/trigger_categories?include=rule_counts")
+        .await["trigger_categories"][0]
         .clone();
     assert_eq!(
         (
@@ -99,42 +78,34 @@ async fn show_patch_and_not_found() {
     let response = sim
         .admin(Method::PATCH, &format!("/api/v2/trigger_categories/{id}"))
         .json(&json!({"trigger_category": {"name": "Routing rules", "position": 9}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 200);
-    let shown = json(
-        sim.admin(
-            Method::GET,
-            &format!("/api/v2/trigger_categories/{id}.json"),
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await;
+    let shown = sim
+        .get_json(&format!("/api/v2/trigger_categories/{id}.json"))
+        .await;
     assert_eq!(shown["trigger_category"]["name"], "Routing rules");
     assert_eq!(shown["trigger_category"]["position"], 9);
 
-    let missing = sim
+    let (status, missing) = sim
         .admin(Method::GET, "/api/v2/trigger_categories/404404")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(missing.status(), 404);
+        .sent_json()
+        .await;
+    assert_eq!(status, 404);
     assert_eq!(
-        json(missing).await,
+        missing,
         json!({"errors": [{"code": "TriggerCategoryNotFound", "title": "Category can\u{2019}t be found. Check the ID and try again."}]})
     );
-    let blank = sim
-        .admin(Method::POST, "/api/v2/trigger_categories")
-        .json(&json!({"trigger_category": {"name": " "}}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(blank.status(), 400);
+    let (status, blank) = sim
+        .send_json(
+            Method::POST,
+            "/api/v2/trigger_categories",
+            &json!({"trigger_category": {"name": " "}}),
+        )
+        .await;
+    assert_eq!(status, 400);
     assert_eq!(
-        json(blank).await,
+        blank,
         json!({"errors": [{"code": "InvalidTriggerCategory", "title": "Name cannot be blank"}]})
     );
     sim.stop().await;
@@ -148,36 +119,31 @@ async fn a_category_with_active_triggers_cannot_be_deleted() {
     body["trigger"]["category_id"] = json!(id);
     let trigger = sim.create_trigger(body).await["id"].as_u64().expect("id");
 
-    let refused = sim
+    let (status, refused) = sim
         .admin(Method::DELETE, &format!("/api/v2/trigger_categories/{id}"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(refused.status(), 400);
+        .sent_json()
+        .await;
+    assert_eq!(status, 400);
     assert_eq!(
-        json(refused).await,
+        refused,
         json!({"errors": [{"code": "TriggerCategoryNotEmpty", "title": "A category with active ticket triggers cannot be deleted."}]})
     );
 
     let deactivate = sim
         .admin(Method::PUT, "/api/v2/triggers/update_many")
         .json(&json!({"triggers": [{"id": trigger, "active": false}]}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(deactivate.status(), 200);
     let deleted = sim
         .admin(Method::DELETE, &format!("/api/v2/trigger_categories/{id}"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(deleted.status(), 204);
     let gone = sim
-        .admin(Method::GET, &format!("/api/v2/trigger_categories/{id}"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(gone.status(), 404);
+        .get_status(&format!("/api/v2/trigger_categories/{id}"))
+        .await;
+    assert_eq!(gone, 404);
     sim.stop().await;
 }
 
@@ -192,14 +158,10 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
         "trigger_categories": [{"id": routing, "position": 0}],
         "triggers": [{"id": trigger.to_string(), "position": 3, "active": false, "category_id": routing}]
     }}});
-    let response = sim
-        .admin(Method::POST, "/api/v2/trigger_categories/jobs")
-        .json(&job)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    let body = json(response).await;
+    let (status, body) = sim
+        .send_json(Method::POST, "/api/v2/trigger_categories/jobs", &job)
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(body["status"], "complete");
     assert_eq!(body["results"]["trigger_categories"][0]["position"], 0);
     let moved = &body["results"]["triggers"][0];
@@ -215,15 +177,12 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
     let bad = json!({"job": {"action": "patch", "items": {
         "triggers": [{"id": trigger.to_string(), "category_id": "10001"}]
     }}});
-    let response = sim
-        .admin(Method::POST, "/api/v2/trigger_categories/jobs")
-        .json(&bad)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 400);
+    let (status, failed) = sim
+        .send_json(Method::POST, "/api/v2/trigger_categories/jobs", &bad)
+        .await;
+    assert_eq!(status, 400);
     assert_eq!(
-        json(response).await,
+        failed,
         json!({"status": "failed", "errors": [{"code": "InvalidTrigger", "title": "category_id is not valid", "trigger_id": trigger.to_string()}]})
     );
     sim.stop().await;
@@ -232,14 +191,13 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
 #[tokio::test]
 async fn accounts_without_categories_get_403() {
     let sim = Sim::start().await;
-    let response = sim
+    let (status, refused) = sim
         .globex(Method::GET, "/api/v2/trigger_categories")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 403);
+        .sent_json()
+        .await;
+    assert_eq!(status, 403);
     assert_eq!(
-        json(response).await,
+        refused,
         json!({"errors": [{"code": "TriggerCategoriesNotEnabled", "title": "Ticket trigger categories are not enabled for your account"}]})
     );
     sim.stop().await;

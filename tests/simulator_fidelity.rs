@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use simulator_support::{Sim, json, keys, trigger_body};
+use simulator_support::{Sent, Sim, keys, trigger_body};
 use zdpolicy::zendesk::wire::{
     AccountSettingsResponse, BatchJobResponse, ErrorBody, OAuthTokenResponse, SunshineAppResponse,
     TriggerCategoriesPage, TriggerDefinitionsResponse, TriggerResponse, TriggersCursorPage,
@@ -122,14 +122,7 @@ async fn real_shaped_triggers_survive_the_simulator() {
         let request = create_request(&original);
         let created = sim.create_trigger(request.clone()).await;
         let id = created["id"].as_u64().expect("id");
-        let shown = json(
-            sim.admin(Method::GET, &format!("/api/v2/triggers/{id}"))
-                .send()
-                .await
-                .expect("sent"),
-        )
-        .await["trigger"]
-            .clone();
+        let shown = sim.get_json(&format!("/api/v2/triggers/{id}")).await["trigger"].clone();
         for (key, value) in request["trigger"].as_object().into_iter().flatten() {
             assert_eq!(
                 &shown[key.as_str()],
@@ -162,21 +155,9 @@ async fn simulator_answers_have_the_recorded_shapes() {
         "trigger keys as recorded"
     );
 
-    let offset = json(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let offset = sim.get_json("/api/v2/triggers").await;
     assert_eq!(keys(&offset), keys(&fixture("triggers_offset_page.json")));
-    let cursor = json(
-        sim.admin(Method::GET, "/api/v2/triggers?page[size]=100")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let cursor = sim.get_json("/api/v2/triggers?page[size]=100").await;
     let recorded_cursor = fixture("triggers_cursor_last_page.json");
     assert_eq!(keys(&cursor), keys(&recorded_cursor));
     assert_eq!(keys(&cursor["meta"]), keys(&recorded_cursor["meta"]));
@@ -186,16 +167,9 @@ async fn simulator_answers_have_the_recorded_shapes() {
         "as recorded: next link on the last page"
     );
 
-    let categories = json(
-        sim.admin(
-            Method::GET,
-            "/api/v2/trigger_categories?include=rule_counts",
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await;
+    let categories = sim
+        .get_json("/api/v2/trigger_categories?include=rule_counts")
+        .await;
     let recorded_categories = fixture("trigger_categories_page.json");
     assert_eq!(keys(&categories), keys(&recorded_categories));
     assert_eq!(
@@ -203,13 +177,7 @@ async fn simulator_answers_have_the_recorded_shapes() {
         keys(&recorded_categories["trigger_categories"][0])
     );
 
-    let settings = json(
-        sim.admin(Method::GET, "/api/v2/account/settings")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let settings = sim.get_json("/api/v2/account/settings").await;
     let recorded_settings = fixture("account_settings.json");
     for section in ["messaging_inactivity", "routing"] {
         for key in keys(&settings["settings"][section]) {
@@ -220,21 +188,12 @@ async fn simulator_answers_have_the_recorded_shapes() {
         }
     }
 
-    let not_found = json(
-        sim.admin(Method::GET, "/api/v2/triggers/1")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let not_found = sim.get_json("/api/v2/triggers/1").await;
     assert_eq!(not_found, fixture("error_record_not_found.json"));
-    let unauthorised = json(
-        sim.request(Method::GET, "acme", "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, unauthorised) = sim
+        .request(Method::GET, "acme", "/api/v2/triggers")
+        .sent_json()
+        .await;
     assert_eq!(unauthorised, fixture("error_unauthorized.json"));
     sim.stop().await;
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::json;
-use simulator_support::{Sim, acme, json, trigger_body};
+use simulator_support::{Sent, Sim, acme, json, trigger_body};
 use zdpolicy::simulator::{
     FaultConfig, SimulatorArgs, SimulatorConfig, SimulatorError, Stats, load_seed_file,
 };
@@ -30,9 +30,8 @@ async fn the_example_seed_serves_two_accounts() {
     let acme = sim
         .request(Method::GET, "acme", "/api/v2/triggers?page[size]=100")
         .bearer_auth("acme-oauth-token")
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(acme.headers()["x-rate-limit"], "700");
     let acme = json(acme).await;
     let titles: Vec<_> = acme["triggers"]
@@ -46,9 +45,8 @@ async fn the_example_seed_serves_two_accounts() {
     let globex = sim
         .request(Method::GET, "globex", "/api/v2/triggers")
         .basic_auth("admin@globex.example/token", Some("globex-api-token"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(globex.headers()["x-rate-limit"], "200");
     assert_eq!(
         sim.running.url_template(),
@@ -136,9 +134,8 @@ async fn the_state_file_keeps_accounts_across_restarts() {
     let id = first["id"].as_u64().expect("id");
     let response = sim
         .admin(Method::GET, &format!("/api/v2/triggers/{id}"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.headers()["x-rate-limit"], "1234");
     let mut shown = json(response).await["trigger"].clone();
     let mut first = first;
@@ -225,11 +222,7 @@ async fn per_account_faults_latency_and_slow_bodies() {
     );
     let mut saw_503 = false;
     for _ in 0..10 {
-        let response = sim
-            .admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent");
+        let response = sim.admin(Method::GET, "/api/v2/triggers").sent().await;
         assert!(matches!(response.status().as_u16(), 500 | 503));
         if response.status() == 503 {
             assert_eq!(response.headers()["retry-after"], "7");
@@ -239,31 +232,24 @@ async fn per_account_faults_latency_and_slow_bodies() {
     assert!(saw_503);
     assert_eq!(
         sim.globex(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
+            .sent_status()
+            .await,
         200,
         "globex unaffected"
     );
 
     // Over HTTP: latency and a slow body on every account.
     sim.handle().set_account_faults("acme", None);
-    let response = sim
-        .sim(Method::PUT, "/_sim/faults")
-        .json(&json!({"latency_ms": 60, "slow_body_ms": 80}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
+    let status = sim
+        .sim_status(
+            Method::PUT,
+            "/_sim/faults",
+            &json!({"latency_ms": 60, "slow_body_ms": 80}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let started = Instant::now();
-    let body = json(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let body = sim.get_json("/api/v2/triggers").await;
     assert_eq!(body["count"], 8, "a slow body is still whole");
     assert!(
         started.elapsed() >= Duration::from_millis(140),
@@ -276,36 +262,23 @@ async fn per_account_faults_latency_and_slow_bodies() {
 #[tokio::test]
 async fn counters_and_the_request_log_show_what_a_client_did() {
     let sim = Sim::start().await;
-    sim.sim(Method::DELETE, "/_sim/stats")
-        .send()
-        .await
-        .expect("sent");
+    sim.sim(Method::DELETE, "/_sim/stats").sent().await;
     for _ in 0..3 {
         sim.admin(Method::GET, "/api/v2/triggers.json?page[size]=100")
-            .send()
-            .await
-            .expect("sent");
+            .sent()
+            .await;
     }
     let created = sim.create_trigger(trigger_body("Counted")).await;
     let id = created["id"].as_u64().expect("id");
     sim.admin(Method::PUT, &format!("/api/v2/triggers/{id}.json"))
         .json(&trigger_body("Counted"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     sim.request(Method::GET, "acme", "/api/v2/triggers")
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
 
-    let stats: Stats = sim
-        .sim(Method::GET, "/_sim/stats")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("parses");
+    let stats: Stats = sim.sim(Method::GET, "/_sim/stats").sent_as().await;
     let acme = stats.account("acme");
     assert_eq!(acme.requests, 6);
     assert_eq!(acme.endpoint("GET /api/v2/triggers"), 4);
@@ -317,13 +290,10 @@ async fn counters_and_the_request_log_show_what_a_client_did() {
     assert_eq!(stats.account("globex").requests, 0);
     assert_eq!(sim.handle().stats(), stats);
 
-    let log = json(
-        sim.sim(Method::GET, "/_sim/requests?account=acme")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, log) = sim
+        .sim(Method::GET, "/_sim/requests?account=acme")
+        .sent_json()
+        .await;
     let log = log["requests"].as_array().expect("log");
     assert_eq!(log.len(), 6);
     assert_eq!(log[0]["path"], "/api/v2/triggers.json?page[size]=100");
@@ -335,80 +305,41 @@ async fn counters_and_the_request_log_show_what_a_client_did() {
 async fn sim_routes_add_accounts_and_move_the_clock() {
     let sim = Sim::with(SimulatorConfig::ephemeral()).await;
     assert_eq!(
-        json(
-            sim.sim(Method::GET, "/_sim/accounts")
-                .send()
-                .await
-                .expect("sent")
-        )
-        .await,
+        json(sim.sim(Method::GET, "/_sim/accounts").sent().await).await,
         json!({"accounts": []})
     );
     let seed = serde_json::to_value(acme()).expect("seed serialises");
-    let response = sim
-        .sim(Method::POST, "/_sim/accounts")
-        .json(&seed)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 201);
-    let again = sim
-        .sim(Method::POST, "/_sim/accounts")
-        .json(&seed)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(again.status(), 422, "subdomains are unique");
-    assert_eq!(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
-        200
-    );
+    let added = sim.sim_status(Method::POST, "/_sim/accounts", &seed).await;
+    assert_eq!(added, 201);
+    let again = sim.sim_status(Method::POST, "/_sim/accounts", &seed).await;
+    assert_eq!(again, 422, "subdomains are unique");
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
 
     let before = sim.create_trigger(trigger_body("Before")).await;
-    let response = sim
-        .sim(Method::POST, "/_sim/clock")
-        .json(&json!({"advance_seconds": 86_400}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
+    let status = sim
+        .sim_status(
+            Method::POST,
+            "/_sim/clock",
+            &json!({"advance_seconds": 86_400}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let after = sim.create_trigger(trigger_body("After")).await;
     let day = |t: &serde_json::Value| t["created_at"].as_str().expect("stamp")[..10].to_owned();
     assert_ne!(day(&before), day(&after), "the clock moved a day");
 
     let limited = sim
-        .sim(Method::PUT, "/_sim/accounts/acme/rate_limit")
-        .json(&json!({"per_minute": 1}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(limited.status(), 200);
-    assert_eq!(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
-        200
-    );
-    assert_eq!(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent")
-            .status(),
-        429
-    );
-    let unknown_path = sim
-        .admin(Method::GET, "/api/v2/nothing_here")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(unknown_path.status(), 404);
+        .sim_status(
+            Method::PUT,
+            "/_sim/accounts/acme/rate_limit",
+            &json!({"per_minute": 1}),
+        )
+        .await;
+    assert_eq!(limited, 200);
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 429);
+    let unknown_path = sim.get_status("/api/v2/nothing_here").await;
+    assert_eq!(unknown_path, 404);
     sim.stop().await;
 }
 

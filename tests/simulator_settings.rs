@@ -5,7 +5,7 @@ mod simulator_support;
 
 use reqwest::Method;
 use serde_json::json;
-use simulator_support::{SUNSHINE_APP, SUNSHINE_KEY, SUNSHINE_SECRET, Sim, json};
+use simulator_support::{SUNSHINE_APP, SUNSHINE_KEY, SUNSHINE_SECRET, Sent, Sim};
 use zdpolicy::simulator::{AdminSettings, RouteAs};
 use zdpolicy::zendesk::wire::{AccountSettingsResponse, SunshineAppResponse};
 
@@ -14,12 +14,8 @@ async fn account_settings_put_merges_sections() {
     let sim = Sim::start().await;
     let before: AccountSettingsResponse = sim
         .admin(Method::GET, "/api/v2/account/settings")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("parses");
+        .sent_as()
+        .await;
     let inactivity = before
         .settings
         .messaging_inactivity
@@ -34,9 +30,8 @@ async fn account_settings_put_merges_sections() {
     let response = sim
         .admin(Method::PUT, "/api/v2/account/settings.json")
         .json(&json!({"settings": {"messaging_inactivity": {"end_session": true}}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 200);
     let after: AccountSettingsResponse = response.json().await.expect("parses");
     let inactivity_after = after
@@ -54,24 +49,15 @@ async fn account_settings_put_merges_sections() {
         "other sections kept"
     );
 
-    let shown = json(
-        sim.admin(Method::GET, "/api/v2/account/settings")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let shown = sim.get_json("/api/v2/account/settings").await;
     assert_eq!(
         shown["settings"]["messaging_inactivity"]["end_session"],
         true
     );
-    let globex = json(
-        sim.globex(Method::GET, "/api/v2/account/settings")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, globex) = sim
+        .globex(Method::GET, "/api/v2/account/settings")
+        .sent_json()
+        .await;
     assert_eq!(
         globex["settings"]["routing"]["enabled"], false,
         "no omnichannel routing on globex"
@@ -80,9 +66,8 @@ async fn account_settings_put_merges_sections() {
     let missing = sim
         .admin(Method::PUT, "/api/v2/account/settings")
         .json(&json!({"messaging_inactivity": {}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(missing.status(), 400);
     sim.stop().await;
 }
@@ -91,32 +76,25 @@ async fn account_settings_put_merges_sections() {
 async fn sunshine_app_settings_use_their_own_key() {
     let sim = Sim::start().await;
     let path = format!("/sc/v2/apps/{SUNSHINE_APP}");
-    let with_key = |method: Method| {
-        sim.request(method, "acme", &path)
+    let with_key = |method: Method, account: &str, path: &str| {
+        sim.request(method, account, path)
             .basic_auth(SUNSHINE_KEY, Some(SUNSHINE_SECRET))
     };
 
-    let app: SunshineAppResponse = with_key(Method::GET)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("parses");
+    let app: SunshineAppResponse = with_key(Method::GET, "acme", &path).sent_as().await;
     assert_eq!(app.app.id, SUNSHINE_APP);
     assert_eq!(app.app.settings.end_session_enabled, Some(false));
     assert_eq!(app.app.settings.multi_convo_enabled, Some(true));
 
     // Support API credentials do not open Sunshine Conversations.
-    let support = sim.admin(Method::GET, &path).send().await.expect("sent");
-    assert_eq!(support.status(), 401);
-    assert_eq!(json(support).await["errors"][0]["code"], "unauthorized");
+    let (status, support) = sim.admin(Method::GET, &path).sent_json().await;
+    assert_eq!(status, 401);
+    assert_eq!(support["errors"][0]["code"], "unauthorized");
 
-    let response = with_key(Method::PATCH)
+    let response = with_key(Method::PATCH, "acme", &path)
         .json(&json!({"settings": {"endSessionEnabled": true, "disableConversationReopen": true}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 200);
     let patched: SunshineAppResponse = response.json().await.expect("parses");
     assert_eq!(patched.app.settings.end_session_enabled, Some(true));
@@ -127,26 +105,17 @@ async fn sunshine_app_settings_use_their_own_key() {
     );
     assert_eq!(patched.app.display_name, app.app.display_name);
 
-    let irreversible = with_key(Method::PATCH)
+    let irreversible = with_key(Method::PATCH, "acme", &path)
         .json(&json!({"settings": {"multiConvoEnabled": false}}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(irreversible.status(), 400);
-    let other_app = sim
-        .request(Method::GET, "acme", "/sc/v2/apps/000000000000000000000000")
-        .basic_auth(SUNSHINE_KEY, Some(SUNSHINE_SECRET))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(other_app.status(), 404);
-    let no_app = sim
-        .request(Method::GET, "globex", &path)
-        .basic_auth(SUNSHINE_KEY, Some(SUNSHINE_SECRET))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(no_app.status(), 404);
+    let other_app = with_key(Method::GET, "acme", "/sc/v2/apps/000000000000000000000000")
+        .sent_status()
+        .await;
+    assert_eq!(other_app, 404);
+    let no_app = with_key(Method::GET, "globex", &path).sent_status().await;
+    assert_eq!(no_app, 404);
     sim.stop().await;
 }
 
@@ -167,13 +136,10 @@ async fn admin_only_settings_change_in_process_and_over_http() {
             },
         )
         .expect("known account");
-    let shown = json(
-        sim.sim(Method::GET, "/_sim/accounts/acme/admin")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, shown) = sim
+        .sim(Method::GET, "/_sim/accounts/acme/admin")
+        .sent_json()
+        .await;
     assert_eq!(
         shown,
         json!({"agents_can_end_sessions": true, "agent_ended_sessions_route_as": "email"})
@@ -184,18 +150,16 @@ async fn admin_only_settings_change_in_process_and_over_http() {
             .is_err()
     );
     let unknown = sim
-        .sim(Method::PATCH, "/_sim/accounts/initech/admin")
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(unknown.status(), 404);
+        .sim_status(Method::PATCH, "/_sim/accounts/initech/admin", &json!({}))
+        .await;
+    assert_eq!(unknown, 404);
     let typo = sim
-        .sim(Method::PATCH, "/_sim/accounts/acme/admin")
-        .json(&json!({"agents_can_end_session": false}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(typo.status(), 400);
+        .sim_status(
+            Method::PATCH,
+            "/_sim/accounts/acme/admin",
+            &json!({"agents_can_end_session": false}),
+        )
+        .await;
+    assert_eq!(typo, 400);
     sim.stop().await;
 }

@@ -5,7 +5,7 @@ mod simulator_support;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use simulator_support::{Sim, json, keys, trigger_body};
+use simulator_support::{Sent, Sim, json, keys, trigger_body};
 use zdpolicy::zendesk::wire::{Trigger, TriggerDefinitionsResponse, TriggerResponse};
 
 const CSAT_TITLE: &str = "Request customer satisfaction rating (messaging)";
@@ -13,13 +13,7 @@ const CSAT_TITLE: &str = "Request customer satisfaction rating (messaging)";
 #[tokio::test]
 async fn new_accounts_have_zendesks_default_triggers_including_messaging_csat() {
     let sim = Sim::start().await;
-    let page = json(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let page = sim.get_json("/api/v2/triggers").await;
     let triggers = page["triggers"].as_array().expect("triggers");
     assert_eq!(page["count"], 8);
     for trigger in triggers {
@@ -47,13 +41,10 @@ async fn new_accounts_have_zendesks_default_triggers_including_messaging_csat() 
     assert_eq!(csat["conditions"]["any"], json!([]));
     assert_eq!(csat["actions"].as_array().map(Vec::len), Some(1));
 
-    let globex = json(
-        sim.globex(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, globex) = sim
+        .globex(Method::GET, "/api/v2/triggers")
+        .sent_json()
+        .await;
     assert_eq!(
         globex["count"], 7,
         "no messaging CSAT trigger without messaging and customizable CSAT"
@@ -72,15 +63,7 @@ async fn offset_pagination_links_pages_and_counts() {
     let mut seen = Vec::new();
     let mut pages = 0;
     while let Some(next) = url {
-        let page = json(
-            sim.http
-                .get(&next)
-                .basic_auth("admin@acme.test/token", Some("acme-admin-api-token"))
-                .send()
-                .await
-                .expect("sent"),
-        )
-        .await;
+        let page = sim.follow(&next).await;
         assert_eq!(
             keys(&page),
             ["count", "next_page", "previous_page", "triggers"]
@@ -107,13 +90,7 @@ async fn offset_pagination_links_pages_and_counts() {
 #[tokio::test]
 async fn cursor_pagination_loops_on_has_more_and_keeps_links_next_on_the_last_page() {
     let sim = Sim::start().await;
-    let first = json(
-        sim.admin(Method::GET, "/api/v2/triggers?page[size]=3")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let first = sim.get_json("/api/v2/triggers?page[size]=3").await;
     assert_eq!(keys(&first), ["links", "meta", "triggers"]);
     assert_eq!(
         keys(&first["meta"]),
@@ -137,15 +114,7 @@ async fn cursor_pagination_loops_on_has_more_and_keeps_links_next_on_the_last_pa
             .as_str()
             .expect("next link")
             .to_owned();
-        page = json(
-            sim.http
-                .get(next)
-                .basic_auth("admin@acme.test/token", Some("acme-admin-api-token"))
-                .send()
-                .await
-                .expect("sent"),
-        )
-        .await;
+        page = sim.follow(&next).await;
     }
     assert_eq!(titles.len(), 8);
     // Real Zendesk: the last page has has_more false and still a links.next (zenpy 2024).
@@ -153,15 +122,7 @@ async fn cursor_pagination_loops_on_has_more_and_keeps_links_next_on_the_last_pa
         .as_str()
         .expect("links.next on the last page")
         .to_owned();
-    let beyond = json(
-        sim.http
-            .get(next)
-            .basic_auth("admin@acme.test/token", Some("acme-admin-api-token"))
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let beyond = sim.follow(&next).await;
     assert_eq!(beyond["triggers"], json!([]));
     assert_eq!(
         beyond["meta"],
@@ -169,23 +130,18 @@ async fn cursor_pagination_loops_on_has_more_and_keeps_links_next_on_the_last_pa
     );
     assert_eq!(beyond["links"], json!({"next": null, "prev": null}));
 
-    let too_big = sim
-        .admin(Method::GET, "/api/v2/triggers?page[size]=101")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(too_big.status(), 400);
-    let bad_cursor = sim
+    let too_big = sim.get_status("/api/v2/triggers?page[size]=101").await;
+    assert_eq!(too_big, 400);
+    let (status, bad_cursor) = sim
         .admin(
             Method::GET,
             "/api/v2/triggers?page[size]=2&page[after]=bm90LWEtY3Vyc29y",
         )
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(bad_cursor.status(), 400);
+        .sent_json()
+        .await;
+    assert_eq!(status, 400);
     assert_eq!(
-        json(bad_cursor).await,
+        bad_cursor,
         json!({"errors": [{"code": "InvalidPaginationParameter", "title": "page[after] is not valid"}]})
     );
     sim.stop().await;
@@ -228,13 +184,7 @@ async fn create_show_update_delete_with_zendesks_shapes() {
         "{url}"
     );
 
-    let shown = json(
-        sim.admin(Method::GET, &format!("/api/v2/triggers/{id}.json"))
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let shown = sim.get_json(&format!("/api/v2/triggers/{id}.json")).await;
     assert_eq!(shown["trigger"], created, "show with .json suffix");
 
     let update = json!({"trigger": {
@@ -242,14 +192,11 @@ async fn create_show_update_delete_with_zendesks_shapes() {
         "conditions": {"all": [], "any": [{"field": "current_tags", "operator": "includes", "value": "vip"}]},
         "actions": [{"field": "priority", "value": "high"}]
     }});
-    let response = sim
-        .admin(Method::PUT, &format!("/api/v2/triggers/{id}"))
-        .json(&update)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    let updated = json(response).await["trigger"].clone();
+    let (status, updated) = sim
+        .send_json(Method::PUT, &format!("/api/v2/triggers/{id}"), &update)
+        .await;
+    assert_eq!(status, 200);
+    let updated = updated["trigger"].clone();
     assert_eq!(
         updated["conditions"], update["trigger"]["conditions"],
         "conditions replaced"
@@ -266,41 +213,39 @@ async fn create_show_update_delete_with_zendesks_shapes() {
 
     // Sending conditions alone clears the actions too (Zendesk's documented PUT semantics).
     let conditions_only = json!({"trigger": {"conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]}}});
-    let response = sim
-        .admin(Method::PUT, &format!("/api/v2/triggers/{id}"))
-        .json(&conditions_only)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 422);
+    let (status, error) = sim
+        .send_json(
+            Method::PUT,
+            &format!("/api/v2/triggers/{id}"),
+            &conditions_only,
+        )
+        .await;
+    assert_eq!(status, 422);
     assert_eq!(
-        json(response).await,
+        error,
         json!({"error": "RecordInvalid", "description": "Record validation errors",
                "details": {"actions": [{"description": "Actions cannot be blank", "error": "BlankError"}]}})
     );
 
     let response = sim
         .admin(Method::DELETE, &format!("/api/v2/triggers/{id}"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 204);
     assert_eq!(response.text().await.expect("body"), "");
-    let gone = sim
+    let (status, gone) = sim
         .admin(Method::GET, &format!("/api/v2/triggers/{id}"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(gone.status(), 404);
+        .sent_json()
+        .await;
+    assert_eq!(status, 404);
     assert_eq!(
-        json(gone).await,
+        gone,
         json!({"error": "RecordNotFound", "description": "Not found"})
     );
     let again = sim
         .admin(Method::DELETE, &format!("/api/v2/triggers/{id}.json"))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(again.status(), 404);
     sim.stop().await;
 }
@@ -316,9 +261,8 @@ async fn unknown_fields_round_trip_and_ignored_keys_are_reported() {
     let response = sim
         .admin(Method::POST, "/api/v2/triggers")
         .json(&body)
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 201);
     let warn = response.headers()["x-zendesk-api-warn"]
         .to_str()
@@ -331,13 +275,7 @@ async fn unknown_fields_round_trip_and_ignored_keys_are_reported() {
     let id = json(response).await["trigger"]["id"].as_u64().expect("id");
     assert_ne!(id, 1, "read-only id ignored");
 
-    let shown: Value = json(
-        sim.admin(Method::GET, &format!("/api/v2/triggers/{id}"))
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let shown: Value = sim.get_json(&format!("/api/v2/triggers/{id}")).await;
     let parsed: TriggerResponse = serde_json::from_value(shown.clone()).expect("wire type parses");
     assert_eq!(parsed.trigger.extra["brand_id"], json!(360_001_234_567_u64));
     assert_eq!(
@@ -353,16 +291,14 @@ async fn unknown_fields_round_trip_and_ignored_keys_are_reported() {
 
     // PUT the parsed trigger back: unknown attributes survive an update too.
     let trigger: Trigger = parsed.trigger;
-    let response = sim
-        .admin(Method::PUT, &format!("/api/v2/triggers/{id}"))
-        .json(&json!({"trigger": {"title": trigger.title, "conditions": trigger.conditions, "actions": trigger.actions}}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(
-        json(response).await["trigger"]["brand_id"],
-        json!(360_001_234_567_u64)
-    );
+    let (_, updated) = sim
+        .send_json(
+            Method::PUT,
+            &format!("/api/v2/triggers/{id}"),
+            &json!({"trigger": {"title": trigger.title, "conditions": trigger.conditions, "actions": trigger.actions}}),
+        )
+        .await;
+    assert_eq!(updated["trigger"]["brand_id"], json!(360_001_234_567_u64));
     sim.stop().await;
 }
 
@@ -388,33 +324,27 @@ async fn invalid_triggers_get_zendesks_error_shapes() {
         ),
     ];
     for (body, status, details) in cases {
-        let response = sim
-            .admin(Method::POST, "/api/v2/triggers")
-            .json(&body)
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(response.status(), status, "{body}");
-        let error = json(response).await;
+        let (got, error) = sim.send_json(Method::POST, "/api/v2/triggers", &body).await;
+        assert_eq!(got, status, "{body}");
         assert_eq!(error["error"], "RecordInvalid");
         assert_eq!(error["description"], "Record validation errors");
         assert_eq!(error["details"], details);
     }
-    let response = sim
-        .admin(Method::POST, "/api/v2/triggers")
-        .json(&json!({"title": "no root"}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 400);
-    assert_eq!(json(response).await["error"], "ParameterMissing");
+    let (status, error) = sim
+        .send_json(
+            Method::POST,
+            "/api/v2/triggers",
+            &json!({"title": "no root"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error["error"], "ParameterMissing");
     let response = sim
         .admin(Method::POST, "/api/v2/triggers")
         .header("content-type", "application/json")
         .body("{not json")
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 400);
     sim.stop().await;
 }
@@ -438,31 +368,19 @@ async fn legacy_top_level_all_is_accepted_as_conditions() {
 #[tokio::test]
 async fn active_and_category_filters() {
     let sim = Sim::start().await;
-    let inactive = json(
-        sim.admin(Method::GET, "/api/v2/triggers?active=false")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let inactive = sim.get_json("/api/v2/triggers?active=false").await;
     assert_eq!(inactive["count"], 2);
-    let active = json(
-        sim.admin(Method::GET, "/api/v2/triggers/active")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let active = sim.get_json("/api/v2/triggers/active").await;
     assert_eq!(active["count"], 6);
 
-    let category = json(
-        sim.admin(Method::POST, "/api/v2/trigger_categories")
-            .json(&json!({"trigger_category": {"name": "Routing"}}))
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await["trigger_category"]["id"]
+    let (_, category) = sim
+        .send_json(
+            Method::POST,
+            "/api/v2/trigger_categories",
+            &json!({"trigger_category": {"name": "Routing"}}),
+        )
+        .await;
+    let category = category["trigger_category"]["id"]
         .as_str()
         .expect("category id")
         .to_owned();
@@ -470,47 +388,23 @@ async fn active_and_category_filters() {
     body["trigger"]["category_id"] = json!(category);
     sim.create_trigger(body).await;
 
-    let filtered = json(
-        sim.admin(
-            Method::GET,
-            &format!("/api/v2/triggers?category_id={category}"),
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await;
+    let filtered = sim
+        .get_json(&format!("/api/v2/triggers?category_id={category}"))
+        .await;
     assert_eq!(filtered["count"], 1);
     assert_eq!(filtered["triggers"][0]["title"], "Route VIPs");
     // `category_id` is ignored on /triggers/active, as reported of Zendesk.
-    let active = json(
-        sim.admin(
-            Method::GET,
-            &format!("/api/v2/triggers/active?category_id={category}"),
-        )
-        .send()
-        .await
-        .expect("sent"),
-    )
-    .await;
+    let active = sim
+        .get_json(&format!("/api/v2/triggers/active?category_id={category}"))
+        .await;
     assert_eq!(active["count"], 7);
     // Lists come grouped by category, in category order.
-    let all = json(
-        sim.admin(Method::GET, "/api/v2/triggers")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let all = sim.get_json("/api/v2/triggers").await;
     assert_eq!(all["triggers"][8]["title"], "Route VIPs");
 
-    let search = json(
-        sim.admin(Method::GET, "/api/v2/triggers/search?query=SATISFACTION")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let search = sim
+        .get_json("/api/v2/triggers/search?query=SATISFACTION")
+        .await;
     assert_eq!(search["count"], 1);
     assert_eq!(search["triggers"][0]["title"], CSAT_TITLE);
     sim.stop().await;
@@ -526,14 +420,14 @@ async fn update_many_and_destroy_many_apply_all_or_nothing() {
         .as_u64()
         .expect("id");
 
-    let response = sim
-        .admin(Method::PUT, "/api/v2/triggers/update_many")
-        .json(&json!({"triggers": [{"id": a, "position": 42, "title": "ignored"}, {"id": b, "active": false}]}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    let updated = json(response).await;
+    let (status, updated) = sim
+        .send_json(
+            Method::PUT,
+            "/api/v2/triggers/update_many",
+            &json!({"triggers": [{"id": a, "position": 42, "title": "ignored"}, {"id": b, "active": false}]}),
+        )
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(updated["count"], 2);
     assert_eq!(updated["triggers"][0]["position"], 42);
     assert_eq!(
@@ -545,17 +439,10 @@ async fn update_many_and_destroy_many_apply_all_or_nothing() {
     let response = sim
         .admin(Method::PUT, "/api/v2/triggers/update_many.json")
         .json(&json!({"triggers": [{"id": a, "position": 1}, {"id": 1, "position": 2}]}))
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 404);
-    let a_now = json(
-        sim.admin(Method::GET, &format!("/api/v2/triggers/{a}"))
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let a_now = sim.get_json(&format!("/api/v2/triggers/{a}")).await;
     assert_eq!(
         a_now["trigger"]["position"], 42,
         "nothing applied when one id is unknown"
@@ -566,26 +453,20 @@ async fn update_many_and_destroy_many_apply_all_or_nothing() {
             Method::DELETE,
             &format!("/api/v2/triggers/destroy_many?ids={a},1"),
         )
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 404);
     let response = sim
         .admin(
             Method::DELETE,
             &format!("/api/v2/triggers/destroy_many?ids={a},{b}"),
         )
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 204);
     for id in [a, b] {
-        let response = sim
-            .admin(Method::GET, &format!("/api/v2/triggers/{id}"))
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(response.status(), 404);
+        let response = sim.get_status(&format!("/api/v2/triggers/{id}")).await;
+        assert_eq!(response, 404);
     }
     sim.stop().await;
 }
@@ -610,13 +491,7 @@ fn session_ended_condition(definitions: &TriggerDefinitionsResponse) -> Option<(
 async fn session_ended_reason_is_defined_only_while_agents_can_end_sessions() {
     let sim = Sim::start().await;
     let get_definitions = || async {
-        let body = json(
-            sim.admin(Method::GET, "/api/v2/triggers/definitions")
-                .send()
-                .await
-                .expect("sent"),
-        )
-        .await;
+        let body = sim.get_json("/api/v2/triggers/definitions").await;
         serde_json::from_value::<TriggerDefinitionsResponse>(body).expect("definitions parse")
     };
     let definitions = get_definitions().await;
@@ -655,42 +530,36 @@ async fn session_ended_reason_is_defined_only_while_agents_can_end_sessions() {
     let response = sim
         .admin(Method::POST, "/api/v2/triggers")
         .json(&csat_edit)
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(response.status(), 201);
 
     // An admin turns "Agents can end messaging sessions" off in Admin Center.
-    let response = sim
+    let (_, settings) = sim
         .sim(Method::PATCH, "/_sim/accounts/acme/admin")
         .json(&json!({"agents_can_end_sessions": false}))
-        .send()
-        .await
-        .expect("sent");
+        .sent_json()
+        .await;
     assert_eq!(
-        json(response).await,
+        settings,
         json!({"agents_can_end_sessions": false, "agent_ended_sessions_route_as": "messaging"})
     );
     assert!(session_ended_condition(&get_definitions().await).is_none());
     let response = sim
         .admin(Method::POST, "/api/v2/triggers")
         .json(&csat_edit)
-        .send()
-        .await
-        .expect("sent");
+        .sent()
+        .await;
     assert_eq!(
         response.status(),
         422,
         "the condition is not available any more"
     );
 
-    let globex = json(
-        sim.globex(Method::GET, "/api/v2/triggers/definitions")
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (_, globex) = sim
+        .globex(Method::GET, "/api/v2/triggers/definitions")
+        .sent_json()
+        .await;
     let globex: TriggerDefinitionsResponse = serde_json::from_value(globex).expect("parses");
     assert!(
         session_ended_condition(&globex).is_none(),

@@ -7,6 +7,7 @@ use serde_json::Map;
 use super::api_error::ApiError;
 use super::clock::stamp_after;
 use super::state::Account;
+use super::trigger_ops::apply_bulk_change;
 use crate::zendesk::wire::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
 
 /// Zendesk's limit of categories per account [SEEN OAS: `ProductLimitExceeded`].
@@ -160,16 +161,13 @@ impl Account {
             else {
                 continue;
             };
-            if let Some(position) = item.position {
-                trigger.position = position;
-            }
-            if let Some(active) = item.active {
-                trigger.active = active;
-            }
-            if let Some(category_id) = &item.category_id {
-                trigger.category_id = Some(Some(category_id.clone()));
-            }
-            trigger.updated_at = Some(stamp_after(now, trigger.updated_at.as_deref()));
+            apply_bulk_change(
+                trigger,
+                item.position,
+                item.active,
+                item.category_id.as_deref(),
+                now,
+            );
             results.triggers.push(trigger.clone());
         }
         Ok(results)

@@ -33,6 +33,18 @@ pub(crate) enum KeyPart {
 /// A sort key: compared part by part.
 pub(crate) type SortKey = Vec<KeyPart>;
 
+/// Orders keyed items by their keys, ascending or descending (a stable sort: equal keys keep
+/// their order).
+pub(crate) fn sort_keyed<T>(keyed: &mut [(SortKey, T)], descending: bool) {
+    keyed.sort_by(|a, b| {
+        if descending {
+            b.0.cmp(&a.0)
+        } else {
+            a.0.cmp(&b.0)
+        }
+    });
+}
+
 /// Which page a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PageRequest {

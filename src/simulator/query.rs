@@ -1,10 +1,24 @@
 //! A request's query string as ordered pairs, with Zendesk's bracketed keys (`page[size]`)
 //! kept as they are, and rebuilding it for `next_page` and `links.next` URLs.
 
-/// The decoded query parameters of one request.
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+/// The decoded query parameters of one request. As a handler argument it reads the request's
+/// query string (as [`Query::parse`] does).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Query {
     pairs: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::parse(parts.uri.query()))
+    }
 }
 
 impl Query {

@@ -136,16 +136,13 @@ impl Account {
         for item in items {
             let index = self.trigger_index(item.id)?;
             let trigger = &mut self.triggers[index];
-            if let Some(position) = item.position {
-                trigger.position = position;
-            }
-            if let Some(active) = item.active {
-                trigger.active = active;
-            }
-            if let Some(category_id) = &item.category_id {
-                trigger.category_id = Some(Some(category_id.clone()));
-            }
-            trigger.updated_at = Some(stamp_after(now, trigger.updated_at.as_deref()));
+            apply_bulk_change(
+                trigger,
+                item.position,
+                item.active,
+                item.category_id.as_deref(),
+                now,
+            );
             changed.push(trigger.clone());
         }
         Ok(changed)
@@ -274,4 +271,25 @@ impl Account {
             .max()
             .unwrap_or(0)
     }
+}
+
+/// What a bulk request (`update_many`, a category batch job) may change of a trigger: its
+/// `position`, `active` state and category, each only when given. Stamps `updated_at`.
+pub(crate) fn apply_bulk_change(
+    trigger: &mut Trigger,
+    position: Option<i64>,
+    active: Option<bool>,
+    category_id: Option<&str>,
+    now: i64,
+) {
+    if let Some(position) = position {
+        trigger.position = position;
+    }
+    if let Some(active) = active {
+        trigger.active = active;
+    }
+    if let Some(category_id) = category_id {
+        trigger.category_id = Some(Some(category_id.to_owned()));
+    }
+    trigger.updated_at = Some(stamp_after(now, trigger.updated_at.as_deref()));
 }

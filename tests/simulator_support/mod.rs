@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use reqwest::{Client, Method, RequestBuilder, Response};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zdpolicy::simulator::{
     AccountSeed, ApiTokenSeed, CredentialsSeed, Features, OAuthClientSeed, OAuthTokenSeed, Plan,
@@ -147,14 +148,42 @@ impl Sim {
             .request(method, format!("{}{path}", self.running.base_url()))
     }
 
+    /// A GET of a whole URL (a `next_page` or `links.next`) as acme's admin → its JSON body.
+    pub async fn follow(&self, url: &str) -> Value {
+        let request = self
+            .http
+            .get(url)
+            .basic_auth(format!("{ADMIN_EMAIL}/token"), Some(ADMIN_TOKEN));
+        json(request.sent().await).await
+    }
+
+    /// `GET {path}` on acme as its admin → the answer's status.
+    pub async fn get_status(&self, path: &str) -> StatusCode {
+        self.admin(Method::GET, path).sent_status().await
+    }
+
+    /// `GET {path}` on acme as its admin → the JSON body.
+    pub async fn get_json(&self, path: &str) -> Value {
+        json(self.admin(Method::GET, path).sent().await).await
+    }
+
+    /// A request with a JSON body on acme as its admin → the answer's status and JSON body.
+    pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.admin(method, path).json(body).sent_json().await
+    }
+
+    /// A simulator-admin request (`/_sim/…`) with a JSON body → the answer's status.
+    pub async fn sim_status(&self, method: Method, path: &str, body: &Value) -> StatusCode {
+        self.sim(method, path).json(body).sent_status().await
+    }
+
     /// Creates a trigger on acme and returns it.
     pub async fn create_trigger(&self, body: Value) -> Value {
         let response = self
             .admin(Method::POST, "/api/v2/triggers")
             .json(&body)
-            .send()
-            .await
-            .expect("sent");
+            .sent()
+            .await;
         assert_eq!(response.status(), 201, "create failed");
         json(response).await["trigger"].clone()
     }
@@ -162,6 +191,40 @@ impl Sim {
     /// Stops the simulator cleanly.
     pub async fn stop(self) {
         self.running.shutdown().await.expect("clean shutdown");
+    }
+}
+
+/// Sending a request in a test: a request that cannot be sent fails the test.
+pub trait Sent {
+    /// Sends the request → the answer.
+    fn sent(self) -> impl Future<Output = Response>;
+
+    /// Sends the request → the answer's status.
+    fn sent_status(self) -> impl Future<Output = StatusCode>;
+
+    /// Sends the request → the answer's status and JSON body.
+    fn sent_json(self) -> impl Future<Output = (StatusCode, Value)>;
+
+    /// Sends the request → the answer's JSON body as a `T`.
+    fn sent_as<T: DeserializeOwned>(self) -> impl Future<Output = T>;
+}
+
+impl Sent for RequestBuilder {
+    async fn sent(self) -> Response {
+        self.send().await.expect("sent")
+    }
+
+    async fn sent_status(self) -> StatusCode {
+        self.sent().await.status()
+    }
+
+    async fn sent_json(self) -> (StatusCode, Value) {
+        let response = self.sent().await;
+        (response.status(), json(response).await)
+    }
+
+    async fn sent_as<T: DeserializeOwned>(self) -> T {
+        self.sent().await.json().await.expect("parses")
     }
 }
 

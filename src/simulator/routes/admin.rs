@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -66,6 +66,16 @@ fn error(status: StatusCode, message: impl std::fmt::Display) -> AdminError {
     AdminError(status, message.to_string())
 }
 
+/// An account's Admin-Center-only settings; 404 for an unknown account.
+fn admin_settings_of(
+    handle: &SimulatorHandle,
+    subdomain: &str,
+) -> Result<AdminSettings, AdminError> {
+    handle
+        .admin_settings(subdomain)
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no account {subdomain:?}")))
+}
+
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
     serde_json::from_slice(body).map_err(|e| error(StatusCode::BAD_REQUEST, e))
 }
@@ -93,9 +103,7 @@ async fn admin_settings(
     State(shared): State<Arc<Shared>>,
     Path(subdomain): Path<String>,
 ) -> Answer {
-    let settings = handle(shared)
-        .admin_settings(&subdomain)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no account {subdomain:?}")))?;
+    let settings = admin_settings_of(&handle(shared), &subdomain)?;
     Ok(json_of(StatusCode::OK, &settings))
 }
 
@@ -115,9 +123,7 @@ async fn patch_admin_settings(
 ) -> Answer {
     let patch: AdminPatch = parse(&body)?;
     let handle = handle(shared);
-    let current = handle
-        .admin_settings(&subdomain)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no account {subdomain:?}")))?;
+    let current = admin_settings_of(&handle, &subdomain)?;
     let settings = AdminSettings {
         agents_can_end_sessions: patch
             .agents_can_end_sessions
@@ -193,8 +199,7 @@ async fn reset_stats(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// `GET /_sim/requests[?account=acme]` → `{"requests": […]}`.
-async fn requests(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    let query = Query::parse(raw.as_deref());
+async fn requests(State(shared): State<Arc<Shared>>, query: Query) -> Response {
     json_of(
         StatusCode::OK,
         &json!({"requests": handle(shared).requests(query.get("account"))}),

@@ -4,18 +4,20 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, RawQuery, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::super::api_error::ApiError;
 use super::super::gate::AccountCtx;
-use super::super::pagination::{KeyPart, PageRequest, SortKey, cursor_page, page_request};
+use super::super::pagination::{
+    KeyPart, PageRequest, SortKey, cursor_page, page_request, sort_keyed,
+};
 use super::super::query::Query;
 use super::super::shared::Shared;
 use super::super::state::Account;
-use super::{category_id, json_body, json_of, served_category, served_trigger};
+use super::{category_id, json_body, json_of, root_body, served_category, served_trigger};
 use crate::zendesk::wire::{
     BatchJobRequest, BatchJobResponse, TriggerCategoriesPage, TriggerCategory,
     TriggerCategoryResponse,
@@ -25,9 +27,8 @@ use crate::zendesk::wire::{
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
-    RawQuery(raw): RawQuery,
+    query: Query,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref());
     let PageRequest::Cursor {
         size,
         after,
@@ -43,19 +44,13 @@ pub(crate) async fn list(
     let counts = query
         .get("include")
         .is_some_and(|i| i.split(',').any(|s| s == "rule_counts"));
-    let keyed = with_account(&shared, &ctx, |account| {
+    let keyed = read_categories(&shared, &ctx, |account| {
         let mut keyed: Vec<(SortKey, TriggerCategory)> = account
             .categories
             .iter()
             .map(|c| (sort_key(c, field), served(account, c, &ctx.base, counts)))
             .collect();
-        keyed.sort_by(|a, b| {
-            if descending {
-                b.0.cmp(&a.0)
-            } else {
-                a.0.cmp(&b.0)
-            }
-        });
+        sort_keyed(&mut keyed, descending);
         Ok(keyed)
     })?;
     let url = |param: &str, cursor: &str| {
@@ -90,15 +85,11 @@ pub(crate) async fn create(
     Extension(ctx): Extension<AccountCtx>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body = json_body(&body)?;
     let (name, position) = category_fields(&body)?;
     let now = shared.now();
-    let category = shared
-        .write_account(&ctx.subdomain, |account, next_id| {
-            account.require_categories()?;
-            account.create_category(name.as_deref().unwrap_or_default(), position, next_id, now)
-        })
-        .ok_or(ApiError::NotFound)??;
+    let category = write_categories(&shared, &ctx, |account, next_id| {
+        account.create_category(name.as_deref().unwrap_or_default(), position, next_id, now)
+    })?;
     Ok(respond_category(&category, &ctx))
 }
 
@@ -108,7 +99,7 @@ pub(crate) async fn show(
     Extension(ctx): Extension<AccountCtx>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let category = with_account(&shared, &ctx, |account| {
+    let category = read_categories(&shared, &ctx, |account| {
         account.category(category_id(&id)).cloned()
     })?;
     Ok(respond_category(&category, &ctx))
@@ -121,15 +112,11 @@ pub(crate) async fn update(
     Path((_, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body = json_body(&body)?;
     let (name, position) = category_fields(&body)?;
     let now = shared.now();
-    let category = shared
-        .write_account(&ctx.subdomain, |account, _| {
-            account.require_categories()?;
-            account.update_category(category_id(&id), name.as_deref(), position, now)
-        })
-        .ok_or(ApiError::NotFound)??;
+    let category = write_categories(&shared, &ctx, |account, _| {
+        account.update_category(category_id(&id), name.as_deref(), position, now)
+    })?;
     Ok(respond_category(&category, &ctx))
 }
 
@@ -139,12 +126,9 @@ pub(crate) async fn delete(
     Extension(ctx): Extension<AccountCtx>,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    shared
-        .write_account(&ctx.subdomain, |account, _| {
-            account.require_categories()?;
-            account.delete_category(category_id(&id))
-        })
-        .ok_or(ApiError::NotFound)??;
+    write_categories(&shared, &ctx, |account, _| {
+        account.delete_category(category_id(&id))
+    })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -155,11 +139,7 @@ pub(crate) async fn jobs(
     Extension(ctx): Extension<AccountCtx>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body = json_body(&body)?;
-    if body.get("job").is_none() {
-        return Err(ApiError::ParameterMissing("job".to_owned()));
-    }
-    let request: BatchJobRequest = serde_json::from_value(body).map_err(|e| {
+    let request: BatchJobRequest = root_body(&body, "job", |e| {
         ApiError::coded(
             StatusCode::BAD_REQUEST,
             "InvalidJob",
@@ -167,12 +147,9 @@ pub(crate) async fn jobs(
         )
     })?;
     let now = shared.now();
-    let outcome = shared
-        .write_account(&ctx.subdomain, |account, _| {
-            account.require_categories()?;
-            Ok::<_, ApiError>(account.run_job(&request.job, now))
-        })
-        .ok_or(ApiError::NotFound)??;
+    let outcome = write_categories(&shared, &ctx, |account, _| {
+        Ok(account.run_job(&request.job, now))
+    })?;
     let (status, body) = match outcome {
         Ok(mut results) => {
             results.triggers = results
@@ -204,8 +181,8 @@ pub(crate) async fn jobs(
     Ok(json_of(status, &body))
 }
 
-/// Runs `f` on the account after checking it has trigger categories.
-fn with_account<R>(
+/// Reads the account after checking it has trigger categories.
+fn read_categories<R>(
     shared: &Shared,
     ctx: &AccountCtx,
     f: impl FnOnce(&Account) -> Result<R, ApiError>,
@@ -218,8 +195,23 @@ fn with_account<R>(
         .ok_or(ApiError::NotFound)?
 }
 
-/// `name` and `position` of `{"trigger_category": {...}}`.
-fn category_fields(body: &Value) -> Result<(Option<String>, Option<i64>), ApiError> {
+/// Changes the account after checking it has trigger categories.
+fn write_categories<R>(
+    shared: &Shared,
+    ctx: &AccountCtx,
+    f: impl FnOnce(&mut Account, &mut u64) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    shared
+        .write_account(&ctx.subdomain, |account, next_id| {
+            account.require_categories()?;
+            f(account, next_id)
+        })
+        .ok_or(ApiError::NotFound)?
+}
+
+/// `name` and `position` of a `{"trigger_category": {...}}` body.
+fn category_fields(body: &Bytes) -> Result<(Option<String>, Option<i64>), ApiError> {
+    let body = json_body(body)?;
     let Some(object) = body.get("trigger_category").and_then(Value::as_object) else {
         return Err(ApiError::ParameterMissing("trigger_category".to_owned()));
     };

@@ -17,6 +17,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::api_error::{ApiError, json_response};
@@ -117,6 +118,20 @@ pub(crate) fn json_body(body: &Bytes) -> Result<Value, ApiError> {
     }
     serde_json::from_slice(body)
         .map_err(|e| ApiError::BadJson(format!("The request body is not valid JSON: {e}")))
+}
+
+/// Reads a JSON body whose root key `key` must be present (400 `ParameterMissing` when it is
+/// not) as a `T`; a body that does not fit `T` is the error `invalid` makes of it.
+pub(crate) fn root_body<T: DeserializeOwned>(
+    body: &Bytes,
+    key: &str,
+    invalid: impl FnOnce(serde_json::Error) -> ApiError,
+) -> Result<T, ApiError> {
+    let body = json_body(body)?;
+    if body.get(key).is_none() {
+        return Err(ApiError::ParameterMissing(key.to_owned()));
+    }
+    serde_json::from_value(body).map_err(invalid)
 }
 
 /// A trigger id from the path (`123` or `123.json`); anything else is not found.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, RawQuery, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -11,10 +11,11 @@ use super::super::api_error::ApiError;
 use super::super::gate::AccountCtx;
 use super::super::query::Query;
 use super::super::shared::Shared;
-use super::super::trigger_input::{api_warn_header, parse_body};
-use super::{json_body, json_of, served_trigger, trigger_id, with_header};
+use super::super::state::Account;
+use super::super::trigger_input::{TriggerInput, api_warn_header, parse_body};
+use super::{json_body, json_of, root_body, served_trigger, trigger_id, with_header};
 use crate::zendesk::wire::{
-    OffsetPagination, TriggerBulkUpdateRequest, TriggerResponse, TriggersOffsetPage,
+    OffsetPagination, Trigger, TriggerBulkUpdateRequest, TriggerResponse, TriggersOffsetPage,
 };
 
 /// `POST /api/v2/triggers` → 201 `{"trigger": …}`.
@@ -23,22 +24,14 @@ pub(crate) async fn create(
     Extension(ctx): Extension<AccountCtx>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let input = parse_body(&json_body(&body)?)?;
-    let warn = api_warn_header("create", &input.unpermitted);
-    let now = shared.now();
-    let trigger = shared
-        .write_account(&ctx.subdomain, |account, next_id| {
-            account.create_trigger(input, next_id, now)
-        })
-        .ok_or(ApiError::NotFound)??;
-    let body = TriggerResponse {
-        trigger: served_trigger(&trigger, &ctx.base),
-    };
-    Ok(with_header(
-        json_of(StatusCode::CREATED, &body),
-        "x-zendesk-api-warn",
-        warn,
-    ))
+    write_trigger(
+        &shared,
+        &ctx,
+        &body,
+        "create",
+        StatusCode::CREATED,
+        |account, input, next_id, now| account.create_trigger(input, next_id, now),
+    )
 }
 
 /// `PUT /api/v2/triggers/{id}`.
@@ -49,22 +42,14 @@ pub(crate) async fn update(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = trigger_id(&id)?;
-    let input = parse_body(&json_body(&body)?)?;
-    let warn = api_warn_header("update", &input.unpermitted);
-    let now = shared.now();
-    let trigger = shared
-        .write_account(&ctx.subdomain, |account, next_id| {
-            account.update_trigger(id, input, next_id, now)
-        })
-        .ok_or(ApiError::NotFound)??;
-    let body = TriggerResponse {
-        trigger: served_trigger(&trigger, &ctx.base),
-    };
-    Ok(with_header(
-        json_of(StatusCode::OK, &body),
-        "x-zendesk-api-warn",
-        warn,
-    ))
+    write_trigger(
+        &shared,
+        &ctx,
+        &body,
+        "update",
+        StatusCode::OK,
+        |account, input, next_id, now| account.update_trigger(id, input, next_id, now),
+    )
 }
 
 /// `DELETE /api/v2/triggers/{id}` → 204 with an empty body [SEEN].
@@ -86,12 +71,9 @@ pub(crate) async fn update_many(
     Extension(ctx): Extension<AccountCtx>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body = json_body(&body)?;
-    if body.get("triggers").is_none() {
-        return Err(ApiError::ParameterMissing("triggers".to_owned()));
-    }
-    let request: TriggerBulkUpdateRequest = serde_json::from_value(body)
-        .map_err(|e| ApiError::invalid("triggers", format!("Triggers are invalid: {e}"), None))?;
+    let request: TriggerBulkUpdateRequest = root_body(&body, "triggers", |e| {
+        ApiError::invalid("triggers", format!("Triggers are invalid: {e}"), None)
+    })?;
     let now = shared.now();
     let changed = shared
         .write_account(&ctx.subdomain, |account, _| {
@@ -120,9 +102,8 @@ pub(crate) async fn update_many(
 pub(crate) async fn destroy_many(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
-    RawQuery(raw): RawQuery,
+    query: Query,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref());
     let ids = query
         .get("ids")
         .filter(|ids| !ids.trim().is_empty())
@@ -135,4 +116,33 @@ pub(crate) async fn destroy_many(
         .write_account(&ctx.subdomain, |account, _| account.destroy_many(&ids))
         .ok_or(ApiError::NotFound)??;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A trigger create or update: reads the `{"trigger": …}` body, lets `write` apply it (with
+/// the id sequence and the time), and answers `{"trigger": …}` with `status`, reporting ignored
+/// keys in `x-zendesk-api-warn` under `action`'s name.
+fn write_trigger(
+    shared: &Shared,
+    ctx: &AccountCtx,
+    body: &Bytes,
+    action: &str,
+    status: StatusCode,
+    write: impl FnOnce(&mut Account, TriggerInput, &mut u64, i64) -> Result<Trigger, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = parse_body(&json_body(body)?)?;
+    let warn = api_warn_header(action, &input.unpermitted);
+    let now = shared.now();
+    let trigger = shared
+        .write_account(&ctx.subdomain, |account, next_id| {
+            write(account, input, next_id, now)
+        })
+        .ok_or(ApiError::NotFound)??;
+    let body = TriggerResponse {
+        trigger: served_trigger(&trigger, &ctx.base),
+    };
+    Ok(with_header(
+        json_of(status, &body),
+        "x-zendesk-api-warn",
+        warn,
+    ))
 }

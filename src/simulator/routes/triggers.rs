@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Extension, Path, RawQuery, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -12,6 +12,7 @@ use super::super::definitions;
 use super::super::gate::AccountCtx;
 use super::super::pagination::{
     KeyPart, PageRequest, SortKey, cursor_page, offset_page, offset_request, page_request,
+    sort_keyed,
 };
 use super::super::query::Query;
 use super::super::shared::Shared;
@@ -23,9 +24,8 @@ use crate::zendesk::wire::{Trigger, TriggerResponse, TriggersCursorPage, Trigger
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
-    RawQuery(raw): RawQuery,
+    query: Query,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref());
     respond_list(
         &shared,
         &ctx,
@@ -42,9 +42,8 @@ pub(crate) async fn list(
 pub(crate) async fn active(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
-    RawQuery(raw): RawQuery,
+    query: Query,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref());
     let filter = Filter {
         active: Some(true),
         ..Filter::from_query(&query, false)
@@ -56,9 +55,8 @@ pub(crate) async fn active(
 pub(crate) async fn search(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
-    RawQuery(raw): RawQuery,
+    query: Query,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref());
     let filter = Filter {
         title: Some(query.get("query").unwrap_or_default().to_lowercase()),
         ..Filter::from_query(&query, false)
@@ -211,13 +209,7 @@ fn respond_list(
                 .filter(|t| filter.keeps(t))
                 .map(|t| (order.key(account, t), served_trigger(t, &ctx.base)))
                 .collect();
-            keyed.sort_by(|a, b| {
-                if order.descending {
-                    b.0.cmp(&a.0)
-                } else {
-                    a.0.cmp(&b.0)
-                }
-            });
+            sort_keyed(&mut keyed, order.descending);
             keyed
         })
         .ok_or(ApiError::NotFound)?;
