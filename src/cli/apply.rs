@@ -133,12 +133,7 @@ async fn plan_and_apply(
         paths: args.inputs.clone(),
     }
     .load_one(global)?;
-    let accounts: Vec<ResolvedAccount> = args
-        .select
-        .select(&policy.accounts)?
-        .into_iter()
-        .cloned()
-        .collect();
+    let accounts = args.select.select(&policy.accounts)?;
     let connection = args.connect.connect(&accounts).await?;
     let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
     print!(

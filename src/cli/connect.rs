@@ -71,14 +71,12 @@ impl SelectArgs {
     ///
     /// # Errors
     /// When a pattern is invalid.
-    pub fn select<'a>(
-        &self,
-        accounts: &'a [ResolvedAccount],
-    ) -> Result<Vec<&'a ResolvedAccount>, CliError> {
+    pub fn select(&self, accounts: &[ResolvedAccount]) -> Result<Vec<ResolvedAccount>, CliError> {
         let selector = Selector::new(&self.accounts, &self.exclude, self.shard)?;
         Ok(accounts
             .iter()
             .filter(|a| selector.selects(a.name.value.as_str()))
+            .cloned()
             .collect())
     }
 }

@@ -9,7 +9,6 @@ use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::export::{ExportOptions, ExportedAccount, export_account, to_yaml};
 use crate::policy::model::Subdomain;
-use crate::policy::resolve::ResolvedAccount;
 use crate::policy::{Policy, load_sources, source::SourceMap};
 
 /// Arguments of `export`.
@@ -41,12 +40,7 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         Some(subdomain) => policy_for_subdomain(subdomain)?,
         None => args.paths.load_one(global)?,
     };
-    let accounts: Vec<ResolvedAccount> = args
-        .select
-        .select(&policy.accounts)?
-        .into_iter()
-        .cloned()
-        .collect();
+    let accounts = args.select.select(&policy.accounts)?;
     let runtime = super::runtime()?;
     let (exported, failed) = runtime.block_on(async {
         let connection = args.connect.connect(&accounts).await?;

@@ -9,7 +9,6 @@ use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::output::color::Stream;
 use crate::plan::{self, Plan};
-use crate::policy::resolve::ResolvedAccount;
 
 /// Arguments of `plan`.
 #[derive(Debug, Args)]
@@ -49,12 +48,7 @@ pub enum PlanFormat {
 /// Plans the selected accounts.
 pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let policy = args.paths.load_one(global)?;
-    let accounts: Vec<ResolvedAccount> = args
-        .select
-        .select(&policy.accounts)?
-        .into_iter()
-        .cloned()
-        .collect();
+    let accounts = args.select.select(&policy.accounts)?;
     let runtime = super::runtime()?;
     let plan = runtime.block_on(async {
         let connection = args.connect.connect(&accounts).await?;
