@@ -19,6 +19,10 @@ use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
 use zdpolicy::zendesk::read::read_accounts;
 
+// The same allocator as the zdpolicy binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Options {
     accounts: usize,
     triggers: usize,
