@@ -308,3 +308,15 @@ fn missing_credentials_fail_per_account_and_name_the_variable() {
         .code(1)
         .stdout(predicate::str::contains("env:ACME_ZENDESK_OAUTH_TOKEN"));
 }
+
+#[test]
+fn verbose_prints_one_line_per_request() {
+    let dir = workspace();
+    zdpolicy(dir.path())
+        .args(["-v", "plan", "--sandbox", "--account", "acme-eu"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "acme-eu: GET /api/v2/triggers?page[size]=100 -> 200 (",
+        ));
+}

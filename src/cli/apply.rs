@@ -120,7 +120,7 @@ async fn apply_saved(
             help: "fix them and make a new plan".into(),
         });
     }
-    let connection = args.connect.connect(&accounts).await?;
+    let connection = args.connect.connect(&accounts, global).await?;
     apply_with(args, connection, &plan, &accounts, stop).await
 }
 
@@ -134,7 +134,7 @@ async fn plan_and_apply(
     }
     .load_one(global)?;
     let accounts = args.select.select(&policy.accounts)?;
-    let connection = args.connect.connect(&accounts).await?;
+    let connection = args.connect.connect(&accounts, global).await?;
     let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
     print!(
         "{}",

@@ -94,10 +94,15 @@ impl ConnectArgs {
     ///
     /// # Errors
     /// A bad `--api-url`, or a sandbox that cannot start.
-    pub async fn connect(&self, accounts: &[ResolvedAccount]) -> Result<Connection, CliError> {
+    pub async fn connect(
+        &self,
+        accounts: &[ResolvedAccount],
+        global: &GlobalArgs,
+    ) -> Result<Connection, CliError> {
         let mut config = ClientConfig {
             parallelism: usize::from(self.parallelism),
             retry_budget: Duration::from_secs(self.retry_budget),
+            log_requests: global.verbose,
             ..ClientConfig::default()
         };
         let sandbox = if self.sandbox {

@@ -43,7 +43,7 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let accounts = args.select.select(&policy.accounts)?;
     let runtime = super::runtime()?;
     let (exported, failed) = runtime.block_on(async {
-        let connection = args.connect.connect(&accounts).await?;
+        let connection = args.connect.connect(&accounts, global).await?;
         let reads = args.connect.read(&connection, &accounts, global).await;
         connection.close().await?;
         let mut exported = Vec::new();

@@ -47,7 +47,7 @@ pub struct GlobalArgs {
     /// Print only errors and the command's requested output.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more about what is happening (files read, accounts resolved).
+    /// Print more about what is happening (files read, one line per Zendesk request).
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }

@@ -51,7 +51,7 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let accounts = args.select.select(&policy.accounts)?;
     let runtime = super::runtime()?;
     let plan = runtime.block_on(async {
-        let connection = args.connect.connect(&accounts).await?;
+        let connection = args.connect.connect(&accounts, global).await?;
         let plan = args.connect.plan(&connection, &accounts, global).await;
         connection.close().await?;
         Ok::<Plan, CliError>(plan)

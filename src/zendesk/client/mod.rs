@@ -44,6 +44,9 @@ pub struct ClientConfig {
     pub retry_budget: Duration,
     /// Where credentials come from.
     pub credentials: CredentialMode,
+    /// Print one line per request to stderr (`--verbose`): account, method, path, status and
+    /// time. Never headers or bodies, so never a secret.
+    pub log_requests: bool,
 }
 
 /// Where an account's credentials come from.
@@ -64,6 +67,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(30),
             retry_budget: Duration::from_secs(120),
             credentials: CredentialMode::Policy,
+            log_requests: false,
         }
     }
 }
@@ -281,6 +285,11 @@ impl AccountClient {
         target: Target<'_>,
     ) -> Result<Answer, Failed> {
         let idempotent = method != Method::POST && method != Method::PATCH;
+        let started = Instant::now();
+        let shown = format!(
+            "{method} {}{path}",
+            if api == Api::Sunshine { "/sc" } else { "" }
+        );
         let fatal = |error| Failed {
             retry: false,
             status: 0,
@@ -312,6 +321,13 @@ impl AccountClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         self.limiter.observe(&headers);
+        if self.client.config.log_requests {
+            eprintln!(
+                "{}: {shown} -> {status} ({} ms)",
+                self.name,
+                started.elapsed().as_millis()
+            );
+        }
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(err) => {
@@ -423,6 +439,9 @@ impl AccountClient {
             .await
             .map_err(|err| self.transport(target, describe(&err), !err.is_connect()))?;
         let status = response.status().as_u16();
+        if self.client.config.log_requests {
+            eprintln!("{}: POST /oauth/tokens -> {status}", self.name);
+        }
         let headers = response.headers().clone();
         let bytes = response
             .bytes()
