@@ -7,6 +7,7 @@ pub mod live;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod refresh;
 pub mod sandbox;
 pub mod select;
 pub mod simulator;

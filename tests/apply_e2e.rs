@@ -11,17 +11,17 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 use zdpolicy::apply::{ApplyOptions, apply};
+use zdpolicy::plan::has_changes;
 use zdpolicy::plan::ownership::marker_key;
-use zdpolicy::plan::{AccountInput, ReadFailure, has_changes, plan};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
+use zdpolicy::refresh::read_and_plan;
 use zdpolicy::simulator::{
     AccountSeed, FaultConfig, OAuthClientSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator,
     SimulatorConfig,
 };
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
-use zdpolicy::zendesk::read::read_accounts;
 
 fn zdpolicy(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
@@ -360,16 +360,7 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     let stop = AtomicBool::new(false);
     let mut runs = 0;
     loop {
-        let reads = read_accounts(&client, &accounts, &|_| {}).await;
-        let inputs: Vec<AccountInput> = accounts
-            .iter()
-            .zip(reads)
-            .map(|(desired, read)| AccountInput {
-                desired: desired.clone(),
-                live: read.result.map_err(ReadFailure::from),
-            })
-            .collect();
-        let planned = plan(inputs);
+        let planned = read_and_plan(&client, &accounts, &|_| {}).await;
         if !planned.has_errors() && !has_changes(&planned) {
             break;
         }
@@ -470,23 +461,8 @@ async fn active_flags_change_in_one_update_many_request() {
     for active in [true, false] {
         let accounts = policy(active);
         sim.handle().reset_stats();
-        let reads = read_accounts(&client, &accounts, &|_| {}).await;
-        let inputs = accounts
-            .iter()
-            .zip(reads)
-            .map(|(desired, read)| AccountInput {
-                desired: desired.clone(),
-                live: read.result.map_err(ReadFailure::from),
-            })
-            .collect();
-        let report = apply(
-            &client,
-            &plan(inputs),
-            &accounts,
-            ApplyOptions::default(),
-            &stop,
-        )
-        .await;
+        let planned = read_and_plan(&client, &accounts, &|_| {}).await;
+        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop).await;
         assert!(report.succeeded(), "{}", report.summary());
     }
     let stats = sim.handle().stats().account("acme");

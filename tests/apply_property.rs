@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use zdpolicy::apply::{ApplyOptions, apply};
-use zdpolicy::plan::{AccountInput, Plan, ReadFailure, has_changes, plan};
+use zdpolicy::plan::{Plan, has_changes};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
+use zdpolicy::refresh::read_and_plan;
 use zdpolicy::simulator::{AccountSeed, OAuthTokenSeed, Role, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
-use zdpolicy::zendesk::read::read_accounts;
 
 const TOKEN: &str = "property-token";
 
@@ -110,17 +110,7 @@ fn accounts(text: &str, token_file: &std::path::Path) -> Vec<ResolvedAccount> {
 }
 
 async fn plan_now(client: &Client, accounts: &[ResolvedAccount]) -> Plan {
-    let reads = read_accounts(client, accounts, &|_| {}).await;
-    plan(
-        accounts
-            .iter()
-            .zip(reads)
-            .map(|(desired, read)| AccountInput {
-                desired: desired.clone(),
-                live: read.result.map_err(ReadFailure::from),
-            })
-            .collect(),
-    )
+    read_and_plan(client, accounts, &|_| {}).await
 }
 
 proptest! {

@@ -9,8 +9,9 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{CliError, GlobalArgs};
-use crate::plan::{AccountInput, Plan, ReadFailure};
+use crate::plan::Plan;
 use crate::policy::resolve::ResolvedAccount;
+use crate::refresh::read_and_plan;
 use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
 use crate::select::{Selector, Shard};
 use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
@@ -144,16 +145,10 @@ impl ConnectArgs {
         accounts: &[ResolvedAccount],
         global: &GlobalArgs,
     ) -> Plan {
-        let reads = self.read(connection, accounts, global).await;
-        let inputs = accounts
-            .iter()
-            .zip(reads)
-            .map(|(desired, read)| AccountInput {
-                desired: desired.clone(),
-                live: read.result.map_err(ReadFailure::from),
-            })
-            .collect();
-        crate::plan::plan(inputs)
+        let bar = self.progress_bar(accounts.len(), global);
+        let plan = read_and_plan(&connection.client, accounts, &|_| bar.inc(1)).await;
+        bar.finish_and_clear();
+        plan
     }
 
     fn progress_bar(&self, total: usize, global: &GlobalArgs) -> ProgressBar {

@@ -135,17 +135,9 @@ impl Simulation {
             .max()
             .unwrap_or(0);
         let stamp = self.stamp();
-        self.state.categories.push(TriggerCategory {
-            id,
-            name: name.to_owned(),
-            position,
-            url: None,
-            created_at: Some(stamp.clone()),
-            updated_at: Some(stamp),
-            active_count: None,
-            inactive_count: None,
-            extra: Map::new(),
-        });
+        self.state
+            .categories
+            .push(TriggerCategory::created(id, name, position, stamp));
     }
 
     fn create_trigger(

@@ -187,17 +187,8 @@ impl Account {
         });
         let id = take_id(next_id).to_string();
         let stamp = super::clock::format_rfc3339(now);
-        self.categories.push(TriggerCategory {
-            id: id.clone(),
-            name: name.to_owned(),
-            position,
-            url: None,
-            created_at: Some(stamp.clone()),
-            updated_at: Some(stamp),
-            active_count: None,
-            inactive_count: None,
-            extra: Map::new(),
-        });
+        self.categories
+            .push(TriggerCategory::created(id.clone(), name, position, stamp));
         id
     }
 

@@ -146,6 +146,24 @@ pub struct TriggerCategory {
     pub extra: Map<String, Value>,
 }
 
+impl TriggerCategory {
+    /// A category as Zendesk answers a create: its id, name, position and both timestamps set
+    /// to `stamp`, no URL or rule counts.
+    pub fn created(id: String, name: &str, position: i64, stamp: String) -> Self {
+        Self {
+            id,
+            name: name.to_owned(),
+            position,
+            url: None,
+            created_at: Some(stamp.clone()),
+            updated_at: Some(stamp),
+            active_count: None,
+            inactive_count: None,
+            extra: Map::new(),
+        }
+    }
+}
+
 /// `{"trigger_category": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TriggerCategoryResponse {
