@@ -3,6 +3,7 @@
 //! and the read trait planning uses. Writing is a separate trait that only apply constructs.
 
 pub mod client;
+pub mod pages;
 pub mod read;
 pub mod secrets;
 pub mod wire;

@@ -4,7 +4,8 @@
 //! triggers (`page[size]=100`), the categories, the definitions, the account settings and
 //! (when configured) the Sunshine Conversations app, all sent at once; further pages of
 //! triggers follow one by one, looping on `meta.has_more` (not on `links.next`, which real
-//! answers set even on the last page). Never one GET per trigger.
+//! answers set even on the last page) within the bounds of [`super::pages`]. Never one GET
+//! per trigger.
 
 use std::future::Future;
 
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::client::error::ZendeskError;
 use super::client::{AccountClient, Api, Client, Target};
+use super::pages::{PAGE_SIZE, PageWalk};
 use super::wire::{
     AccountSettings, AccountSettingsResponse, CursorPagination, SunshineApp, SunshineAppResponse,
     Trigger, TriggerCategoriesPage, TriggerCategory, TriggerDefinitions,
@@ -104,10 +106,9 @@ pub async fn read_accounts(
     reads.into_iter().map(|(_, read)| read).collect()
 }
 
-const PAGE_SIZE: usize = 100;
-
 impl AccountClient {
-    /// Follows cursor pages of `path` until `meta.has_more` is false.
+    /// Follows cursor pages of `path` until `meta.has_more` is false, or until a rule of
+    /// [`PageWalk`] stops a list that would not end.
     async fn all_pages<P, T>(
         &self,
         path: &str,
@@ -118,22 +119,22 @@ impl AccountClient {
         P: DeserializeOwned,
     {
         let mut items = Vec::new();
+        let mut walk = PageWalk::default();
         let mut url = format!("{path}?page[size]={PAGE_SIZE}");
         loop {
             let page: P = self.get_json(Api::Support, &url, target).await?;
             let (mut page_items, pagination) = split(page);
+            let count = page_items.len();
             items.append(&mut page_items);
-            if !pagination.meta.has_more {
-                return Ok(items);
-            }
-            let Some(cursor) = pagination.meta.after_cursor.filter(|c| !c.is_empty()) else {
-                return Err(ZendeskError::InvalidResponse {
+            let next = walk
+                .next(count, pagination)
+                .map_err(|stop| ZendeskError::Pagination {
                     account: self.name().to_owned(),
                     object: target.object.to_owned(),
-                    status: 200,
-                    detail: "meta.has_more is true but meta.after_cursor is missing".into(),
-                    snippet: String::new(),
-                });
+                    stop,
+                })?;
+            let Some(cursor) = next else {
+                return Ok(items);
             };
             url = format!(
                 "{path}?page[size]={PAGE_SIZE}&page[after]={}",

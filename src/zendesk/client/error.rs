@@ -5,6 +5,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::base_url::BaseUrlError;
+use crate::zendesk::pages::PageStop;
 use crate::zendesk::secrets::SecretError;
 
 /// A failure of one request (after retries) or of setting up an account's client.
@@ -97,7 +98,9 @@ pub enum ZendeskError {
     },
     /// Still limited or unavailable when the retry budget ran out.
     #[error(
-        "{account}: {object}: Zendesk kept answering {status} for {waited:?}; giving up (raise --retry-budget or lower --parallelism)"
+        "{account}: {object}: Zendesk kept answering {status} for {}; the retry budget of {} is spent, giving up (raise --retry-budget or lower --parallelism)",
+        Seconds(*waited),
+        Seconds(*budget)
     )]
     GaveUp {
         /// The account.
@@ -108,6 +111,73 @@ pub enum ZendeskError {
         status: u16,
         /// How long zdpolicy waited in all.
         waited: Duration,
+        /// The retry budget (`--retry-budget`).
+        budget: Duration,
+    },
+    /// The server asked (`Retry-After`) for a longer wait than is left of the retry budget:
+    /// failing now beats sleeping past the budget.
+    #[error(
+        "{account}: {object}: Zendesk answered {status} and asked to wait {} (Retry-After), longer than the {} left of the retry budget of {}; giving up now (raise --retry-budget)",
+        Seconds(*asked),
+        Seconds(*left),
+        Seconds(*budget)
+    )]
+    WaitTooLong {
+        /// The account.
+        account: String,
+        /// The object.
+        object: String,
+        /// The status that came with `Retry-After` (429 or 503).
+        status: u16,
+        /// How long the server asked to wait.
+        asked: Duration,
+        /// What was left of the budget.
+        left: Duration,
+        /// The retry budget (`--retry-budget`).
+        budget: Duration,
+    },
+    /// A 3xx. Zendesk's API does not redirect API calls, so zdpolicy follows no redirect and
+    /// sends nothing (no credential) to where one points.
+    #[error(
+        "{account}: {object}: the server answered {status}, a redirect {}; zdpolicy follows no redirects, so nothing was sent there (Zendesk's API does not redirect: check --api-url and the subdomain)",
+        location_host.as_deref().map_or_else(|| "without a Location".to_owned(), |h| format!("to {h}"))
+    )]
+    Redirected {
+        /// The account.
+        account: String,
+        /// The object.
+        object: String,
+        /// The HTTP status (301, 302, 307, 308, …).
+        status: u16,
+        /// The host (and port) the `Location` header points to; never its path or query,
+        /// which may carry anything.
+        location_host: Option<String>,
+    },
+    /// The answer's body is larger than zdpolicy reads of one answer; it was not read further.
+    #[error(
+        "{account}: {object}: the answer is larger than {}, the most zdpolicy reads of one answer{}; stopped reading it",
+        Size(*limit),
+        announced.map(|n| format!(" (it announced {n} bytes)")).unwrap_or_default()
+    )]
+    BodyTooLarge {
+        /// The account.
+        account: String,
+        /// The object.
+        object: String,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The `Content-Length` the server announced, when that alone was too large.
+        announced: Option<u64>,
+    },
+    /// A paged list that does not end the way Zendesk's lists end.
+    #[error("{account}: {object}: {stop}; the list was not read further")]
+    Pagination {
+        /// The account.
+        account: String,
+        /// The object.
+        object: String,
+        /// Which rule stopped the walk.
+        stop: PageStop,
     },
     /// A server error that is not retried (e.g. a 500 on a create, whose outcome is unknown).
     #[error("{account}: {object}: Zendesk answered {status}: {message}")]
@@ -159,7 +229,11 @@ impl ZendeskError {
                 outcome_unknown, ..
             } => *outcome_unknown,
             Self::Server { status, .. } => *status >= 500,
-            Self::GaveUp { status, .. } => *status >= 500 || *status == 0,
+            Self::GaveUp { status, .. } | Self::WaitTooLong { status, .. } => {
+                *status >= 500 || *status == 0
+            }
+            // The answer was never read whole, so whether a write took effect is not known.
+            Self::BodyTooLarge { .. } => true,
             _ => false,
         }
     }
@@ -176,5 +250,32 @@ pub fn snippet(body: &[u8]) -> String {
         format!("{text}…")
     } else {
         text
+    }
+}
+
+/// A duration as people read it: `10 s`, `10.03 s`.
+struct Seconds(Duration);
+
+impl std::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{} s", self.0.as_secs())
+        } else {
+            write!(f, "{:.2} s", self.0.as_secs_f64())
+        }
+    }
+}
+
+/// A size as people read it: `32 MiB`, or bytes when it is not whole mebibytes.
+struct Size(usize);
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const MIB: usize = 1024 * 1024;
+        if self.0 >= MIB && self.0.is_multiple_of(MIB) {
+            write!(f, "{} MiB", self.0 / MIB)
+        } else {
+            write!(f, "{} bytes", self.0)
+        }
     }
 }

@@ -17,6 +17,13 @@ use reqwest::header::HeaderMap;
 /// The lowest per-minute limit of any Zendesk plan (Team), used when nothing else is known.
 pub const DEFAULT_PER_MINUTE: u32 = 200;
 
+/// The longest pause the headers can cause: Zendesk's limits are per minute.
+pub const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// The highest per-minute limit believed from a header. Zendesk's highest plan limit is 2,500
+/// (the High Volume API add-on); anything above a million is not a rate limit.
+const MAX_LIMIT: u64 = 1_000_000;
+
 /// One account's limiter.
 #[derive(Debug)]
 pub struct AccountLimiter {
@@ -48,7 +55,9 @@ impl AccountLimiter {
     }
 
     /// Reads the rate-limit headers of an answer and pauses further requests when the
-    /// account's minute is nearly used up.
+    /// account's minute is nearly used up. Values out of any sane range are clamped (at most a
+    /// pause of [`MAX_PAUSE`]), and what is not a number is ignored: a broken or hostile server
+    /// can neither crash the limiter nor stall it.
     pub fn observe(&self, headers: &HeaderMap) {
         let Some(remaining) = header_number(
             headers,
@@ -61,19 +70,25 @@ impl AccountLimiter {
             return;
         };
         let limit = header_number(headers, &["x-rate-limit", "ratelimit-limit", "rate-limit"])
-            .unwrap_or(DEFAULT_PER_MINUTE as u64);
+            .filter(|limit| *limit > 0)
+            .unwrap_or(u64::from(DEFAULT_PER_MINUTE))
+            .min(MAX_LIMIT);
         // Keep a reserve of 5% of the limit (at least 2 requests) for everything else.
         let reserve = (limit / 20).max(2);
         if remaining > reserve {
             return;
         }
-        let reset = header_number(headers, &["ratelimit-reset", "rate-limit-reset"]).map_or(
-            Duration::from_secs(60) / limit.max(1) as u32 * (reserve - remaining + 1) as u32,
-            Duration::from_secs,
-        );
-        if let Ok(mut pause) = self.pause_until.lock() {
-            let until = Instant::now() + reset.min(Duration::from_secs(60));
-            *pause = Some(pause.map_or(until, |p| p.max(until)));
+        let pause = match header_number(headers, &["ratelimit-reset", "rate-limit-reset"]) {
+            Some(reset) => Duration::from_secs(reset.min(MAX_PAUSE.as_secs())),
+            // The requests still to hold back, at the limit's pace; small numbers after the
+            // clamps above (at most 50,001 × 60 s in nanoseconds), so no overflow.
+            None => Duration::from_nanos(
+                (reserve - remaining + 1) * MAX_PAUSE.as_nanos() as u64 / limit,
+            ),
+        };
+        if let Ok(mut paused) = self.pause_until.lock() {
+            let until = Instant::now() + pause.min(MAX_PAUSE);
+            *paused = Some(paused.map_or(until, |p| p.max(until)));
         }
     }
 }
@@ -94,18 +109,6 @@ fn header_number(headers: &HeaderMap, names: &[&str]) -> Option<u64> {
         .find_map(|name| headers.get(*name))
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
-}
-
-/// `Retry-After` as a duration: delay-seconds, or an HTTP date (treated as "a minute" when it
-/// cannot be compared without a clock dependency; Zendesk sends seconds).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get("retry-after")?.to_str().ok()?.trim();
-    match value.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => {
-            Some(Duration::from_secs_f64(seconds.min(3600.0)))
-        }
-        _ => Some(Duration::from_secs(60)),
-    }
 }
 
 #[cfg(test)]
@@ -145,12 +148,98 @@ mod tests {
         );
     }
 
+    /// How long requests are paused from now, if at all.
+    fn paused_for(limiter: &AccountLimiter) -> Duration {
+        limiter
+            .pause_until
+            .lock()
+            .unwrap()
+            .map_or(Duration::ZERO, |until| {
+                until.saturating_duration_since(Instant::now())
+            })
+    }
+
     #[test]
-    fn retry_after_seconds() {
-        assert_eq!(
-            retry_after(&headers(&[("Retry-After", "2")])),
-            Some(Duration::from_secs(2))
+    fn absurd_rate_limit_headers_neither_panic_nor_stall() {
+        // Regression (issue #12): a limit of 2^32 truncated to 0 and divided by it.
+        for limit in [
+            "4294967296",
+            "18446744073709551615",
+            "0",
+            "-1",
+            "",
+            "abc",
+            "1e9",
+        ] {
+            for remaining in ["0", "1", "4294967296", "-3", "", "x"] {
+                for reset in [
+                    None,
+                    Some("0"),
+                    Some("18446744073709551615"),
+                    Some("-1"),
+                    Some(""),
+                ] {
+                    let limiter = AccountLimiter::new(200);
+                    let mut pairs = vec![
+                        ("x-rate-limit", limit),
+                        ("x-rate-limit-remaining", remaining),
+                    ];
+                    pairs.extend(reset.map(|r| ("ratelimit-reset", r)));
+                    limiter.observe(&headers(&pairs));
+                    let paused = paused_for(&limiter);
+                    assert!(paused <= MAX_PAUSE, "{pairs:?}: {paused:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_left_of_a_huge_limit_pauses_at_most_a_minute() {
+        let limiter = AccountLimiter::new(200);
+        limiter.observe(&headers(&[
+            ("X-Rate-Limit", "4294967296"),
+            ("X-Rate-Limit-Remaining", "0"),
+        ]));
+        assert!(paused_for(&limiter) <= MAX_PAUSE);
+        let limiter = AccountLimiter::new(200);
+        limiter.observe(&headers(&[
+            ("X-Rate-Limit", "700"),
+            ("X-Rate-Limit-Remaining", "0"),
+            ("ratelimit-reset", "31536000"),
+        ]));
+        let paused = paused_for(&limiter);
+        assert!(
+            paused > Duration::from_secs(59) && paused <= MAX_PAUSE,
+            "{paused:?}"
         );
-        assert_eq!(retry_after(&headers(&[])), None);
+    }
+
+    /// Header text: anything printable, any integer, and multiples of 2^32 (which truncate to 0).
+    fn header_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[ -~]{0,24}",
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            (1u64..1024, 0u64..4).prop_map(|(k, n)| ((k << 32) + n).to_string()),
+            (0u64..100).prop_map(|n| n.to_string()),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_header_text_is_survived(
+            limit in header_text(),
+            remaining in header_text(),
+            reset in header_text(),
+        ) {
+            let limiter = AccountLimiter::new(200);
+            limiter.observe(&headers(&[
+                ("ratelimit-limit", limit.as_str()),
+                ("ratelimit-remaining", remaining.as_str()),
+                ("ratelimit-reset", reset.as_str()),
+            ]));
+            proptest::prop_assert!(paused_for(&limiter) <= MAX_PAUSE);
+        }
     }
 }

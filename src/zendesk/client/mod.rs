@@ -4,19 +4,23 @@
 //! Requests retry only when that is safe: 429 and 503 always (Zendesk did not process the
 //! request; its `Retry-After` is honoured), other 5xx, timeouts and broken connections only for
 //! idempotent methods, and connection failures before anything was sent for every method. Each
-//! request's retries stop at a total time budget. Secrets go only into `Authorization` headers,
-//! which reqwest marks sensitive.
+//! request's retries stop at a total time budget, and no wait ends after it. Secrets go only
+//! into `Authorization` headers (which reqwest marks sensitive) and the token request's body,
+//! only to the account's own origin: redirects are refused. Bodies are read up to a cap.
 
 pub mod auth;
 pub mod base_url;
+pub mod body;
 pub mod error;
 pub mod error_body;
 pub mod limiter;
+pub mod redirect;
+pub mod retry;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::{BackoffBuilder, ExponentialBuilder};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
@@ -27,8 +31,10 @@ use tokio::sync::{Mutex, Semaphore};
 
 use self::auth::{AccountAuth, AuthMethod, SunshineAuth, api_token_auth};
 use self::base_url::BaseUrlTemplate;
+use self::body::{BodyError, MAX_BODY_BYTES, read_capped};
 use self::error::{ZendeskError, snippet};
-use self::limiter::{AccountLimiter, DEFAULT_PER_MINUTE, retry_after};
+use self::limiter::{AccountLimiter, DEFAULT_PER_MINUTE};
+use self::retry::{Wait, next_wait, retry_after};
 use crate::policy::resolve::ResolvedAccount;
 
 /// How the client behaves; the defaults suit Zendesk.
@@ -81,7 +87,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// Builds the client (rustls, HTTP/2 where offered, no cookies).
+    /// Builds the client (rustls, HTTP/2 where offered, no cookies, no redirects).
     ///
     /// # Errors
     /// Fails if TLS cannot be set up.
@@ -89,6 +95,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .user_agent(concat!("zdpolicy/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
+            // A 3xx comes back as an answer, which `attempt` refuses (see `redirect`).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| ZendeskError::Setup(err.to_string()))?;
         let in_flight = Arc::new(Semaphore::new(config.parallelism.max(1)));
@@ -203,7 +211,8 @@ impl AccountClient {
     /// Sends a request (with retries) and returns a successful answer.
     ///
     /// # Errors
-    /// Any non-2xx answer (after retries), as an error that names the account and object.
+    /// Any non-2xx answer (after retries), as an error that names the account and object; a
+    /// wait for a retry that would end after the retry budget fails at once.
     pub async fn send(
         &self,
         method: Method,
@@ -214,27 +223,43 @@ impl AccountClient {
     ) -> Result<Answer, ZendeskError> {
         let started = Instant::now();
         let budget = self.client.config.retry_budget;
-        let backoff = ExponentialBuilder::default()
+        let mut backoff = ExponentialBuilder::default()
             .with_jitter()
             .with_min_delay(Duration::from_millis(200))
             .with_max_delay(Duration::from_secs(20))
-            .with_max_times(12);
-        let result = (|| self.attempt(method.clone(), api, path, body, target))
-            .retry(backoff)
-            .when(|failed: &Failed| failed.retry && started.elapsed() < budget)
-            .adjust(|failed: &Failed, delay| delay.map(|d| failed.after.unwrap_or(d)))
-            .await;
-        match result {
-            Ok(answer) => Ok(answer),
-            Err(failed) if failed.retry && matches!(failed.status, 429 | 500..=599) => {
-                Err(ZendeskError::GaveUp {
-                    account: self.name.clone(),
-                    object: target.object.to_owned(),
-                    status: failed.status,
-                    waited: started.elapsed(),
-                })
+            .with_max_times(12)
+            .build();
+        loop {
+            let failed = match self.attempt(method.clone(), api, path, body, target).await {
+                Ok(answer) => return Ok(answer),
+                Err(failed) if !failed.retry => return Err(failed.error),
+                Err(failed) => failed,
+            };
+            // The backoff advances on every retry, so its count bounds Retry-After loops too.
+            let delay = backoff.next();
+            match next_wait(failed.after, delay, started.elapsed(), budget) {
+                Wait::Sleep(wait) => tokio::time::sleep(wait).await,
+                Wait::TooLong { asked, left } => {
+                    return Err(ZendeskError::WaitTooLong {
+                        account: self.name.clone(),
+                        object: target.object.to_owned(),
+                        status: failed.status,
+                        asked,
+                        left,
+                        budget,
+                    });
+                }
+                Wait::Spent if matches!(failed.status, 429 | 500..=599) => {
+                    return Err(ZendeskError::GaveUp {
+                        account: self.name.clone(),
+                        object: target.object.to_owned(),
+                        status: failed.status,
+                        waited: started.elapsed(),
+                        budget,
+                    });
+                }
+                Wait::Spent => return Err(failed.error),
             }
-            Err(failed) => Err(failed.error),
         }
     }
 
@@ -328,9 +353,15 @@ impl AccountClient {
                 started.elapsed().as_millis()
             );
         }
-        let body = match response.bytes().await {
+        if response.status().is_redirection() {
+            return Err(fatal(self.redirected(&response, target)));
+        }
+        let body = match read_capped(response, MAX_BODY_BYTES).await {
             Ok(body) => body,
-            Err(err) => {
+            Err(BodyError::TooLarge(announced)) => {
+                return Err(fatal(self.too_large(target, announced)));
+            }
+            Err(BodyError::Broken(err)) => {
                 return Err(Failed {
                     retry: idempotent,
                     status: 0,
@@ -357,7 +388,7 @@ impl AccountClient {
         Err(Failed {
             retry,
             status,
-            after: retry_after(&answer.headers),
+            after: retry_after(&answer.headers, SystemTime::now()),
             error: self.status_error(&answer, api, target),
         })
     }
@@ -442,11 +473,17 @@ impl AccountClient {
         if self.client.config.log_requests {
             eprintln!("{}: POST /oauth/tokens -> {status}", self.name);
         }
+        // Never re-posted anywhere: the body holds the client secret.
+        if response.status().is_redirection() {
+            return Err(self.redirected(&response, target));
+        }
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
+        let bytes = read_capped(response, MAX_BODY_BYTES)
             .await
-            .map_err(|err| self.transport(target, describe(&err), true))?;
+            .map_err(|err| match err {
+                BodyError::TooLarge(announced) => self.too_large(target, announced),
+                BodyError::Broken(err) => self.transport(target, describe(&err), true),
+            })?;
         let answer = Answer {
             status,
             headers,
@@ -473,6 +510,25 @@ impl AccountClient {
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
         *cached = Some((token.clone(), Instant::now() + lifetime));
         Ok(token)
+    }
+
+    /// A 3xx, refused: it names only the host the redirect points to.
+    fn redirected(&self, response: &reqwest::Response, target: Target<'_>) -> ZendeskError {
+        ZendeskError::Redirected {
+            account: self.name.clone(),
+            object: target.object.to_owned(),
+            status: response.status().as_u16(),
+            location_host: redirect::location_host(response.url(), response.headers()),
+        }
+    }
+
+    fn too_large(&self, target: Target<'_>, announced: Option<u64>) -> ZendeskError {
+        ZendeskError::BodyTooLarge {
+            account: self.name.clone(),
+            object: target.object.to_owned(),
+            limit: MAX_BODY_BYTES,
+            announced,
+        }
     }
 
     fn transport(&self, target: Target<'_>, reason: String, outcome_unknown: bool) -> ZendeskError {
