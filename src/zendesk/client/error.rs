@@ -97,7 +97,8 @@ pub enum ZendeskError {
     },
     /// Still limited or unavailable when the retry budget ran out.
     #[error(
-        "{account}: {object}: Zendesk kept answering {status} for {waited:?}; giving up (raise --retry-budget or lower --parallelism)"
+        "{account}: {object}: Zendesk kept answering {status} for {}; giving up (raise --retry-budget or lower --parallelism)",
+        crate::output::duration::human(*waited)
     )]
     GaveUp {
         /// The account.
