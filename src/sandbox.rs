@@ -50,7 +50,7 @@ pub enum SandboxError {
             "let that command finish (sandbox commands run one at a time), or wait longer with --sandbox-wait SECONDS"
         )
     )]
-    Locked(#[from] LockError),
+    Locked(LockError),
     /// The simulator failed.
     #[error(transparent)]
     #[diagnostic(code("sandbox-simulator"))]
@@ -83,12 +83,8 @@ impl LockOptions {
         waiting: impl FnOnce(&str),
     ) -> Result<FileLock, SandboxError> {
         create_parent(state_file)?;
-        Ok(FileLock::acquire(
-            state_file,
-            &self.command,
-            self.wait,
-            waiting,
-        )?)
+        FileLock::acquire(state_file, &self.command, self.wait, waiting)
+            .map_err(SandboxError::Locked)
     }
 }
 

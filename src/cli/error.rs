@@ -194,7 +194,10 @@ pub fn print(err: &CliError, global: &GlobalArgs) {
         GraphicalTheme::unicode_nocolor()
     };
     let mut out = String::new();
+    // Every message already ends with its cause ("cannot read x: No such file…"); miette's
+    // cause chain would say it a second time.
     if GraphicalReportHandler::new_themed(theme)
+        .without_cause_chain()
         .render_report(&mut out, err)
         .is_err()
     {

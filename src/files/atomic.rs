@@ -53,7 +53,9 @@ impl OutputFile {
         let permissions = permissions_for(&target);
         #[cfg(unix)]
         builder.permissions(permissions);
-        let temp = builder.tempfile_in(dir).map_err(io)?;
+        let temp = builder
+            .tempfile_in(dir)
+            .map_err(|e| io(without_temp_path(e)))?;
         Ok(Self {
             shown: path.to_owned(),
             kind,
@@ -143,6 +145,16 @@ fn check(path: &Path, kind: FileKind, force: bool) -> Result<PathBuf, FileError>
         });
     }
     Ok(target)
+}
+
+/// The operating system's error without the temporary file's name, which tempfile adds
+/// ("… at path \"dir/.plan.json.Ab12.tmp\"") but which means nothing to the user.
+fn without_temp_path(err: std::io::Error) -> std::io::Error {
+    let text = err.to_string();
+    match text.rfind(" at path \"") {
+        Some(end) => std::io::Error::new(err.kind(), &text[..end]),
+        None => err,
+    }
 }
 
 /// The mode of the new file: the old file's, or the usual 0666 less the umask for a new one

@@ -179,3 +179,22 @@ pub fn snippet(body: &[u8]) -> String {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_rounded_for_people() {
+        let err = ZendeskError::GaveUp {
+            account: "acme".into(),
+            object: "triggers".into(),
+            status: 429,
+            waited: Duration::from_nanos(10_028_407_586),
+        };
+        assert_eq!(
+            err.to_string(),
+            "acme: triggers: Zendesk kept answering 429 for 10.03 s; giving up (raise --retry-budget or lower --parallelism)"
+        );
+    }
+}
