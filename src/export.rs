@@ -15,6 +15,10 @@ use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
 
+/// The first line of every exported file (after an editor modeline), by which a later export
+/// recognises the file as its own to replace.
+pub const EXPORT_HEADER: &str = "# Exported by zdpolicy from live Zendesk state.";
+
 /// What to export of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportOptions {
@@ -264,7 +268,8 @@ pub fn to_yaml(accounts: &[ExportedAccount], schema_path: Option<&str>) -> Strin
     if let Some(schema) = schema_path {
         out.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
     }
-    out.push_str("# Exported by zdpolicy from live Zendesk state. Review before committing.\n");
+    out.push_str(EXPORT_HEADER);
+    out.push_str(" Review before committing.\n");
     for account in accounts {
         for note in &account.notes {
             out.push_str(&format!("# {}: {note}\n", account.name));

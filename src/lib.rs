@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod live;
 pub mod output;
 pub mod plan;

@@ -4,12 +4,19 @@
 //! Its accounts start as a new Zendesk account does and keep their state in a file
 //! (`.zdpolicy/sandbox.json` by default), so an `apply --sandbox` is seen by the next
 //! `plan --sandbox`. Requests go through the same HTTP client as production.
+//!
+//! A command holds the state file's lock from before it reads the state until after it has
+//! written it back (once, at the end), so two commands at once never lose each other's
+//! accounts: the second waits, or fails naming the first.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use miette::Diagnostic;
 use secrecy::SecretString;
 use thiserror::Error;
 
+use crate::files::{FileLock, LockError};
 use crate::policy::resolve::ResolvedAccount;
 use crate::simulator::{
     AccountSeed, AdminSettings, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
@@ -24,30 +31,68 @@ pub const DEFAULT_STATE_FILE: &str = ".zdpolicy/sandbox.json";
 const SANDBOX_TOKEN: &str = "zdpolicy-sandbox";
 
 /// A sandbox failure.
-#[derive(Debug, Error)]
+#[derive(Debug, Error, Diagnostic)]
 pub enum SandboxError {
     /// The state directory could not be created or the state file removed.
-    #[error("sandbox state {path}: {source}")]
+    #[error("sandbox state {}: {source}", path.display())]
+    #[diagnostic(code("sandbox-state"))]
     Io {
         /// The path.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
+    /// Another command holds the state file for longer than this one waits.
+    #[error("the sandbox {0}")]
+    #[diagnostic(
+        code("sandbox-locked"),
+        help(
+            "let that command finish (sandbox commands run one at a time), or wait longer with --sandbox-wait SECONDS"
+        )
+    )]
+    Locked(LockError),
     /// The simulator failed.
     #[error(transparent)]
+    #[diagnostic(code("sandbox-simulator"))]
     Simulator(#[from] SimulatorError),
     /// `sandbox set` named an account the sandbox does not have.
     #[error(
         "the sandbox has no account with subdomain `{0}` (run a command with --sandbox on a policy naming it first)"
     )]
+    #[diagnostic(code("unknown-sandbox-account"))]
     UnknownAccount(String),
 }
 
-/// A running sandbox.
+/// How a command takes the sandbox's lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockOptions {
+    /// The command, recorded in the lock file for whoever waits (`zdpolicy plan`).
+    pub command: String,
+    /// How long to wait while another command holds it.
+    pub wait: Duration,
+}
+
+impl LockOptions {
+    /// Takes the lock of `state_file`; calls `waiting` with the holder if it has to wait.
+    ///
+    /// # Errors
+    /// [`SandboxError::Locked`] when it is still held after the wait.
+    pub fn lock(
+        &self,
+        state_file: &Path,
+        waiting: impl FnOnce(&str),
+    ) -> Result<FileLock, SandboxError> {
+        create_parent(state_file)?;
+        FileLock::acquire(state_file, &self.command, self.wait, waiting)
+            .map_err(SandboxError::Locked)
+    }
+}
+
+/// A running sandbox, holding the state file's lock until [`Sandbox::stop`].
 #[derive(Debug)]
 pub struct Sandbox {
     running: RunningSimulator,
+    lock: FileLock,
 }
 
 /// One account the sandbox should serve.
@@ -73,28 +118,36 @@ impl SandboxAccount {
 }
 
 impl Sandbox {
-    /// Starts the sandbox on a free loopback port with the state in `state_file`; accounts it
-    /// does not have yet are created as new Zendesk accounts.
+    /// Locks the state in `state_file` (see [`LockOptions::lock`]), then starts the sandbox on
+    /// a free loopback port; accounts it does not have yet are created as new Zendesk accounts.
     ///
     /// # Errors
-    /// When the state directory cannot be created or the simulator cannot start.
+    /// When the lock is held too long, the state directory cannot be created or the simulator
+    /// cannot start.
     pub async fn start(
         state_file: &Path,
         accounts: &[SandboxAccount],
+        lock: &LockOptions,
+        waiting: impl FnOnce(&str) + Send + 'static,
     ) -> Result<Self, SandboxError> {
-        if let Some(dir) = state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| SandboxError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
-        }
+        let (path, options) = (state_file.to_owned(), lock.clone());
+        let lock = tokio::task::spawn_blocking(move || options.lock(&path, waiting))
+            .await
+            .map_err(|e| SandboxError::Io {
+                path: state_file.to_owned(),
+                source: std::io::Error::other(e),
+            })??;
         let config = SimulatorConfig {
             state_file: Some(state_file.to_owned()),
+            // One write per command, not one per request; the lock keeps others out meanwhile.
+            save_on_change: false,
+            admin_routes: false,
             accounts: accounts.iter().map(seed).collect(),
             ..SimulatorConfig::ephemeral()
         };
         Ok(Self {
             running: Simulator::start(config).await?,
+            lock,
         })
     }
 
@@ -130,21 +183,37 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Stops the sandbox, saving its state.
+    /// Stops the sandbox, saving its state, then releases the lock.
     ///
     /// # Errors
     /// When the state cannot be saved.
     pub async fn stop(self) -> Result<(), SandboxError> {
         self.running.shutdown().await?;
+        drop(self.lock);
         Ok(())
     }
 }
 
-/// Deletes the sandbox state; the next sandbox starts from new accounts.
+fn create_parent(state_file: &Path) -> Result<(), SandboxError> {
+    match state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir).map_err(|source| SandboxError::Io {
+            path: dir.to_owned(),
+            source,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Deletes the sandbox state under its lock; the next sandbox starts from new accounts.
 ///
 /// # Errors
-/// When the file exists but cannot be removed.
-pub fn reset(state_file: &Path) -> Result<bool, SandboxError> {
+/// When the lock is held too long, or the file exists but cannot be removed.
+pub fn reset(
+    state_file: &Path,
+    lock: &LockOptions,
+    waiting: impl FnOnce(&str),
+) -> Result<bool, SandboxError> {
+    let _lock = lock.lock(state_file, waiting)?;
     match std::fs::remove_file(state_file) {
         Ok(()) => Ok(true),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),

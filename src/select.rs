@@ -2,18 +2,26 @@
 //!
 //! Shards split accounts by a stable hash of the account name (FNV-1a, fixed forever), so N
 //! parallel CI jobs cover every account exactly once, whatever order or machine they run on.
+//!
+//! Patterns that select no account are an error (a typo must not look like "no changes");
+//! a shard that holds none of the selected accounts is not (a job matrix may have more shards
+//! than accounts).
 
 use std::fmt;
 use std::str::FromStr;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::Diagnostic;
 use thiserror::Error;
 
+use crate::policy::decode::did_you_mean;
+
 /// A problem with the selectors.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
 pub enum SelectError {
     /// A pattern is not a valid glob.
     #[error("`{pattern}` is not a valid account pattern: {reason}")]
+    #[diagnostic(code("bad-account-pattern"))]
     BadPattern {
         /// The pattern.
         pattern: String,
@@ -22,7 +30,18 @@ pub enum SelectError {
     },
     /// A shard is not `I/N` with 1 ≤ I ≤ N.
     #[error("`{0}` is not a shard: write I/N with 1 <= I <= N, e.g. 2/4")]
+    #[diagnostic(code("bad-shard"))]
     BadShard(String),
+    /// `--account` and `--exclude` together leave no account.
+    #[error("no account is selected by {selectors}")]
+    #[diagnostic(code("no-account-selected"))]
+    NoneSelected {
+        /// The selectors as typed: `--account acme-prd`, `--exclude '*'`.
+        selectors: String,
+        /// The nearest account name to a plain `--account` name, and the policy's accounts.
+        #[help]
+        help: String,
+    },
 }
 
 /// One shard of N: `I/N`, one-based.
@@ -75,6 +94,8 @@ pub struct Selector {
     include: Option<GlobSet>,
     exclude: GlobSet,
     shard: Option<Shard>,
+    include_patterns: Vec<String>,
+    exclude_patterns: Vec<String>,
 }
 
 impl Selector {
@@ -87,25 +108,87 @@ impl Selector {
         exclude: &[String],
         shard: Option<Shard>,
     ) -> Result<Self, SelectError> {
-        let include = if include.is_empty() {
+        let include_set = if include.is_empty() {
             None
         } else {
             Some(globs(include)?)
         };
         Ok(Self {
-            include,
+            include: include_set,
             exclude: globs(exclude)?,
             shard,
+            include_patterns: include.to_vec(),
+            exclude_patterns: exclude.to_vec(),
         })
     }
 
-    /// Whether a run covers this account.
-    pub fn selects(&self, account: &str) -> bool {
+    /// The items this selector covers, in their order; `name` gives an item's account name.
+    ///
+    /// # Errors
+    /// [`SelectError::NoneSelected`] when there are accounts but `--account`/`--exclude` match
+    /// none of them (an empty shard is not an error).
+    pub fn choose<T: Clone>(
+        &self,
+        items: &[T],
+        name: impl Fn(&T) -> &str,
+    ) -> Result<Vec<T>, SelectError> {
+        let matching: Vec<&T> = items
+            .iter()
+            .filter(|item| self.matches_patterns(name(item)))
+            .collect();
+        if matching.is_empty() && !items.is_empty() {
+            let names: Vec<&str> = items.iter().map(&name).collect();
+            return Err(self.none_selected(&names));
+        }
+        Ok(matching
+            .into_iter()
+            .filter(|item| self.shard.is_none_or(|shard| shard.contains(name(item))))
+            .cloned()
+            .collect())
+    }
+
+    fn matches_patterns(&self, account: &str) -> bool {
         self.include
             .as_ref()
             .is_none_or(|set| set.is_match(account))
             && !self.exclude.is_match(account)
-            && self.shard.is_none_or(|shard| shard.contains(account))
+    }
+
+    fn none_selected(&self, names: &[&str]) -> SelectError {
+        let quoted = |flag: &str, p: &String| {
+            if p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                format!("{flag} {p}")
+            } else {
+                format!("{flag} '{p}'")
+            }
+        };
+        let selectors: Vec<String> = self
+            .include_patterns
+            .iter()
+            .map(|p| quoted("--account", p))
+            .chain(self.exclude_patterns.iter().map(|p| quoted("--exclude", p)))
+            .collect();
+        // A name without wildcards that matches nothing is most likely a typo of a real one.
+        let suggestion = self
+            .include_patterns
+            .iter()
+            .filter(|p| !p.contains(['*', '?', '[', '{']) && !names.contains(&p.as_str()))
+            .find_map(|p| did_you_mean(p, names.iter().copied()));
+        let accounts = format!("the policy's accounts: {}", names.join(", "));
+        SelectError::NoneSelected {
+            selectors: selectors.join(" "),
+            help: match suggestion {
+                Some(best) => format!("did you mean `{best}`? {accounts}"),
+                None => accounts,
+            },
+        }
+    }
+
+    /// Whether a run covers this account.
+    pub fn selects(&self, account: &str) -> bool {
+        self.matches_patterns(account) && self.shard.is_none_or(|shard| shard.contains(account))
     }
 }
 
@@ -136,6 +219,52 @@ mod tests {
         assert!(!s.selects("globex"));
         assert!(Selector::new(&[], &[], None).unwrap().selects("anything"));
         assert!(Selector::new(&["[".into()], &[], None).is_err());
+    }
+
+    #[test]
+    fn patterns_that_select_nothing_are_errors_that_list_the_accounts() {
+        let names = ["acme-eu", "acme-prod", "globex"];
+        let choose = |include: &[&str], exclude: &[&str], shard: Option<&str>| {
+            let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            Selector::new(
+                &own(include),
+                &own(exclude),
+                shard.map(|s| s.parse().unwrap()),
+            )
+            .unwrap()
+            .choose(&names, |n| n)
+        };
+        assert_eq!(choose(&["acme-*"], &["*-eu"], None), Ok(vec!["acme-prod"]));
+        assert_eq!(
+            choose(&["acme-prd"], &[], None),
+            Err(SelectError::NoneSelected {
+                selectors: "--account acme-prd".into(),
+                help: "did you mean `acme-prod`? the policy's accounts: acme-eu, acme-prod, globex"
+                    .into(),
+            })
+        );
+        assert_eq!(
+            choose(&[], &["*"], None),
+            Err(SelectError::NoneSelected {
+                selectors: "--exclude '*'".into(),
+                help: "the policy's accounts: acme-eu, acme-prod, globex".into(),
+            })
+        );
+        // Excluded, not misspelt: no suggestion.
+        assert!(matches!(
+            choose(&["globex"], &["glob*"], None),
+            Err(SelectError::NoneSelected { help, .. }) if !help.contains("did you mean")
+        ));
+        // Some shard of many holds none of three accounts: that is no error.
+        let empty = (1..=8)
+            .map(|i| choose(&[], &[], Some(&format!("{i}/8"))).unwrap())
+            .find(Vec::is_empty);
+        assert_eq!(empty, Some(vec![]));
+        let none: [&str; 0] = [];
+        assert_eq!(
+            Selector::new(&[], &[], None).unwrap().choose(&none, |n| n),
+            Ok(vec![])
+        );
     }
 
     #[test]

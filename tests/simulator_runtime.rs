@@ -373,7 +373,7 @@ fn cli_flags_configure_faults_and_limits() {
         "state.json",
     ])
     .expect("flags parse");
-    let config = cli.args.into_config();
+    let config = cli.args.into_config().expect("a loopback address");
     assert_eq!(
         config.faults,
         FaultConfig {

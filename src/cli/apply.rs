@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Args;
 
 use super::connect::{ConnectArgs, SelectArgs};
-use super::plan::write_atomically;
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::apply::report::ApplyReport;
 use crate::apply::{ApplyOptions, apply};
+use crate::files::{FileKind, OutputFile};
 use crate::output::color::Stream;
 use crate::plan::{self, Plan, load_saved, policy_hash};
 use crate::policy::resolve::ResolvedAccount;
@@ -37,10 +37,11 @@ pub struct ApplyArgs {
     /// Apply what has not changed in Zendesk since the plan and report what has, instead of refusing.
     #[arg(long)]
     skip_stale: bool,
-    /// Apply even when a safety limit is exceeded.
+    /// Apply even when a safety limit is exceeded, and let --report replace a file that is
+    /// not an apply report.
     #[arg(long)]
     force: bool,
-    /// Write the apply report (JSON) to this file.
+    /// Write the apply report (JSON) to this file (checked before anything is applied).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 }
@@ -51,6 +52,12 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         [one] if one.is_file() && one.extension().is_some_and(|e| e == "json") => Some(one.clone()),
         _ => None,
     };
+    // A report that cannot be written must fail the apply before any write to Zendesk.
+    let report_file = args
+        .report
+        .as_deref()
+        .map(|path| OutputFile::create(path, FileKind::ApplyReport, args.force))
+        .transpose()?;
     let runtime = super::runtime()?;
     let stop = Arc::new(AtomicBool::new(false));
     let report = runtime.block_on(async {
@@ -70,11 +77,12 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         return Ok(EXIT_OK);
     };
     eprint!("{}", report.summary());
-    if let Some(path) = &args.report {
+    if let Some(file) = report_file {
         let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
         text.push('\n');
-        write_atomically(path, &text)?;
-        global.info(&format!("wrote the apply report to {}", path.display()));
+        let path = file.path().display().to_string();
+        file.commit(text.as_bytes())?;
+        global.info(&format!("wrote the apply report to {path}"));
     }
     Ok(if report.succeeded() {
         EXIT_OK
@@ -109,15 +117,14 @@ async fn apply_saved(
         .collect();
     let hash = policy_hash(&accounts);
     if hash != plan.policy_hash {
-        return Err(CliError::BadArgument {
-            message: format!("{} was made from a different policy than {}", file.display(), policy.label),
-            help: "the policy changed since the plan (or names other accounts); make a new plan with `zdpolicy plan --out`".into(),
+        return Err(CliError::PlanPolicyMismatch {
+            plan: file.to_owned(),
+            policy: policy.label.clone(),
         });
     }
     if plan.has_errors() {
-        return Err(CliError::BadArgument {
-            message: format!("{} has errors; it cannot be applied", file.display()),
-            help: "fix them and make a new plan".into(),
+        return Err(CliError::SavedPlanHasErrors {
+            path: file.to_owned(),
         });
     }
     let connection = args.connect.connect(&accounts, global).await?;
@@ -136,20 +143,17 @@ async fn plan_and_apply(
     let accounts = args.select.select(&policy.accounts)?;
     let connection = args.connect.connect(&accounts, global).await?;
     let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
-    print!(
-        "{}",
-        plan::render::text::render(&plan, global.color_for(Stream::Stdout))
-    );
+    super::out::print(&plan::render::text::render(
+        &plan,
+        global.color_for(Stream::Stdout),
+    ))?;
     let violations = plan::check_safety(&plan, args.force);
     for violation in &violations {
         eprintln!("error: {violation}");
     }
     if plan.has_errors() || !violations.is_empty() {
         connection.close().await?;
-        return Err(CliError::BadArgument {
-            message: "the plan has errors; nothing was applied".into(),
-            help: "fix the errors above and run apply again".into(),
-        });
+        return Err(CliError::PlanHasErrors);
     }
     if !plan
         .accounts
@@ -162,10 +166,7 @@ async fn plan_and_apply(
     }
     if !approved(args.auto_approve)? {
         connection.close().await?;
-        return Err(CliError::BadArgument {
-            message: "apply cancelled; nothing was changed".into(),
-            help: "answer `yes` to apply, or pass --auto-approve".into(),
-        });
+        return Err(CliError::ApplyCancelled);
     }
     apply_with(args, connection, &plan, &accounts, stop).await
 }
@@ -192,10 +193,7 @@ fn approved(auto_approve: bool) -> Result<bool, CliError> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::BadArgument {
-            message: "there is no terminal to confirm the apply on".into(),
-            help: "review the plan, then pass --auto-approve (e.g. in CI), or apply a saved plan: `zdpolicy plan --out plan.json` then `zdpolicy apply plan.json`".into(),
-        });
+        return Err(CliError::NoTerminal);
     }
     eprint!("\nApply these changes? Only `yes` is accepted: ");
     let _ = std::io::stderr().flush();

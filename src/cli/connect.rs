@@ -33,6 +33,9 @@ pub struct ConnectArgs {
     /// Where the sandbox keeps its accounts between runs.
     #[arg(long, value_name = "FILE", default_value = DEFAULT_STATE_FILE)]
     pub sandbox_state: PathBuf,
+    /// Seconds to wait while another command uses the sandbox (0: fail at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = super::sandbox::DEFAULT_WAIT_SECONDS)]
+    pub sandbox_wait: u64,
     /// Most requests in flight at once, across all accounts.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub parallelism: u16,
@@ -71,14 +74,10 @@ impl SelectArgs {
     /// The accounts of the policy these selectors cover, in name order.
     ///
     /// # Errors
-    /// When a pattern is invalid.
+    /// When a pattern is invalid, or the patterns select no account.
     pub fn select(&self, accounts: &[ResolvedAccount]) -> Result<Vec<ResolvedAccount>, CliError> {
         let selector = Selector::new(&self.accounts, &self.exclude, self.shard)?;
-        Ok(accounts
-            .iter()
-            .filter(|a| selector.selects(a.name.value.as_str()))
-            .cloned()
-            .collect())
+        Ok(selector.choose(accounts, |a| a.name.value.as_str())?)
     }
 }
 
@@ -109,7 +108,13 @@ impl ConnectArgs {
         let sandbox = if self.sandbox {
             let wanted: Vec<SandboxAccount> =
                 accounts.iter().map(SandboxAccount::for_policy).collect();
-            let sandbox = Sandbox::start(&self.sandbox_state, &wanted).await?;
+            let sandbox = Sandbox::start(
+                &self.sandbox_state,
+                &wanted,
+                &super::sandbox::lock_options(self.sandbox_wait, global),
+                super::sandbox::waiting(&self.sandbox_state, global),
+            )
+            .await?;
             config.base_url = BaseUrlTemplate::parse(&sandbox.url_template())
                 .map_err(crate::zendesk::client::error::ZendeskError::from)?;
             config.credentials = CredentialMode::Sandbox;

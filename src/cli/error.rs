@@ -10,20 +10,21 @@ use super::GlobalArgs;
 use crate::output::color::Stream;
 use crate::policy::InputError;
 
-/// Why a command failed (an invalid policy's diagnostics are printed before this).
+/// Why a command failed (an invalid policy's diagnostics are printed before this). Each
+/// variant has its own stable kebab-case code, shown above the message.
 #[derive(Debug, Error, Diagnostic)]
 pub enum CliError {
     /// The policy files could not be found or read.
     #[error(transparent)]
     #[diagnostic(
-        code(input),
+        code("policy-files"),
         help("name policy files or directories, e.g. `zdpolicy validate policy/`")
     )]
     Input(#[from] InputError),
     /// The policy has errors.
     #[error("{label}: the policy has {errors} error{}", if *errors == 1 { "" } else { "s" })]
     #[diagnostic(
-        code(invalid_policy),
+        code("invalid-policy"),
         help("fix the errors above; `zdpolicy validate` lists them all")
     )]
     InvalidPolicy {
@@ -34,14 +35,14 @@ pub enum CliError {
     },
     /// The paths name several independent policies where one is needed.
     #[error("the paths hold {} separate policies: {}", labels.len(), labels.join(", "))]
-    #[diagnostic(code(several_policies), help("name one policy directory or file"))]
+    #[diagnostic(code("several-policies"), help("name one policy directory or file"))]
     SeveralPolicies {
         /// Each policy's files.
         labels: Vec<String>,
     },
     /// `--account` names an account the policy does not have.
     #[error("the policy has no account `{name}`")]
-    #[diagnostic(code(unknown_account))]
+    #[diagnostic(code("unknown-account"))]
     UnknownAccount {
         /// The name given.
         name: String,
@@ -51,46 +52,111 @@ pub enum CliError {
     },
     /// The simulator failed to start or stopped with an error.
     #[error(transparent)]
-    #[diagnostic(code(simulator))]
+    #[diagnostic(code("simulator"))]
     Simulator(#[from] crate::simulator::SimulatorError),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
-    #[diagnostic(code(runtime))]
+    #[diagnostic(code("runtime"))]
     Runtime(io::Error),
     /// A Zendesk request or client set-up failed.
     #[error(transparent)]
-    #[diagnostic(code(zendesk))]
+    #[diagnostic(code("zendesk"))]
     Zendesk(#[from] crate::zendesk::client::error::ZendeskError),
     /// The sandbox failed.
     #[error(transparent)]
-    #[diagnostic(code(sandbox))]
+    #[diagnostic(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),
-    /// An account selector is invalid.
+    /// The account selectors are invalid or select no account.
     #[error(transparent)]
-    #[diagnostic(code(select))]
+    #[diagnostic(transparent)]
     Select(#[from] crate::select::SelectError),
-    /// Some accounts failed; their errors were printed.
-    #[error("{failed} of {total} accounts failed")]
-    #[diagnostic(code(accounts_failed))]
-    AccountsFailed {
+    /// `export` could not read every account, so it wrote nothing.
+    #[error("{failed} of {total} accounts could not be read; nothing was written")]
+    #[diagnostic(
+        code("export-incomplete"),
+        help("fix the errors above and export again, or leave those accounts out with --exclude")
+    )]
+    ExportIncomplete {
         /// How many failed.
         failed: usize,
-        /// How many were attempted.
+        /// How many were selected.
         total: usize,
     },
-    /// A command-line value is invalid.
+    /// `export` was left with no account (its `--shard` holds none).
+    #[error("there is no account to export")]
+    #[diagnostic(
+        code("nothing-to-export"),
+        help("this --shard holds none of the selected accounts; an export needs at least one")
+    )]
+    NothingToExport,
+    /// `--subdomain` is not a Zendesk subdomain.
     #[error("{message}")]
-    #[diagnostic(code(argument))]
-    BadArgument {
+    #[diagnostic(code("bad-subdomain"))]
+    BadSubdomain {
         /// What is wrong.
         message: String,
         /// How to fix it.
         #[help]
         help: String,
     },
+    /// `sandbox set` got a value its setting does not take.
+    #[error("`{value}` is not a value for {setting}")]
+    #[diagnostic(code("bad-setting-value"), help("use {expected}"))]
+    BadSettingValue {
+        /// The value given.
+        value: String,
+        /// The setting.
+        setting: &'static str,
+        /// The values it takes.
+        expected: &'static str,
+    },
+    /// A saved plan was made from another policy than the one given.
+    #[error("{} was made from a different policy than {policy}", plan.display())]
+    #[diagnostic(
+        code("plan-policy-mismatch"),
+        help(
+            "the policy changed since the plan (or names other accounts); make a new plan with `zdpolicy plan --out`"
+        )
+    )]
+    PlanPolicyMismatch {
+        /// The saved plan.
+        plan: PathBuf,
+        /// The policy's files.
+        policy: String,
+    },
+    /// A saved plan holds errors.
+    #[error("{} has errors; it cannot be applied", path.display())]
+    #[diagnostic(code("saved-plan-has-errors"), help("fix them and make a new plan"))]
+    SavedPlanHasErrors {
+        /// The saved plan.
+        path: PathBuf,
+    },
+    /// The plan made by `apply` has errors or is over a safety limit.
+    #[error("the plan has errors; nothing was applied")]
+    #[diagnostic(
+        code("plan-has-errors"),
+        help("fix the errors above and run apply again (`--force` passes a safety limit)")
+    )]
+    PlanHasErrors,
+    /// The user did not answer `yes`.
+    #[error("apply cancelled; nothing was changed")]
+    #[diagnostic(
+        code("apply-cancelled"),
+        help("answer `yes` to apply, or pass --auto-approve")
+    )]
+    ApplyCancelled,
+    /// Apply needs a confirmation and there is no terminal to ask on.
+    #[error("there is no terminal to confirm the apply on")]
+    #[diagnostic(
+        code("no-terminal"),
+        help(
+            "review the plan, then pass --auto-approve (e.g. in CI), or apply a saved plan: `zdpolicy plan --out plan.json` then `zdpolicy apply plan.json`"
+        )
+    )]
+    NoTerminal,
     /// Reading an input file failed.
     #[error("cannot read {path}: {source}")]
-    #[diagnostic(code(read))]
+    #[diagnostic(code("read-failed"))]
     Read {
         /// The file.
         path: PathBuf,
@@ -99,22 +165,25 @@ pub enum CliError {
     },
     /// A saved plan is unusable.
     #[error("{path}: {source}")]
-    #[diagnostic(code(saved_plan))]
+    #[diagnostic(code("saved-plan"))]
     SavedPlan {
         /// The file.
         path: PathBuf,
         /// Why.
         source: crate::plan::SavedPlanError,
     },
-    /// Writing an output file failed.
-    #[error("cannot write {path}: {source}")]
-    #[diagnostic(code(write))]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
+    /// An output file was not written (it would clobber another kind of file, or writing failed).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    File(#[from] crate::files::FileError),
+    /// Standard output was closed by its reader; the command stops without a message.
+    #[error("standard output was closed")]
+    #[diagnostic(code("stdout-closed"))]
+    StdoutClosed,
+    /// Writing to standard output failed for another reason (a full disk, say).
+    #[error("cannot write to standard output: {0}")]
+    #[diagnostic(code("stdout"))]
+    Stdout(io::Error),
 }
 
 /// Prints an error to stderr, coloured per the global flags.
@@ -125,11 +194,14 @@ pub fn print(err: &CliError, global: &GlobalArgs) {
         GraphicalTheme::unicode_nocolor()
     };
     let mut out = String::new();
+    // Every message already ends with its cause ("cannot read x: No such file…"); miette's
+    // cause chain would say it a second time.
     if GraphicalReportHandler::new_themed(theme)
+        .without_cause_chain()
         .render_report(&mut out, err)
         .is_err()
     {
         out = format!("error: {err}\n");
     }
-    eprint!("{out}");
+    super::out::error_text(&out);
 }

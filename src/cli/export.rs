@@ -6,8 +6,9 @@ use clap::Args;
 
 use super::connect::{ConnectArgs, SelectArgs};
 use super::policy_args::PolicyPaths;
-use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
+use super::{CliError, EXIT_OK, GlobalArgs};
 use crate::export::{ExportOptions, ExportedAccount, export_account, to_yaml};
+use crate::files::{FileError, FileKind, OutputFile};
 use crate::policy::model::Subdomain;
 use crate::policy::{Policy, load_sources, source::SourceMap};
 
@@ -23,9 +24,13 @@ pub struct ExportArgs {
     #[arg(long, value_name = "SUBDOMAIN", conflicts_with = "paths")]
     subdomain: Option<String>,
     /// Write to this file, or to this directory (one file per account) when it ends in `/`
-    /// or already is a directory. Default: standard output.
+    /// or already is a directory. Default: standard output. Nothing is written unless every
+    /// account was read; an existing file is replaced only if an earlier export wrote it.
     #[arg(long, short, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
+    /// Let --output replace files that an export did not write (a hand-written policy, say).
+    #[arg(long)]
+    force: bool,
     /// Also export every trigger that is not one of Zendesk's standard triggers, as managed
     /// triggers (with `adopt: true` and keys made from their titles).
     #[arg(long)]
@@ -41,6 +46,9 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         None => args.paths.load_one(global)?,
     };
     let accounts = args.select.select(&policy.accounts)?;
+    if accounts.is_empty() {
+        return Err(CliError::NothingToExport);
+    }
     let runtime = super::runtime()?;
     let (exported, failed) = runtime.block_on(async {
         let connection = args.connect.connect(&accounts, global).await?;
@@ -59,30 +67,27 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
                 )),
                 Err(err) => {
                     failed += 1;
-                    eprintln!("error: {err}");
+                    super::out::error_line(&format!("error: {err}"));
                 }
             }
         }
         Ok::<_, CliError>((exported, failed))
     })?;
-    write(&exported, args.output.as_deref(), global)?;
     if failed > 0 {
-        super::error::print(
-            &CliError::AccountsFailed {
-                failed,
-                total: accounts.len(),
-            },
-            global,
-        );
-        return Ok(EXIT_ERROR);
+        // Half an export over a working policy would lose the accounts that failed.
+        return Err(CliError::ExportIncomplete {
+            failed,
+            total: accounts.len(),
+        });
     }
+    write(&exported, args.output.as_deref(), args.force, global)?;
     Ok(EXIT_OK)
 }
 
 /// A one-account policy for `--subdomain`, loaded like any policy so it is validated the same way.
 fn policy_for_subdomain(subdomain: &str) -> Result<Policy, CliError> {
     let subdomain =
-        Subdomain::parse(subdomain).map_err(|(message, hint)| CliError::BadArgument {
+        Subdomain::parse(subdomain).map_err(|(message, hint)| CliError::BadSubdomain {
             message,
             help: hint.unwrap_or_else(|| "e.g. --subdomain acme for acme.zendesk.com".into()),
         })?;
@@ -94,34 +99,42 @@ fn policy_for_subdomain(subdomain: &str) -> Result<Policy, CliError> {
     Ok(load_sources("--subdomain".into(), sources))
 }
 
+/// Writes the export: to standard output, one file, or one file per account in a directory.
+/// Each file is checked before any is written, so one file of another kind stops them all.
 fn write(
     exported: &[ExportedAccount],
     output: Option<&Path>,
+    force: bool,
     global: &GlobalArgs,
 ) -> Result<(), CliError> {
-    let write_file = |path: &Path, text: String| {
-        std::fs::write(path, text).map_err(|source| CliError::Write {
-            path: path.to_owned(),
-            source,
-        })
+    let Some(output) = output else {
+        return super::out::print(&to_yaml(exported, None));
     };
-    match output {
-        None => print!("{}", to_yaml(exported, None)),
-        Some(dir) if dir.is_dir() || dir.to_string_lossy().ends_with('/') => {
-            std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
-                path: dir.to_owned(),
+    let files: Vec<(PathBuf, String)> =
+        if output.is_dir() || output.to_string_lossy().ends_with('/') {
+            std::fs::create_dir_all(output).map_err(|source| FileError::Io {
+                path: output.to_owned(),
                 source,
             })?;
-            for account in exported {
-                let path = dir.join(format!("{}.yaml", account.name));
-                write_file(&path, to_yaml(std::slice::from_ref(account), None))?;
-                global.info(&format!("wrote {}", path.display()));
-            }
-        }
-        Some(file) => {
-            write_file(file, to_yaml(exported, None))?;
-            global.info(&format!("wrote {}", file.display()));
-        }
+            exported
+                .iter()
+                .map(|account| {
+                    (
+                        output.join(format!("{}.yaml", account.name)),
+                        to_yaml(std::slice::from_ref(account), None),
+                    )
+                })
+                .collect()
+        } else {
+            vec![(output.to_owned(), to_yaml(exported, None))]
+        };
+    let prepared = files
+        .iter()
+        .map(|(path, _)| OutputFile::create(path, FileKind::Export, force))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (file, (path, text)) in prepared.into_iter().zip(&files) {
+        file.commit(text.as_bytes())?;
+        global.info(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ mod apply;
 mod connect;
 mod error;
 mod export;
+mod out;
 mod plan;
 mod policy_args;
 mod render;
@@ -50,6 +51,9 @@ pub struct GlobalArgs {
     /// Print more about what is happening (files read, one line per Zendesk request).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// The command being run (`zdpolicy plan`), for the sandbox's lock record.
+    #[arg(skip)]
+    pub command: &'static str,
 }
 
 impl GlobalArgs {
@@ -73,14 +77,14 @@ impl GlobalArgs {
     /// Prints an informational line to stderr unless `--quiet`.
     pub fn info(&self, line: &str) {
         if !self.quiet {
-            eprintln!("{line}");
+            out::error_line(line);
         }
     }
 
     /// Prints a detail line to stderr with `--verbose`.
     pub fn detail(&self, line: &str) {
         if self.verbose {
-            eprintln!("{line}");
+            out::error_line(line);
         }
     }
 }
@@ -107,12 +111,32 @@ enum Command {
     Simulator(crate::simulator::SimulatorArgs),
 }
 
+impl Command {
+    /// The command as a user types it, without its arguments.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Validate(_) => "zdpolicy validate",
+            Self::Schema(_) => "zdpolicy schema",
+            Self::Render(_) => "zdpolicy render",
+            Self::Plan(_) => "zdpolicy plan",
+            Self::Apply(_) => "zdpolicy apply",
+            Self::Show(_) => "zdpolicy show",
+            Self::Export(_) => "zdpolicy export",
+            Self::Sandbox(_) => "zdpolicy sandbox",
+            Self::Simulator(_) => "zdpolicy simulator",
+        }
+    }
+}
+
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for any error, an invalid policy included.
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code of `plan --detailed-exitcode` when there are changes.
 pub const EXIT_CHANGES: u8 = 2;
+/// Exit code when standard output was closed by its reader (`zdpolicy plan | head -1`): the
+/// command stopped there, as a Unix tool killed by SIGPIPE does (128 + 13).
+pub const EXIT_STDOUT_CLOSED: u8 = 141;
 
 /// The async runtime for commands that talk over the network.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -124,7 +148,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // Usage errors exit 1, not clap's 2: 2 is reserved for "changes present"
@@ -134,10 +158,15 @@ pub fn main() -> ExitCode {
             } else {
                 EXIT_OK
             };
-            let _ = err.print();
-            return ExitCode::from(code);
+            return match err.print() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(EXIT_STDOUT_CLOSED)
+                }
+                _ => ExitCode::from(code),
+            };
         }
     };
+    cli.global.command = cli.command.name();
     let result = match &cli.command {
         Command::Validate(args) => validate::run(args, &cli.global),
         Command::Schema(args) => schema::run(args, &cli.global),
@@ -151,6 +180,7 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(CliError::StdoutClosed) => ExitCode::from(EXIT_STDOUT_CLOSED),
         Err(err) => {
             error::print(&err, &cli.global);
             ExitCode::from(EXIT_ERROR)

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use super::connect::{ConnectArgs, SelectArgs};
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, GlobalArgs};
+use crate::files::{FileKind, OutputFile};
 use crate::output::color::Stream;
 use crate::plan::{self, Plan};
 
@@ -23,13 +24,15 @@ pub struct PlanArgs {
     /// `markdown` (for a pull-request comment).
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     format: PlanFormat,
-    /// Save the plan to this file for `zdpolicy apply FILE` (no secrets are ever saved).
+    /// Save the plan to this file for `zdpolicy apply FILE` (no secrets are ever saved). An
+    /// existing file is replaced only if it is a saved plan (or with --force).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Exit 2 when there are changes, 0 when there are none, 1 on errors.
     #[arg(long)]
     detailed_exitcode: bool,
-    /// Plan even when a safety limit (`safety.max_deletes`, `safety.max_changed_percent`) is exceeded.
+    /// Plan even when a safety limit (`safety.max_deletes`, `safety.max_changed_percent`) is
+    /// exceeded, and let --out replace a file that is not a saved plan.
     #[arg(long)]
     force: bool,
 }
@@ -49,6 +52,12 @@ pub enum PlanFormat {
 pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let policy = args.paths.load_one(global)?;
     let accounts = args.select.select(&policy.accounts)?;
+    // Checked before reading Zendesk: a plan that cannot be saved is not worth making.
+    let out = args
+        .out
+        .as_deref()
+        .map(|path| OutputFile::create(path, FileKind::SavedPlan, args.force))
+        .transpose()?;
     let runtime = super::runtime()?;
     let plan = runtime.block_on(async {
         let connection = args.connect.connect(&accounts, global).await?;
@@ -56,14 +65,8 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         connection.close().await?;
         Ok::<Plan, CliError>(plan)
     })?;
-    print!("{}", render(&plan, args.format, global));
-    finish(
-        &plan,
-        args.out.as_deref(),
-        args.force,
-        args.detailed_exitcode,
-        global,
-    )
+    super::out::print(&render(&plan, args.format, global))?;
+    finish(&plan, out, args.force, args.detailed_exitcode, global)
 }
 
 /// Renders a plan in a format.
@@ -78,30 +81,29 @@ pub fn render(plan: &Plan, format: PlanFormat, global: &GlobalArgs) -> String {
 /// Checks safety, saves the plan if asked, and picks the exit code.
 fn finish(
     plan: &Plan,
-    out: Option<&std::path::Path>,
+    out: Option<OutputFile>,
     force: bool,
     detailed: bool,
     global: &GlobalArgs,
 ) -> Result<u8, CliError> {
     let violations = plan::check_safety(plan, force);
     for violation in &violations {
-        eprintln!("error: {violation}");
+        super::out::error_line(&format!("error: {violation}"));
     }
     if plan.has_errors() || !violations.is_empty() {
         if let Some(out) = out {
-            eprintln!(
+            super::out::error_line(&format!(
                 "error: the plan was not saved to {}: fix the errors above first",
-                out.display()
-            );
+                out.path().display()
+            ));
         }
         return Ok(EXIT_ERROR);
     }
     if let Some(out) = out {
-        write_atomically(out, &plan::to_saved(plan))?;
+        let path = out.path().display().to_string();
+        out.commit(plan::to_saved(plan).as_bytes())?;
         global.info(&format!(
-            "saved the plan to {}; apply it with `zdpolicy apply {}`",
-            out.display(),
-            out.display()
+            "saved the plan to {path}; apply it with `zdpolicy apply {path}`"
         ));
     }
     Ok(if detailed && plan::has_changes(plan) {
@@ -109,15 +111,4 @@ fn finish(
     } else {
         EXIT_OK
     })
-}
-
-/// Writes a file through a temporary file and a rename, so a crash never leaves half a file.
-pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
-    let failed = |source| CliError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let tmp = path.with_extension("tmp-zdpolicy");
-    std::fs::write(&tmp, text).map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(failed)
 }

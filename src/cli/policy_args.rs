@@ -40,10 +40,11 @@ impl PolicyPaths {
         let policy = policy::load(&files);
         let shown = global.shown(&policy.diagnostics);
         if !shown.is_empty() {
-            eprint!(
-                "{}",
-                diagnostics::human(&shown, &policy.sources, global.color_for(Stream::Stderr))
-            );
+            super::out::error_text(&diagnostics::human(
+                &shown,
+                &policy.sources,
+                global.color_for(Stream::Stderr),
+            ));
         }
         let errors = policy.diagnostics.iter().filter(|d| d.is_error()).count();
         if errors > 0 {

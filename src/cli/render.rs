@@ -92,6 +92,6 @@ pub fn run(args: &RenderArgs, global: &GlobalArgs) -> Result<u8, CliError> {
             yaml::to_yaml(&document, &explain)
         }
     };
-    print!("{text}");
+    super::out::print(&text)?;
     Ok(EXIT_OK)
 }

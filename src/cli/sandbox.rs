@@ -1,13 +1,14 @@
 //! `zdpolicy sandbox`: manage the built-in sandbox's state.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_OK, GlobalArgs};
 use crate::policy;
-use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, reset};
+use crate::sandbox::{DEFAULT_STATE_FILE, LockOptions, Sandbox, reset};
 use crate::simulator::RouteAs;
 
 /// Arguments of `sandbox`.
@@ -18,6 +19,33 @@ pub struct SandboxArgs {
     /// Where the sandbox keeps its accounts.
     #[arg(long, value_name = "FILE", default_value = DEFAULT_STATE_FILE, global = true)]
     sandbox_state: PathBuf,
+    /// Seconds to wait while another command uses the sandbox (0: fail at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT_SECONDS, global = true)]
+    sandbox_wait: u64,
+}
+
+/// How long a command waits for another to release the sandbox, by default.
+pub const DEFAULT_WAIT_SECONDS: u64 = 60;
+
+/// The sandbox lock of this command.
+pub fn lock_options(wait_seconds: u64, global: &GlobalArgs) -> LockOptions {
+    LockOptions {
+        command: global.command.to_owned(),
+        wait: Duration::from_secs(wait_seconds),
+    }
+}
+
+/// What to say while waiting for the sandbox: once, on stderr, unless `--quiet`.
+pub fn waiting(state_file: &Path, global: &GlobalArgs) -> impl FnOnce(&str) + Send + 'static {
+    let (state_file, quiet) = (state_file.to_owned(), global.quiet);
+    move |holder: &str| {
+        if !quiet {
+            super::out::error_line(&format!(
+                "waiting for the sandbox {}: in use by {holder}",
+                state_file.display()
+            ));
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,7 +81,11 @@ enum Setting {
 pub fn run(args: &SandboxArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     match &args.command {
         SandboxCommand::Reset => {
-            let removed = reset(&args.sandbox_state)?;
+            let removed = reset(
+                &args.sandbox_state,
+                &lock_options(args.sandbox_wait, global),
+                waiting(&args.sandbox_state, global),
+            )?;
             global.info(&if removed {
                 format!("removed {}", args.sandbox_state.display())
             } else {
@@ -68,7 +100,13 @@ pub fn run(args: &SandboxArgs, global: &GlobalArgs) -> Result<u8, CliError> {
             let value = parse_value(set.setting, &set.value)?;
             let runtime = super::runtime()?;
             runtime.block_on(async {
-                let sandbox = Sandbox::start(&args.sandbox_state, &[]).await?;
+                let sandbox = Sandbox::start(
+                    &args.sandbox_state,
+                    &[],
+                    &lock_options(args.sandbox_wait, global),
+                    waiting(&args.sandbox_state, global),
+                )
+                .await?;
                 let subdomain = subdomain_of(&sandbox, set)?;
                 let result = sandbox.set_admin(&subdomain, |admin| match value {
                     Value::Toggle(on) => admin.agents_can_end_sessions = on,
@@ -93,9 +131,10 @@ enum Value {
 }
 
 fn parse_value(setting: Setting, value: &str) -> Result<Value, CliError> {
-    let bad = |expected: &str| CliError::BadArgument {
-        message: format!("`{value}` is not a value for {}", setting.name()),
-        help: format!("use {expected}"),
+    let bad = |expected: &'static str| CliError::BadSettingValue {
+        value: value.to_owned(),
+        setting: setting.name(),
+        expected,
     };
     match setting {
         Setting::AgentsCanEndSessions => match value {

@@ -28,6 +28,6 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         path: args.file.clone(),
         source,
     })?;
-    print!("{}", render(&plan, args.format, global));
+    super::out::print(&render(&plan, args.format, global))?;
     Ok(EXIT_OK)
 }

@@ -1,7 +1,5 @@
 //! `zdpolicy validate`: check policies and report every problem.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
 use super::policy_args::PolicyPaths;
@@ -36,7 +34,6 @@ pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let found = policy::discover(&args.paths.paths)?;
     let mut failed = false;
     let mut json = Vec::new();
-    let mut out = std::io::stdout().lock();
     for files in &found {
         for file in &files.files {
             global.detail(&format!("reading {}", file.display()));
@@ -71,12 +68,12 @@ pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
                 String::new()
             }
         };
-        let _ = out.write_all(text.as_bytes());
+        super::out::print(&text)?;
     }
     if args.format == Format::Json {
         let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into());
         text.push('\n');
-        let _ = out.write_all(text.as_bytes());
+        super::out::print(&text)?;
     }
     Ok(if failed { EXIT_ERROR } else { EXIT_OK })
 }

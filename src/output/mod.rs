@@ -3,5 +3,6 @@
 
 pub mod color;
 pub mod diagnostics;
+pub mod duration;
 pub mod resolved;
 pub mod yaml;

@@ -5,18 +5,25 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::SimulatorConfig;
+use super::error::SimulatorError;
 use super::faults::FaultConfig;
 
 /// Flags of `zdpolicy simulator`.
 #[derive(Debug, Clone, PartialEq, clap::Args)]
 pub struct SimulatorArgs {
-    /// Address to listen on; port 0 picks a free port.
+    /// Address to listen on; port 0 picks a free port. Only loopback addresses unless
+    /// --allow-remote.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7357")]
     pub listen: SocketAddr,
+    /// Allow a --listen address other machines can reach. The simulator's credentials are
+    /// the seed file's, in clear, and its /_sim routes need none: serve other machines only
+    /// on a network you trust.
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Accounts to serve (YAML, or JSON when the name ends in .json).
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// Keep accounts in this file across restarts (written atomically after every change).
+    /// Keep accounts in this file across restarts (replaced atomically after every change).
     #[arg(long = "state", value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Latency added to every request, in milliseconds.
@@ -44,8 +51,15 @@ pub struct SimulatorArgs {
 
 impl SimulatorArgs {
     /// The configuration these flags describe.
-    pub fn into_config(self) -> SimulatorConfig {
-        SimulatorConfig {
+    ///
+    /// # Errors
+    /// [`SimulatorError::RemoteListen`] for a non-loopback `--listen` without `--allow-remote`.
+    pub fn into_config(self) -> Result<SimulatorConfig, SimulatorError> {
+        // 0.0.0.0 and :: are not loopback: they listen on every interface.
+        if !self.listen.ip().is_loopback() && !self.allow_remote {
+            return Err(SimulatorError::RemoteListen { addr: self.listen });
+        }
+        Ok(SimulatorConfig {
             listen: self.listen,
             seed: self.seed,
             state_file: self.state,
@@ -60,7 +74,7 @@ impl SimulatorArgs {
             },
             rate_limit_per_minute: self.rate_limit_per_minute,
             ..SimulatorConfig::default()
-        }
+        })
     }
 }
 
@@ -99,11 +113,32 @@ mod tests {
             "9",
         ])
         .expect("parses");
-        let config = cli.args.into_config();
+        let config = cli.args.into_config().expect("loopback");
         assert_eq!(config.listen, SocketAddr::from(([127, 0, 0, 1], 7357)));
         assert_eq!(config.seed, Some(PathBuf::from("s.yaml")));
         assert_eq!(config.faults.error_rate, 0.25);
         assert_eq!(config.faults.seed, 9);
         assert!(Cli::try_parse_from(["sim", "--drop-rate", "2"]).is_err());
+    }
+
+    #[test]
+    fn only_loopback_unless_allowed() {
+        let config = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["sim"], args].concat()).expect("parses");
+            cli.args.into_config().map(|c| c.listen)
+        };
+        for local in ["127.0.0.1:0", "127.8.9.10:1", "[::1]:7357"] {
+            assert!(config(&["--listen", local]).is_ok(), "{local}");
+        }
+        for remote in ["0.0.0.0:7357", "[::]:7357", "192.0.2.1:7357"] {
+            assert!(
+                matches!(
+                    config(&["--listen", remote]),
+                    Err(SimulatorError::RemoteListen { .. })
+                ),
+                "{remote}"
+            );
+            assert!(config(&["--listen", remote, "--allow-remote"]).is_ok());
+        }
     }
 }

@@ -56,6 +56,9 @@ pub enum SimulatorError {
         #[source]
         source: io::Error,
     },
+    /// The state file could not be replaced (or holds something else than simulator state).
+    #[error("state file: {0}")]
+    StateWrite(#[from] crate::files::FileError),
     /// The state file exists but does not hold simulator state.
     #[error("state file {} is not valid simulator state: {message}", path.display())]
     StateInvalid {
@@ -63,6 +66,14 @@ pub enum SimulatorError {
         path: PathBuf,
         /// The JSON error.
         message: String,
+    },
+    /// `--listen` names an address other machines can reach, without `--allow-remote`.
+    #[error(
+        "refusing to listen on {addr}: it is not a loopback address, and the simulator has no real security (pass --allow-remote to serve other machines anyway)"
+    )]
+    RemoteListen {
+        /// The address asked for.
+        addr: SocketAddr,
     },
     /// The Ctrl-C handler could not be installed.
     #[error("cannot listen for Ctrl-C: {0}")]

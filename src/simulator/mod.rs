@@ -79,9 +79,16 @@ pub struct SimulatorConfig {
     pub listen: SocketAddr,
     /// Seed file with the accounts to serve.
     pub seed: Option<PathBuf>,
-    /// State file: loaded at start if it exists, saved after every change and at shutdown.
-    /// Accounts in it win over the seed's accounts of the same subdomain.
+    /// State file: loaded at start if it exists, saved after every change (see
+    /// `save_on_change`) and at shutdown. Accounts in it win over the seed's accounts of the
+    /// same subdomain.
     pub state_file: Option<PathBuf>,
+    /// Save the state file after every change; when off, only at shutdown (the sandbox: one
+    /// write per command instead of one per request).
+    pub save_on_change: bool,
+    /// Serve the `/_sim` admin routes. Off for the sandbox, whose client must not be able to
+    /// reach them, and which changes admin settings through the handle instead.
+    pub admin_routes: bool,
     /// Accounts to serve besides the seed file's (for tests).
     pub accounts: Vec<AccountSeed>,
     /// Faults for every account.
@@ -99,6 +106,8 @@ impl Default for SimulatorConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 7357)),
             seed: None,
             state_file: None,
+            save_on_change: true,
+            admin_routes: true,
             accounts: Vec::new(),
             faults: FaultConfig::default(),
             rate_limit_per_minute: None,
@@ -155,14 +164,17 @@ impl Simulator {
             changed: changed.clone(),
         });
         let saver = config.state_file.map(|path| {
-            // Write the seeded state out at once, so the file exists from the start.
-            changed.notify_one();
+            let changed = config.save_on_change.then(|| {
+                // Write the seeded state out at once, so the file exists from the start.
+                changed.notify_one();
+                changed
+            });
             Saver::spawn(path, shared.clone(), changed)
         });
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(server::run(
             listener,
-            routes::router(shared.clone()),
+            routes::router(shared.clone(), config.admin_routes),
             stopped,
         ));
         Ok(RunningSimulator {

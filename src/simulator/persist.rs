@@ -1,7 +1,6 @@
-//! The state file (`--state FILE`): loaded at start, saved after changes and at shutdown,
-//! always atomically (write a temporary file in the same directory, then rename it over).
+//! The state file (`--state FILE`): loaded at start, saved after changes (or, for the
+//! sandbox, only at the end of the command) and at shutdown, always atomically.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,6 +10,7 @@ use tokio::task::JoinHandle;
 use super::error::SimulatorError;
 use super::shared::{Shared, lock};
 use super::state::{STATE_FORMAT, SimState};
+use crate::files::{FileKind, write_file};
 
 /// Loads the state file; `None` when it does not exist yet.
 ///
@@ -42,34 +42,20 @@ pub(crate) fn load(path: &Path) -> Result<Option<SimState>, SimulatorError> {
     Ok(Some(state))
 }
 
-/// Saves the state atomically.
+/// Saves the state atomically, never over a file that is not simulator state.
 ///
 /// # Errors
-/// [`SimulatorError::StateIo`] when the file cannot be written or renamed.
+/// [`SimulatorError::StateWrite`] when the file cannot be written or renamed.
 pub(crate) fn save(path: &Path, state: &SimState) -> Result<(), SimulatorError> {
-    let io = |source| SimulatorError::StateIo {
+    let text = serde_json::to_vec_pretty(state).map_err(|e| SimulatorError::StateIo {
         path: path.to_owned(),
-        source,
-    };
-    let text = serde_json::to_vec_pretty(state).map_err(|e| io(std::io::Error::other(e)))?;
-    let temp = temp_path(path);
-    let mut file = std::fs::File::create(&temp).map_err(io)?;
-    file.write_all(&text)
-        .and_then(|()| file.sync_all())
-        .map_err(io)?;
-    drop(file);
-    std::fs::rename(&temp, path).map_err(io)
+        source: std::io::Error::other(e),
+    })?;
+    Ok(write_file(path, FileKind::SimulatorState, false, &text)?)
 }
 
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
-}
-
-/// Saves the state whenever it changes, until told to stop; then saves once more.
+/// Saves the state whenever it changes (when given the change signal), until told to stop;
+/// then saves once more.
 #[derive(Debug)]
 pub(crate) struct Saver {
     stop: watch::Sender<bool>,
@@ -77,13 +63,20 @@ pub(crate) struct Saver {
 }
 
 impl Saver {
-    /// Starts saving `shared`'s state to `path` after each change.
-    pub(crate) fn spawn(path: PathBuf, shared: Arc<Shared>, changed: Arc<Notify>) -> Self {
+    /// Starts saving `shared`'s state to `path`: after each change when `changed` is given,
+    /// else only when finished.
+    pub(crate) fn spawn(path: PathBuf, shared: Arc<Shared>, changed: Option<Arc<Notify>>) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             loop {
+                let change = async {
+                    match &changed {
+                        Some(changed) => changed.notified().await,
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
-                    () = changed.notified() => {
+                    () = change => {
                         if let Err(e) = save_snapshot(&path, &shared).await {
                             // Keep serving: a later save may succeed; shutdown reports the last error.
                             eprintln!("zdpolicy simulator: {e}");
@@ -127,9 +120,16 @@ mod tests {
         let mut state = SimState::default();
         state.next_id += 5;
         save(&path, &state).expect("saved");
+        state.next_id += 1;
+        save(&path, &state).expect("state replaces state");
         assert_eq!(load(&path).expect("loads"), Some(state));
+        std::fs::write(dir.path().join("policy.yaml"), "version: 1\n").expect("write");
+        assert!(matches!(
+            save(&dir.path().join("policy.yaml"), &SimState::default()),
+            Err(SimulatorError::StateWrite(_))
+        ));
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
-        assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+        assert_eq!(leftovers.len(), 2, "no temporary file left behind");
         std::fs::write(
             &path,
             "{\"format_version\": 99, \"next_id\": 1, \"accounts\": {}}",

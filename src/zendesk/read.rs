@@ -144,8 +144,8 @@ impl AccountClient {
     }
 }
 
-/// Percent-encodes a cursor for a query string (cursors are opaque base64-like text).
-fn encode(cursor: &str) -> String {
+/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text).
+pub(crate) fn encode(cursor: &str) -> String {
     cursor
         .bytes()
         .map(|b| match b {

@@ -232,7 +232,8 @@ impl WriteApi for Writer<'_> {
             account_wide: false,
         };
         let body = json!({ "settings": settings });
-        let path = format!("/v2/apps/{app_id}");
+        // Encoded as the read side does, so the id stays one path segment.
+        let path = format!("/v2/apps/{}", super::read::encode(app_id));
         self.client
             .send(Method::PATCH, Api::Sunshine, &path, Some(&body), target)
             .await?;

@@ -174,13 +174,21 @@ impl Decode for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SunshineConversations {
-    /// The app id (not a secret).
-    #[schemars(length(min = 1))]
+    /// The app id (not a secret): letters, digits, `-` and `_`.
+    #[schemars(length(min = 1), regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub app_id: Located<String>,
     /// Reference to the API key id.
     pub key_id: SecretRef,
     /// Reference to the API key secret.
     pub key_secret: SecretRef,
+}
+
+/// Whether an app id is one Sunshine Conversations could have issued (a path-safe token).
+pub fn valid_app_id(app_id: &str) -> bool {
+    !app_id.is_empty()
+        && app_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl Decode for SunshineConversations {
@@ -190,14 +198,27 @@ impl Decode for SunshineConversations {
         let key_id = reader.required("key_id", decoder);
         let key_secret = reader.required("key_secret", decoder);
         reader.finish(decoder);
-        if let Some(app_id) = &app_id
-            && app_id.value.trim().is_empty()
-        {
-            decoder.report(Diagnostic::error(
-                Code::InvalidValue,
-                app_id.span,
-                "app_id must not be empty",
-            ));
+        if let Some(app_id) = &app_id {
+            if app_id.value.trim().is_empty() {
+                decoder.report(Diagnostic::error(
+                    Code::InvalidValue,
+                    app_id.span,
+                    "app_id must not be empty",
+                ));
+            } else if !valid_app_id(&app_id.value) {
+                // The id becomes a path segment of the app's URL: `/` or `..` would send the
+                // Sunshine Conversations key to another endpoint.
+                decoder.report(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        app_id.span,
+                        format!("`{}` is not a Sunshine Conversations app id", app_id.value),
+                    )
+                    .with_help(
+                        "an app id is letters, digits, `-` and `_`, e.g. 5f0c0a1b2c3d4e5f6a7b8c9d",
+                    ),
+                );
+            }
         }
         Some(Self {
             app_id: app_id?,

@@ -25,8 +25,8 @@ use super::gate;
 use super::shared::Shared;
 use crate::zendesk::wire::{Trigger, TriggerCategory};
 
-/// Every route of the simulator.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// Every route of the simulator; the `/_sim` ones only with `admin`.
+pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
     let support = Router::new()
         .merge(json_route(
             "/{subdomain}/api/v2/triggers",
@@ -86,13 +86,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(sunshine::show).patch(sunshine::update),
         )
         .route_layer(from_fn_with_state(shared.clone(), gate::sunshine));
-    Router::new()
-        .merge(support)
-        .merge(oauth)
-        .merge(sunshine)
-        .merge(admin::router())
-        .fallback(unknown_endpoint)
-        .with_state(shared)
+    let mut router = Router::new().merge(support).merge(oauth).merge(sunshine);
+    if admin {
+        router = router.merge(admin::router());
+    }
+    router.fallback(unknown_endpoint).with_state(shared)
 }
 
 /// A route reachable with and without the `.json` suffix, as Zendesk's are.

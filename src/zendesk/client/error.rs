@@ -5,6 +5,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::base_url::BaseUrlError;
+use crate::output::duration::human;
 use crate::zendesk::pages::PageStop;
 use crate::zendesk::secrets::SecretError;
 
@@ -99,8 +100,8 @@ pub enum ZendeskError {
     /// Still limited or unavailable when the retry budget ran out.
     #[error(
         "{account}: {object}: Zendesk kept answering {status} for {}; the retry budget of {} is spent, giving up (raise --retry-budget or lower --parallelism)",
-        Seconds(*waited),
-        Seconds(*budget)
+        human(*waited),
+        human(*budget)
     )]
     GaveUp {
         /// The account.
@@ -118,9 +119,9 @@ pub enum ZendeskError {
     /// failing now beats sleeping past the budget.
     #[error(
         "{account}: {object}: Zendesk answered {status} and asked to wait {} (Retry-After), longer than the {} left of the retry budget of {}; giving up now (raise --retry-budget)",
-        Seconds(*asked),
-        Seconds(*left),
-        Seconds(*budget)
+        human(*asked),
+        human(*left),
+        human(*budget)
     )]
     WaitTooLong {
         /// The account.
@@ -253,19 +254,6 @@ pub fn snippet(body: &[u8]) -> String {
     }
 }
 
-/// A duration as people read it: `10 s`, `10.03 s`.
-struct Seconds(Duration);
-
-impl std::fmt::Display for Seconds {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.subsec_nanos() == 0 {
-            write!(f, "{} s", self.0.as_secs())
-        } else {
-            write!(f, "{:.2} s", self.0.as_secs_f64())
-        }
-    }
-}
-
 /// A size as people read it: `32 MiB`, or bytes when it is not whole mebibytes.
 struct Size(usize);
 
@@ -277,5 +265,25 @@ impl std::fmt::Display for Size {
         } else {
             write!(f, "{} bytes", self.0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_rounded_for_people() {
+        let err = ZendeskError::GaveUp {
+            account: "acme".into(),
+            object: "triggers".into(),
+            status: 429,
+            waited: Duration::from_nanos(10_028_407_586),
+            budget: Duration::from_secs(10),
+        };
+        assert_eq!(
+            err.to_string(),
+            "acme: triggers: Zendesk kept answering 429 for 10.03 s; the retry budget of 10 s is spent, giving up (raise --retry-budget or lower --parallelism)"
+        );
     }
 }

@@ -1,0 +1,37 @@
+//! Every command's output goes through here: standard output that ends the command quietly
+//! when its reader has gone (`zdpolicy render | head -1`), and standard error that never panics.
+
+use std::io::{self, Write};
+
+use super::CliError;
+
+/// Writes `text` to standard output and flushes it.
+///
+/// # Errors
+/// [`CliError::StdoutClosed`] when the reader has closed the pipe (the command then stops and
+/// exits [`super::EXIT_STDOUT_CLOSED`] without a message); [`CliError::Stdout`] for any other
+/// failure, such as a full disk.
+pub fn print(text: &str) -> Result<(), CliError> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|err| match err.kind() {
+            io::ErrorKind::BrokenPipe => CliError::StdoutClosed,
+            _ => CliError::Stdout(err),
+        })
+}
+
+/// Writes `text` to standard error as it is. A closed or broken standard error is ignored:
+/// there is nowhere left to say so.
+pub fn error_text(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes one line to standard error (see [`error_text`]).
+pub fn error_line(line: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr
+        .write_all(line.as_bytes())
+        .and_then(|()| stderr.write_all(b"\n"));
+}
