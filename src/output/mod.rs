@@ -3,5 +3,7 @@
 
 pub mod color;
 pub mod diagnostics;
+pub mod escape;
 pub mod resolved;
+pub mod snippet;
 pub mod yaml;
