@@ -110,7 +110,9 @@ fn after_scheme(
         }
         let value_start = at + scheme.len() + gap;
         let value_len = text[value_start..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | '}' | ']'))
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | '}' | ']')
+            })
             .unwrap_or(text.len() - value_start);
         let value = &text[value_start..value_start + value_len];
         if value.chars().count() >= min && value.chars().all(&allowed) {
