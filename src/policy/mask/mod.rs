@@ -18,6 +18,8 @@ pub mod words;
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
+
 use super::source::{FileId, SourceMap, Span};
 use super::yaml::Node;
 
@@ -69,8 +71,8 @@ pub const MIN_SEARCHED_LENGTH: usize = 6;
 /// safe to show, used by every output format.
 pub struct Masker<'a> {
     sources: &'a SourceMap,
-    /// Secret values, searched for in every text shown.
-    known: Vec<String>,
+    /// Secret values, searched for in every text shown (none if there are none).
+    known: Option<AhoCorasick>,
     /// Each file's masked text, made when first needed.
     shown: Vec<OnceCell<String>>,
 }
@@ -90,6 +92,12 @@ impl<'a> Masker<'a> {
         known.retain(|k| k.chars().count() >= MIN_SEARCHED_LENGTH);
         known.sort();
         known.dedup();
+        // Building fails only past the automaton's size limits; then fall back to searching
+        // for none rather than fail to show a diagnostic: the values are masked where they
+        // were written in any case.
+        let known = (!known.is_empty())
+            .then(|| AhoCorasick::new(&known).ok())
+            .flatten();
         Self {
             sources,
             known,
@@ -117,11 +125,8 @@ impl<'a> Masker<'a> {
 
     fn ranges(&self, text: &str) -> Vec<Range<usize>> {
         let mut ranges = words::secret_ranges(text);
-        for value in &self.known {
-            ranges.extend(
-                text.match_indices(value.as_str())
-                    .map(|(at, v)| at..at + v.len()),
-            );
+        if let Some(known) = &self.known {
+            ranges.extend(known.find_overlapping_iter(text).map(|m| m.range()));
         }
         ranges
     }
