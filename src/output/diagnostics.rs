@@ -374,6 +374,19 @@ mod tests {
         );
     }
 
+    /// Regression: with `client_id: zdpolicy`, every "zdpolicy" shown (the file's own name,
+    /// help texts) was masked, because identifiers were searched for like secrets.
+    #[test]
+    fn an_identifier_in_credentials_does_not_mask_other_text() {
+        let policy = crate::policy::load::load_texts(&[(
+            "zdpolicy.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:S }\n    safety: { max_deletes: -1 }\n",
+        )]);
+        let text = human(&policy.diagnostics, &policy.sources, false);
+        assert!(text.contains("[zdpolicy.yaml:6:"), "{text}");
+        assert!(text.contains("client_id: ********,"), "{text}");
+    }
+
     /// A key read from a file can hold a line break or an escape sequence: shown raw, it could
     /// start a forged workflow command (`::add-mask::`) or drive the terminal.
     #[test]

@@ -21,6 +21,11 @@ pub enum KeyKind {
 /// The policy's credential blocks.
 const BLOCKS: &[&str] = &["credentials", "sunshine_conversations"];
 
+/// Keys of the credential blocks that name an identity rather than hold a secret. Their values
+/// are masked where they are written, like everything in the blocks, but not searched for
+/// elsewhere: `client_id: zdpolicy` must not mask the name of `zdpolicy.yaml` in every message.
+pub const IDENTIFIER_KEYS: &[&str] = &["client_id", "email", "app_id"];
+
 /// Words that, anywhere in a key's name, make its value a secret.
 const SECRET_WORDS: &[&str] = &[
     "token",

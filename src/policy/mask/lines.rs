@@ -7,8 +7,8 @@
 //! block and well-formed references (`env:NAME`) stay readable. It runs on files that do parse
 //! too, as a second net (it also reads comments, which the tree does not hold).
 
-use super::Secrets;
-use super::keys::{KeyKind, classify};
+use super::keys::{IDENTIFIER_KEYS, KeyKind, classify};
+use super::{Secrets, unquote};
 use crate::policy::secret::SecretRef;
 use crate::policy::source::{FileId, Span};
 
@@ -126,11 +126,13 @@ impl LineReader<'_> {
     fn mask_pieces(&mut self, base: usize, content: &str, from: usize, to: usize, keep_keys: bool) {
         for (start, end) in pieces(content, from, to) {
             let mut value_start = start;
+            let mut identifier = false;
             if keep_keys
                 && let Some(key) = next_key(content, start, end)
                 && content[start..key.start].trim().is_empty()
             {
                 value_start = key.colon + 1;
+                identifier = IDENTIFIER_KEYS.contains(&key.name);
             }
             let raw = &content[value_start..end];
             let lead = raw.len() - raw.trim_start().len();
@@ -140,6 +142,9 @@ impl LineReader<'_> {
             }
             let value_start = value_start + lead;
             self.mask(base, value_start, value_start + value.len());
+            if !identifier {
+                self.secrets.value(unquote(value).to_owned());
+            }
         }
     }
 }
@@ -290,11 +295,7 @@ fn is_block_indicator(value: &str) -> bool {
 }
 
 fn is_reference(value: &str) -> bool {
-    let unquoted = ['"', '\'']
-        .iter()
-        .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
-        .unwrap_or(value);
-    SecretRef::parse(unquoted).is_ok()
+    SecretRef::parse(unquote(value)).is_ok()
 }
 
 #[cfg(test)]
@@ -356,6 +357,15 @@ mod tests {
             shown("subdomain: acme # old api_token: s3cr3t\n"),
             "subdomain: acme # old api_token: ******\n"
         );
+    }
+
+    #[test]
+    fn secret_values_are_searched_for_but_identifiers_are_not() {
+        let mut secrets = Secrets::default();
+        let text = "credentials:\n  email: admin@acme.example\n  api_token: 's3cr3t-value'\n";
+        scan(FileId(0), text, &mut secrets);
+        assert_eq!(secrets.spans.len(), 2);
+        assert_eq!(secrets.values, ["s3cr3t-value"]);
     }
 
     #[test]

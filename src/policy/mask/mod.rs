@@ -81,14 +81,6 @@ impl<'a> Masker<'a> {
     /// A masker for the files (and the secrets marked in them) of `sources`.
     pub fn new(sources: &'a SourceMap) -> Self {
         let mut known: Vec<String> = sources.secret_values().to_vec();
-        for (_, file) in sources.files() {
-            for &(start, end) in file.redactions() {
-                let Some(text) = file.text().get(start..end.min(file.text().len())) else {
-                    continue;
-                };
-                known.extend(text.lines().map(|l| unquote(l.trim()).to_owned()));
-            }
-        }
         known.retain(|k| k.chars().count() >= MIN_SEARCHED_LENGTH);
         known.sort();
         known.dedup();
@@ -174,6 +166,7 @@ mod tests {
         let a = sources.add("a.yaml", "token: \"hunter2-secret\"\n");
         let b = sources.add("b.yaml", "title: hunter2-secret and more\n");
         sources.redact(Span::new(a, 7, 23));
+        sources.redact_value("hunter2-secret");
         let masker = Masker::new(&sources);
         assert_eq!(masker.source(a), "token: ****************\n");
         assert_eq!(masker.source(b), "title: ************** and more\n");
@@ -202,6 +195,7 @@ mod tests {
         let mut sources = SourceMap::new();
         let id = sources.add("a.yaml", "email: acme\naccount: acme\n");
         sources.redact(Span::new(id, 7, 11));
+        sources.redact_value("acme");
         let masker = Masker::new(&sources);
         assert_eq!(masker.source(id), "email: ****\naccount: acme\n");
         assert_eq!(masker.text("account `acme`"), "account `acme`");

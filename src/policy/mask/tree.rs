@@ -2,7 +2,7 @@
 //! like a secret, whatever its shape, whether or not the loader knows the key.
 
 use super::Secrets;
-use super::keys::{KeyKind, classify};
+use super::keys::{IDENTIFIER_KEYS, KeyKind, classify};
 use crate::policy::secret::SecretRef;
 use crate::policy::yaml::{Node, Value};
 
@@ -13,7 +13,7 @@ pub fn scan(node: &Node, secrets: &mut Secrets) {
             for (key, value) in entries {
                 match key.as_key().map_or(KeyKind::Plain, |k| classify(&k)) {
                     KeyKind::Block => scan_block(value, secrets),
-                    KeyKind::Secret => mask_all(value, secrets),
+                    KeyKind::Secret => mask_all(value, secrets, true),
                     KeyKind::Plain => scan(value, secrets),
                 }
             }
@@ -28,23 +28,29 @@ pub fn scan(node: &Node, secrets: &mut Secrets) {
 fn scan_block(node: &Node, secrets: &mut Secrets) {
     match &node.value {
         Value::Map(entries) => {
-            for (_, value) in entries {
-                mask_all(value, secrets);
+            for (key, value) in entries {
+                let identifier = key
+                    .as_key()
+                    .is_some_and(|k| IDENTIFIER_KEYS.contains(&k.as_str()));
+                mask_all(value, secrets, !identifier);
             }
         }
-        _ => mask_all(node, secrets),
+        _ => mask_all(node, secrets, true),
     }
 }
 
 /// Masks every scalar in `node`, mapping keys included, except a well-formed reference
-/// (`env:NAME`), which users need to read.
-fn mask_all(node: &Node, secrets: &mut Secrets) {
+/// (`env:NAME`), which users need to read. With `search`, the values are also masked wherever
+/// else they appear.
+fn mask_all(node: &Node, secrets: &mut Secrets, search: bool) {
     match &node.value {
-        Value::Seq(items) => items.iter().for_each(|item| mask_all(item, secrets)),
+        Value::Seq(items) => items
+            .iter()
+            .for_each(|item| mask_all(item, secrets, search)),
         Value::Map(entries) => {
             for (key, value) in entries {
-                mask_all(key, secrets);
-                mask_all(value, secrets);
+                mask_all(key, secrets, search);
+                mask_all(value, secrets, search);
             }
         }
         Value::String(text) if SecretRef::parse(text).is_ok() => {}
@@ -52,7 +58,7 @@ fn mask_all(node: &Node, secrets: &mut Secrets) {
         _ => {
             secrets.span(node.span);
             // The same value may also be written elsewhere, e.g. where an alias here points.
-            if let Some(text) = node.as_key() {
+            if let Some(text) = node.as_key().filter(|_| search) {
                 secrets.value(text);
             }
         }
@@ -97,6 +103,16 @@ mod tests {
     fn secret_named_keys_are_masked_anywhere() {
         let text = "groups:\n  eu:\n    messaging: { api_key: abcdef }\n    sunshine_conversation: { key_secret: [a1, env:OK] }\n    triggers: [ { key: vip, title: VIP } ]\n";
         assert_eq!(masked(text), ["abcdef", "a1"]);
+    }
+
+    #[test]
+    fn identifiers_are_masked_but_not_searched_for() {
+        let text = "credentials: { client_id: zdpolicy, client_secret: s3cr3t-value }\n";
+        let node = parse(FileId(0), text).unwrap();
+        let mut secrets = Secrets::default();
+        scan(&node, &mut secrets);
+        assert_eq!(secrets.spans.len(), 2);
+        assert_eq!(secrets.values, ["s3cr3t-value"]);
     }
 
     #[test]
