@@ -55,7 +55,7 @@ pub struct LineColumn {
 pub struct SourceFile {
     path: PathBuf,
     text: String,
-    /// Byte ranges that hold literal secrets; they are masked whenever the text is shown.
+    /// Byte ranges that hold secrets; they are masked whenever the text is shown.
     redactions: Vec<(usize, usize)>,
 }
 

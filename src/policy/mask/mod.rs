@@ -2,12 +2,12 @@
 //! messages, labels and help, in every output format.
 //!
 //! Masking does not depend on the loader recognising a key. While a policy loads, every file
-//! is read for secrets twice: as a YAML tree when it parses ([`tree`]: everything under
+//! is read for secrets twice: as a YAML tree when it parses (`tree`: everything under
 //! `credentials`, `sunshine_conversations` or a key named like a secret, at any depth, of any
-//! type), and as lines of text whether it parses or not ([`lines`]: the same rules by key and
+//! type), and as lines of text whether it parses or not (`lines`: the same rules by key and
 //! indentation, for files with a syntax error, and comments). The positions and values found
 //! are kept with the files ([`Secrets::apply`]). When anything is shown, one [`Masker`] masks
-//! those positions, every other occurrence of those values, and any word that looks like a
+//! those positions, every other occurrence of the secret values, and any word that looks like a
 //! secret by its shape ([`words`]), in file text and in message text alike.
 
 pub mod keys;
