@@ -5,6 +5,9 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+mod policy_gen;
+
+use policy_gen::policy;
 use proptest::prelude::*;
 use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::plan::{Plan, has_changes};
@@ -16,86 +19,6 @@ use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
 
 const TOKEN: &str = "property-token";
-
-fn condition() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("{ field: status, operator: is, value: new }".to_owned()),
-        Just("{ field: status, operator: less_than, value: solved }".to_owned()),
-        Just("{ field: priority, operator: is, value: high }".to_owned()),
-        Just("{ field: current_tags, operator: includes, value: vip }".to_owned()),
-        Just("{ field: current_tags, operator: not_includes, value: [spam, bot] }".to_owned()),
-        Just("{ field: via_id, operator: is, value: 75 }".to_owned()),
-        Just("{ field: via_id, operator: is, value: \"75\" }".to_owned()),
-        Just("{ field: group_id, operator: is, value: \"360001234567\" }".to_owned()),
-        Just("{ field: assignee_id, operator: changed }".to_owned()),
-    ]
-}
-
-fn action() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("{ field: priority, value: urgent }".to_owned()),
-        Just("{ field: status, value: open }".to_owned()),
-        Just("{ field: set_tags, value: escalated }".to_owned()),
-        Just("{ field: group_id, value: \"360001234567\" }".to_owned()),
-        Just(
-            "{ field: notification_group, value: [group_id, \"Subject\", \"Body {{ticket.id}}\"] }"
-                .to_owned()
-        ),
-    ]
-}
-
-fn trigger(index: usize) -> impl Strategy<Value = String> {
-    (
-        proptest::option::of(prop_oneof![Just("Routing"), Just("Escalations")]),
-        any::<bool>(),
-        proptest::collection::vec(condition(), 0..3),
-        proptest::collection::vec(condition(), 0..2),
-        proptest::collection::vec(action(), 1..3),
-        proptest::option::of("[A-Za-z ]{1,20}"),
-    )
-        .prop_map(move |(category, active, all, any, actions, description)| {
-            let mut text = format!("      - key: t{index}\n        title: Generated trigger {index}\n");
-            if let Some(category) = category {
-                text.push_str(&format!("        category: {category}\n"));
-            }
-            if let Some(description) = description {
-                text.push_str(&format!("        description: \"{description}\"\n"));
-            }
-            text.push_str(&format!(
-                "        active: {active}\n        conditions:\n          all: [{}]\n          any: [{}]\n        actions: [{}]\n",
-                all.join(", "),
-                any.join(", "),
-                actions.join(", ")
-            ));
-            text
-        })
-}
-
-fn policy() -> impl Strategy<Value = String> {
-    (
-        proptest::option::of(any::<bool>()),
-        proptest::option::of(any::<bool>()),
-        proptest::collection::vec(any::<u8>(), 0..4),
-    )
-        .prop_flat_map(|(inactivity, survey, triggers)| {
-            let triggers: Vec<_> = (0..triggers.len()).map(trigger).collect();
-            (Just(inactivity), Just(survey), triggers)
-        })
-        .prop_map(|(inactivity, survey, triggers)| {
-            let mut text = String::from("version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: \"env:PROPERTY_UNUSED\" }\n    safety: { max_changed_percent: 100 }\n");
-            if let Some(end) = inactivity {
-                text.push_str(&format!("    messaging: {{ end_session_after_inactivity: {end} }}\n"));
-            }
-            if let Some(survey) = survey {
-                text.push_str(&format!("    csat: {{ survey_on_session_end: {survey} }}\n"));
-            }
-            if !triggers.is_empty() {
-                text.push_str("    triggers:\n");
-                text.push_str(&triggers.concat());
-            }
-            text
-        })
-}
 
 fn accounts(text: &str, token_file: &std::path::Path) -> Vec<ResolvedAccount> {
     let text = text.replace(

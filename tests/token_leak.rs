@@ -1,10 +1,14 @@
 //! Secrets never appear in output: every command runs with a known token, and neither its
-//! standard output, its standard error nor any file it writes may contain it.
+//! standard output, its standard error nor any file it writes may contain it. A property test
+//! plants random secrets where the loader does not expect them (#11) and checks the same.
+
+mod policy_gen;
 
 use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
+use proptest::prelude::*;
 use zdpolicy::simulator::{AccountSeed, OAuthTokenSeed, Role, Simulator, SimulatorConfig};
 
 const CANARY: &str = "leak-canary-9f8e7d6c5b4a3210";
@@ -18,24 +22,34 @@ fn zdpolicy(dir: &Path) -> Command {
 }
 
 fn assert_clean(what: &str, output: &Output) {
+    assert_clean_of(CANARY, what, output);
+}
+
+fn assert_clean_of(secret: &str, what: &str, output: &Output) {
     for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
         let text = String::from_utf8_lossy(bytes);
         assert!(
-            !text.contains(CANARY),
-            "{what}: the token appears on {stream}:\n{text}"
+            !text.contains(secret),
+            "{what}: the secret appears on {stream}:\n{text}"
         );
     }
 }
 
 fn assert_files_clean(dir: &Path) {
+    assert_files_clean_of(CANARY, dir, "literal.yaml");
+}
+
+/// No file under `dir` but `own` (the user's own file, which holds the literal on purpose)
+/// holds `secret`.
+fn assert_files_clean_of(secret: &str, dir: &Path, own: &str) {
     for entry in walk(dir) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        if entry.file_name().is_some_and(|n| n == "literal.yaml") {
-            continue; // the user's own file, which holds the literal on purpose
+        if entry.file_name().is_some_and(|n| n == own) {
+            continue;
         }
         assert!(
-            !text.contains(CANARY),
-            "{} holds the token",
+            !text.contains(secret),
+            "{} holds the secret",
             entry.display()
         );
     }
@@ -229,4 +243,133 @@ async fn no_command_prints_or_writes_the_token() {
     );
     assert_files_clean(dir.path());
     sim.shutdown().await.unwrap();
+}
+
+/// Where a planted secret goes: everywhere #11 found one slipping through.
+#[derive(Debug, Clone)]
+enum Plant {
+    /// An extra entry in `credentials`, the secret nested in lists (`false`) and mappings
+    /// (`true`) as deep as `nesting` says.
+    InCredentials {
+        key: &'static str,
+        nesting: Vec<bool>,
+    },
+    /// The value of a misspelt credential key, in place of the reference.
+    Misspelt(&'static str),
+    /// A literal in `sunshine_conversations`.
+    InSunshine(&'static str),
+    /// A literal in `credentials`, in a file with a syntax error inserted at this line.
+    BesideSyntaxError(usize),
+}
+
+fn plant() -> impl Strategy<Value = Plant> {
+    let credential_key = prop_oneof![
+        Just("oauth_token"),
+        Just("oauth_tokn"),
+        Just("client_secret"),
+        Just("api_token"),
+        Just("notes"),
+        Just("extra"),
+    ];
+    prop_oneof![
+        (
+            credential_key,
+            proptest::collection::vec(any::<bool>(), 0..4)
+        )
+            .prop_map(|(key, nesting)| Plant::InCredentials { key, nesting }),
+        prop_oneof![
+            Just("oauth_tokn"),
+            Just("oath_token"),
+            Just("client_secrt"),
+            Just("api_tokn")
+        ]
+        .prop_map(Plant::Misspelt),
+        prop_oneof![Just("key_secret"), Just("key_secrt"), Just("extra")]
+            .prop_map(Plant::InSunshine),
+        (0usize..40).prop_map(Plant::BesideSyntaxError),
+    ]
+}
+
+/// A random high-entropy token, shaped like an API token.
+fn secret() -> impl Strategy<Value = String> {
+    "[A-Za-z]{3}[0-9][A-Za-z0-9]{18,30}[0-9][a-z]{2}"
+}
+
+/// `policy` with `secret` planted as `plant` says, credentials in block or flow style.
+fn planted(policy: &str, plant: &Plant, secret: &str, block: bool) -> String {
+    let reference = "oauth_token: \"env:PROPERTY_UNUSED\"";
+    let credentials = |entries: &[String]| {
+        if block {
+            let lines: Vec<String> = entries.iter().map(|e| format!("      {e}\n")).collect();
+            format!("    credentials:\n{}", lines.concat())
+        } else {
+            format!("    credentials: {{ {} }}\n", entries.join(", "))
+        }
+    };
+    match plant {
+        Plant::InCredentials { key, nesting } => {
+            let value = nesting.iter().enumerate().fold(secret.to_owned(), |inner, (i, map)| {
+                if *map {
+                    format!("{{ k{i}: {inner} }}")
+                } else {
+                    format!("[{inner}]")
+                }
+            });
+            let block = credentials(&[reference.to_owned(), format!("{key}: {value}")]);
+            policy.replace(policy_gen::CREDENTIALS_LINE, &block)
+        }
+        Plant::Misspelt(key) => {
+            policy.replace(policy_gen::CREDENTIALS_LINE, &credentials(&[format!("{key}: {secret}")]))
+        }
+        Plant::InSunshine(key) => policy.replace(
+            policy_gen::CREDENTIALS_LINE,
+            &format!(
+                "{}    sunshine_conversations: {{ app_id: app, key_id: env:SC_ID, {key}: {secret} }}\n",
+                policy_gen::CREDENTIALS_LINE
+            ),
+        ),
+        Plant::BesideSyntaxError(line) => {
+            let text = policy.replace(
+                policy_gen::CREDENTIALS_LINE,
+                &credentials(&[format!("oauth_token: {secret}")]),
+            );
+            let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+            lines.insert(line % (lines.len() + 1), "    broken: [unclosed\n");
+            lines.concat()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Regression (#11): wherever a secret is planted, the policy is invalid and no output of
+    /// `validate` (every format), `render` (every format) or `plan --sandbox` shows it.
+    #[test]
+    fn planted_secrets_appear_in_no_output(
+        policy in policy_gen::policy(),
+        plant in plant(),
+        secret in secret(),
+        block in any::<bool>(),
+    ) {
+        let text = planted(&policy, &plant, &secret, block);
+        prop_assert!(text.contains(&secret));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("zdpolicy.yaml"), &text).unwrap();
+        let runs: [&[&str]; 7] = [
+            &["validate", "--color", "always"],
+            &["-v", "validate", "--format", "json"],
+            &["validate", "--format", "github"],
+            &["render"],
+            &["render", "--format", "json", "--explain"],
+            &["plan", "--sandbox"],
+            &["-v", "plan", "--sandbox", "--format", "json"],
+        ];
+        for args in runs {
+            let output = zdpolicy(dir.path()).args(args).output().unwrap();
+            prop_assert_eq!(output.status.code(), Some(1), "{:?} accepted:\n{}", args, text);
+            assert_clean_of(&secret, &format!("{args:?} on\n{text}"), &output);
+        }
+        assert_files_clean_of(&secret, dir.path(), "zdpolicy.yaml");
+    }
 }

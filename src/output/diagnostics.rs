@@ -1,29 +1,42 @@
 //! Diagnostics for people (miette snippets), for programs (JSON) and for GitHub Actions
 //! (`::error file=…,line=…,col=…::message` workflow commands).
+//!
+//! Every format shows only what [`Masker`] lets through: secrets are masked in snippets,
+//! messages, labels and help alike, and control characters in them are escaped.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 
+use super::escape::escape_controls;
+use super::snippet::{CONTEXT_LINES, LineIndex, Snippet};
 use crate::policy::diagnostic::{Diagnostic, Severity};
-use crate::policy::source::{SourceMap, Span};
+use crate::policy::mask::Masker;
+use crate::policy::source::{FileId, SourceMap, Span};
 
-/// Renders diagnostics as miette reports with source snippets. Literal secrets in the files
-/// are masked in every snippet.
+/// Renders diagnostics as miette reports with source snippets.
 pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(CONTEXT_LINES);
+    let mut shown = Shown {
+        masker: Masker::new(sources),
+        sources,
+        lines: HashMap::new(),
+    };
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = Report::new(diagnostic, sources);
+        let report = Report::new(diagnostic, &mut shown);
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String cannot fail for I/O reasons; fall back to one line.
-            out.push_str(&one_line(diagnostic, sources));
+            out.push_str(&one_line(diagnostic, sources, &shown.masker));
             out.push('\n');
         }
         out.push('\n');
@@ -31,8 +44,13 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
     out
 }
 
+/// Text from a diagnostic made safe to show: secrets masked, control characters escaped.
+fn safe(masker: &Masker, text: &str) -> String {
+    escape_controls(&masker.text(text)).into_owned()
+}
+
 /// `file:line:col: severity[code]: message`, as compilers print one diagnostic per line.
-pub fn one_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
+fn one_line(diagnostic: &Diagnostic, sources: &SourceMap, masker: &Masker) -> String {
     let place = diagnostic
         .primary
         .as_ref()
@@ -42,7 +60,7 @@ pub fn one_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
         "{place}{}[{}]: {}",
         severity_word(diagnostic.severity),
         diagnostic.code.name(),
-        diagnostic.message
+        safe(masker, &diagnostic.message)
     )
 }
 
@@ -95,6 +113,8 @@ pub struct JsonLocation {
 
 /// Converts diagnostics to their JSON form.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnostic> {
+    let masker = Masker::new(sources);
+    let show = |text: &str| safe(&masker, text);
     diagnostics
         .iter()
         .map(|d| {
@@ -102,7 +122,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnost
             JsonDiagnostic {
                 severity: d.severity,
                 code: d.code.name(),
-                message: d.message.clone(),
+                message: show(&d.message),
                 file: place.as_ref().map(|p| p.0.clone()),
                 line: place.as_ref().map(|p| p.1),
                 column: place.as_ref().map(|p| p.2),
@@ -111,9 +131,9 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnost
                 label: d
                     .primary
                     .as_ref()
-                    .map(|l| l.message.clone())
+                    .map(|l| show(&l.message))
                     .filter(|m| !m.is_empty()),
-                help: d.help.clone(),
+                help: d.help.as_deref().map(show),
                 related: d
                     .secondary
                     .iter()
@@ -123,7 +143,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnost
                             file,
                             line,
                             column,
-                            message: l.message.clone(),
+                            message: show(&l.message),
                         }
                     })
                     .collect(),
@@ -148,12 +168,13 @@ fn locate(span: Span, sources: &SourceMap) -> (String, usize, usize, usize, usiz
 /// GitHub Actions workflow commands, one per diagnostic, so problems show on the pull
 /// request's changed lines.
 pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let masker = Masker::new(sources);
     let mut out = String::new();
     for d in diagnostics {
         let mut properties = Vec::new();
         if let Some(label) = &d.primary {
             let (file, line, column, end_line, end_column) = locate(label.span, sources);
-            properties.push(format!("file={}", escape_property(&file)));
+            properties.push(format!("file={}", escape_property(&escape_controls(&file))));
             properties.push(format!("line={line}"));
             properties.push(format!("col={column}"));
             properties.push(format!("endLine={end_line}"));
@@ -163,10 +184,10 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             "title={}",
             escape_property(&format!("zdpolicy {}", d.code.name()))
         ));
-        let mut message = d.message.clone();
+        let mut message = safe(&masker, &d.message);
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&safe(&masker, help));
         }
         out.push_str(&format!(
             "::{} {}::{}\n",
@@ -190,71 +211,102 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A diagnostic in the shape miette renders.
+/// What the human renderer shows of the files: masked text, indexed by line once per file.
+struct Shown<'a> {
+    masker: Masker<'a>,
+    sources: &'a SourceMap,
+    lines: HashMap<FileId, LineIndex>,
+}
+
+impl Shown<'_> {
+    /// The snippet of `file` for labels at `spans`, and the spans moved into it.
+    fn snippet(&mut self, file: FileId, spans: &[Span]) -> (Snippet, Vec<SourceSpan>) {
+        let text = self.masker.source(file);
+        let index = self
+            .lines
+            .entry(file)
+            .or_insert_with(|| LineIndex::new(text));
+        let name = self.sources.file(file).path().display().to_string();
+        let ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+        let (snippet, moved) = Snippet::new(safe(&self.masker, &name), text, index, &ranges);
+        let moved = moved
+            .into_iter()
+            .map(|(start, end)| SourceSpan::new(start.into(), end - start))
+            .collect();
+        (snippet, moved)
+    }
+}
+
+/// A diagnostic in the shape miette renders, every text in it already safe to show.
 struct Report {
     message: String,
     code: &'static str,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
-        let primary_file = diagnostic.primary.as_ref().map(|l| l.span.file);
-        let mut labels = Vec::new();
+    fn new(diagnostic: &Diagnostic, shown: &mut Shown) -> Self {
         let mut related = Vec::new();
+        let mut source = None;
+        let mut labels = Vec::new();
         if let Some(primary) = &diagnostic.primary {
-            labels.push(labeled(primary.span, &primary.message, true));
-        }
-        for secondary in &diagnostic.secondary {
-            if Some(secondary.span.file) == primary_file {
-                labels.push(labeled(secondary.span, &secondary.message, false));
-            } else {
+            let file = primary.span.file;
+            let (here, elsewhere): (Vec<_>, Vec<_>) = diagnostic
+                .secondary
+                .iter()
+                .partition(|l| l.span.file == file);
+            let spans: Vec<Span> = std::iter::once(primary.span)
+                .chain(here.iter().map(|l| l.span))
+                .collect();
+            let (snippet, moved) = shown.snippet(file, &spans);
+            labels.push(labeled(
+                moved[0],
+                &safe(&shown.masker, &primary.message),
+                true,
+            ));
+            for (label, span) in here.iter().zip(&moved[1..]) {
+                labels.push(labeled(*span, &safe(&shown.masker, &label.message), false));
+            }
+            source = Some(snippet);
+            for label in elsewhere {
                 // miette shows one source per report: causes in other files become notes.
+                let (snippet, moved) = shown.snippet(label.span.file, &[label.span]);
                 related.push(Self {
-                    message: secondary.message.clone(),
+                    message: safe(&shown.masker, &label.message),
                     code: "",
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: Some(named_source(secondary.span, sources)),
-                    labels: vec![labeled(secondary.span, "", true)],
+                    source: Some(snippet),
+                    labels: vec![labeled(moved[0], "", true)],
                     related: Vec::new(),
                 });
             }
         }
         Self {
-            message: diagnostic.message.clone(),
+            message: safe(&shown.masker, &diagnostic.message),
             code: diagnostic.code.name(),
             severity: match diagnostic.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             },
-            help: diagnostic.help.clone(),
-            source: diagnostic
-                .primary
-                .as_ref()
-                .map(|l| named_source(l.span, sources)),
+            help: diagnostic.help.as_deref().map(|h| safe(&shown.masker, h)),
+            source,
             labels,
             related,
         }
     }
 }
 
-fn named_source(span: Span, sources: &SourceMap) -> NamedSource<String> {
-    let file = sources.file(span.file);
-    NamedSource::new(file.path().display().to_string(), file.display_text())
-}
-
-fn labeled(span: Span, message: &str, primary: bool) -> LabeledSpan {
+fn labeled(span: SourceSpan, message: &str, primary: bool) -> LabeledSpan {
     let text = (!message.is_empty()).then(|| message.to_owned());
-    let source_span = SourceSpan::new(span.start.into(), span.len());
     if primary {
-        LabeledSpan::new_primary_with_span(text, source_span)
+        LabeledSpan::new_primary_with_span(text, span)
     } else {
-        LabeledSpan::new_with_span(text, source_span)
+        LabeledSpan::new_with_span(text, span)
     }
 }
 
@@ -313,11 +365,49 @@ mod tests {
     fn github_escapes_messages_and_properties() {
         let mut sources = SourceMap::new();
         let file = sources.add("a,b:c.yaml", "x: 1\n");
-        let d = Diagnostic::error(Code::UnknownKey, Span::new(file, 0, 1), "50% bad\nline");
+        let d = Diagnostic::error(Code::UnknownKey, Span::new(file, 0, 1), "50% bad")
+            .with_help("see below");
         let text = github(&[d], &sources);
         assert_eq!(
             text,
-            "::error file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,title=zdpolicy unknown-key::50%25 bad%0Aline\n"
+            "::error file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,title=zdpolicy unknown-key::50%25 bad%0Ahelp: see below\n"
         );
+    }
+
+    /// Regression: with `client_id: zdpolicy`, every "zdpolicy" shown (the file's own name,
+    /// help texts) was masked, because identifiers were searched for like secrets.
+    #[test]
+    fn an_identifier_in_credentials_does_not_mask_other_text() {
+        let policy = crate::policy::load::load_texts(&[(
+            "zdpolicy.yaml",
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:S }\n    safety: { max_deletes: -1 }\n",
+        )]);
+        let text = human(&policy.diagnostics, &policy.sources, false);
+        assert!(text.contains("[zdpolicy.yaml:6:"), "{text}");
+        assert!(text.contains("client_id: ********,"), "{text}");
+    }
+
+    /// A key read from a file can hold a line break or an escape sequence: shown raw, it could
+    /// start a forged workflow command (`::add-mask::`) or drive the terminal.
+    #[test]
+    fn controls_from_files_are_escaped_in_every_format() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("a.yaml", "x: 1\n");
+        let d = Diagnostic::error(
+            Code::UnknownKey,
+            Span::new(file, 0, 1),
+            "unknown key `a\n::warning::b\u{1b}[2J`",
+        );
+        let d = [d];
+        let github = github(&d, &sources);
+        assert_eq!(github.lines().count(), 1, "{github}");
+        assert!(github.contains("`a\\n::warning::b\\u{1b}[2J`"), "{github}");
+        let human = human(&d, &sources, false);
+        assert!(
+            !human.contains('\u{1b}') && !human.contains("\n::"),
+            "{human}"
+        );
+        let json = json(&d, &sources);
+        assert_eq!(json[0].message, "unknown key `a\\n::warning::b\\u{1b}[2J`");
     }
 }

@@ -4,5 +4,7 @@
 pub mod color;
 pub mod diagnostics;
 pub mod duration;
+pub mod escape;
 pub mod resolved;
+pub mod snippet;
 pub mod yaml;

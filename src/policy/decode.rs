@@ -8,13 +8,11 @@ use super::diagnostic::{Code, Diagnostic};
 use super::source::Span;
 use super::yaml::{Node, Value};
 
-/// Collects diagnostics (and spans to redact) while decoding.
+/// Collects diagnostics while decoding.
 #[derive(Debug, Default)]
 pub struct Decoder {
     /// Every problem found so far.
     pub diagnostics: Vec<Diagnostic>,
-    /// Spans holding literal secrets, to be masked wherever the file is shown.
-    pub redactions: Vec<Span>,
 }
 
 impl Decoder {
@@ -169,6 +167,8 @@ pub fn decode_choice<T: Copy>(
 /// every key nobody asked for (with a "did you mean" suggestion).
 pub struct MapReader<'n> {
     what: String,
+    /// What its keys are called in "unknown key" messages, when not plain keys.
+    key_noun: Option<&'static str>,
     span: Span,
     entries: Vec<(String, &'n Node, &'n Node)>,
     used: Vec<bool>,
@@ -212,11 +212,24 @@ impl<'n> MapReader<'n> {
         let used = vec![false; entries.len()];
         Some(Self {
             what,
+            key_noun: None,
             span: node.span,
             entries,
             used,
             asked: Vec::new(),
         })
+    }
+
+    /// Names the keys of this mapping in "unknown key" messages: with `"credential key"`, a
+    /// misspelt key reads "unknown credential key `oauth_tokn`, did you mean `oauth_token`?".
+    pub fn keys_named(mut self, noun: &'static str) -> Self {
+        self.key_noun = Some(noun);
+        self
+    }
+
+    /// Whether some key has not been taken (so [`MapReader::finish`] will report it).
+    pub fn has_unknown_keys(&self) -> bool {
+        self.used.iter().any(|used| !used)
     }
 
     /// The name used for this mapping in messages.
@@ -287,13 +300,17 @@ impl<'n> MapReader<'n> {
             if self.used[i] {
                 continue;
             }
-            let mut diagnostic = Diagnostic::error(
-                Code::UnknownKey,
-                key.span,
-                format!("unknown key `{name}` in {}", self.what),
-            );
+            let best = did_you_mean(name, self.asked.iter().copied());
+            let message = match (self.key_noun, best) {
+                (None, _) => format!("unknown key `{name}` in {}", self.what),
+                (Some(noun), None) => format!("unknown {noun} `{name}`"),
+                (Some(noun), Some(best)) => {
+                    format!("unknown {noun} `{name}`, did you mean `{best}`?")
+                }
+            };
+            let mut diagnostic = Diagnostic::error(Code::UnknownKey, key.span, message);
             let expected = self.asked.join(", ");
-            diagnostic = match did_you_mean(name, self.asked.iter().copied()) {
+            diagnostic = match best {
                 Some(best) => diagnostic
                     .with_label(format!("did you mean `{best}`?"))
                     .with_help(format!("expected one of: {expected}")),

@@ -2,7 +2,8 @@
 //!
 //! A diagnostic has a stable kebab-case code, a severity, a primary label where the problem is
 //! and secondary labels where its cause is ("first defined here"). Rendering to people (miette),
-//! JSON and GitHub annotations lives in [`crate::report`]; this module only holds the data.
+//! JSON and GitHub annotations lives in [`crate::output::diagnostics`]; this module only holds
+//! the data.
 
 use serde::Serialize;
 

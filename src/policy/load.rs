@@ -9,6 +9,7 @@ use std::fs;
 use super::decode::{Decode, Decoder};
 use super::diagnostic::{self, Code, Diagnostic};
 use super::input::PolicyFiles;
+use super::mask::Secrets;
 use super::model::{Account, AccountName, Document, GroupName, Layer, Located};
 use super::resolve::{LayerSources, ResolvedAccount, resolve_account};
 use super::rules;
@@ -20,7 +21,7 @@ use super::yaml::{self, Node, Value};
 pub struct Policy {
     /// What to call the policy in messages (its directory or files).
     pub label: String,
-    /// The files read, with literal secrets marked for redaction.
+    /// The files read, with the secrets found in them marked for masking.
     pub sources: SourceMap,
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -70,11 +71,14 @@ struct Parsed {
 /// Loads a policy from files already read (tests use this with text in memory).
 pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
     let mut decoder = Decoder::default();
+    let mut secrets = Secrets::default();
     let mut parsed = Vec::new();
     let mut any_syntax_error = false;
     for (id, file) in sources.files() {
+        secrets.scan_text(id, file.text());
         match yaml::parse(id, file.text()) {
             Ok(node) => {
+                secrets.scan_tree(&node);
                 let document = Document::decode(&node, &mut decoder);
                 parsed.push(Parsed { node, document });
             }
@@ -145,9 +149,7 @@ pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
             "no policy files to read",
         ));
     }
-    for span in &decoder.redactions {
-        sources.redact(*span);
-    }
+    secrets.apply(&mut sources);
     let mut diagnostics = decoder.diagnostics;
     diagnostic::sort(&mut diagnostics);
     Policy {
@@ -425,14 +427,36 @@ mod tests {
             "a.yaml",
             "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { oauth_token: s3cr3tvalue }\n",
         )]);
-        let shown = policy.sources.file(FileId(0)).display_text();
-        assert!(!shown.contains("s3cr3tvalue"));
+        let masker = crate::policy::mask::Masker::new(&policy.sources);
+        assert!(!masker.source(FileId(0)).contains("s3cr3tvalue"));
         assert!(
             policy
                 .diagnostics
                 .iter()
                 .all(|d| !d.message.contains("s3cr3tvalue"))
         );
+    }
+
+    /// Regression (#11): a value the loader never decodes (a duplicate key, a misspelt key, a
+    /// file that does not parse) was shown unmasked.
+    #[test]
+    fn secrets_the_loader_does_not_decode_are_masked_too() {
+        let policy = load_texts(&[
+            (
+                "a.yaml",
+                "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials:\n      oauth_token: env:A\n      oauth_token: dup-s3cr3t\n      oauth_tokn: typo-s3cr3t\n",
+            ),
+            (
+                "b.yaml",
+                "version: 1\naccounts:\n  beta:\n    credentials: { api_token: broken-s3cr3t }\n    messaging: [\n",
+            ),
+        ]);
+        let masker = crate::policy::mask::Masker::new(&policy.sources);
+        for (id, _) in policy.sources.files() {
+            let shown = masker.source(id);
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+            assert!(shown.contains("env:A") || id == FileId(1), "{shown}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod input;
 pub mod load;
+pub mod mask;
 pub mod model;
 pub mod resolve;
 pub mod rules;

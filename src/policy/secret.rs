@@ -117,7 +117,6 @@ impl Decode for SecretRef {
         match Self::parse(&text) {
             Ok(reference) => Some(reference),
             Err(SecretRefError::Literal) => {
-                decoder.redactions.push(node.span);
                 decoder.report(
                     Diagnostic::error(
                         Code::LiteralSecret,

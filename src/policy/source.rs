@@ -55,7 +55,7 @@ pub struct LineColumn {
 pub struct SourceFile {
     path: PathBuf,
     text: String,
-    /// Byte ranges that hold literal secrets; they are masked whenever the text is shown.
+    /// Byte ranges that hold secrets; they are masked whenever the text is shown.
     redactions: Vec<(usize, usize)>,
 }
 
@@ -70,20 +70,10 @@ impl SourceFile {
         &self.text
     }
 
-    /// The file's text with every redacted range replaced by `*`, safe to print.
-    pub fn display_text(&self) -> String {
-        let mut bytes = self.text.clone().into_bytes();
-        for &(start, end) in &self.redactions {
-            for byte in bytes.iter_mut().take(end).skip(start) {
-                // Keep line structure (and so line numbers) intact.
-                if *byte != b'\n' && *byte != b'\r' {
-                    *byte = b'*';
-                }
-            }
-        }
-        // Masking whole bytes of a multi-byte character can leave invalid UTF-8; lossy is fine
-        // for display because the replaced region is never shown as-is anyway.
-        String::from_utf8_lossy(&bytes).into_owned()
+    /// Byte ranges that hold secrets, as `(start, end)`; [`crate::policy::mask::Masker`] masks
+    /// them (and more) whenever the text is shown.
+    pub fn redactions(&self) -> &[(usize, usize)] {
+        &self.redactions
     }
 
     /// The line and column of a byte offset (clamped to the end of the file).
@@ -108,6 +98,9 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Secret values found while loading (e.g. one that an alias pulls into `credentials`), to
+    /// be masked wherever they appear in any file or message.
+    secret_values: Vec<String>,
 }
 
 impl SourceMap {
@@ -150,6 +143,16 @@ impl SourceMap {
         }
     }
 
+    /// Marks a value as a secret, so it is masked wherever it appears.
+    pub fn redact_value(&mut self, value: impl Into<String>) {
+        self.secret_values.push(value.into());
+    }
+
+    /// The values marked with [`SourceMap::redact_value`].
+    pub fn secret_values(&self) -> &[String] {
+        &self.secret_values
+    }
+
     /// The line and column where a span starts.
     pub fn start_of(&self, span: Span) -> LineColumn {
         self.file(span.file).line_column(span.start)
@@ -180,14 +183,5 @@ mod tests {
         assert_eq!(file.line_column(5), LineColumn { line: 2, column: 1 });
         // "é" is two bytes but one column.
         assert_eq!(file.line_column(9), LineColumn { line: 2, column: 4 });
-    }
-
-    #[test]
-    fn redacted_ranges_are_masked_but_lines_kept() {
-        let mut map = SourceMap::new();
-        let id = map.add("a.yaml", "token: abc123\nnext: 1\n");
-        map.redact(Span::new(id, 7, 13));
-        let shown = map.file(id).display_text();
-        assert_eq!(shown, "token: ******\nnext: 1\n");
     }
 }

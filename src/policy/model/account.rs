@@ -99,7 +99,7 @@ const CREDENTIAL_SHAPES: &str = "use one of: `oauth_token: env:NAME`; `client_id
 
 impl Decode for Credentials {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
-        let mut reader = MapReader::new(node, "credentials", decoder)?;
+        let mut reader = MapReader::new(node, "credentials", decoder)?.keys_named("credential key");
         let oauth_token: Option<Option<SecretRef>> = reader
             .take("oauth_token")
             .map(|n| SecretRef::decode(n, decoder));
@@ -115,6 +115,8 @@ impl Decode for Credentials {
             .take("api_token")
             .map(|n| SecretRef::decode(n, decoder));
         let span = reader.span();
+        // A misspelt key explains a wrong shape better than the shape does.
+        let unknown_keys = reader.has_unknown_keys();
         reader.finish(decoder);
 
         let shape = (
@@ -136,10 +138,11 @@ impl Decode for Credentials {
                 let (email, email_node) = email?;
                 let email = email?;
                 if !email.contains('@') {
+                    // The value is not quoted: whatever was written here may be the secret.
                     decoder.report(Diagnostic::error(
                         Code::InvalidValue,
                         email_node.span,
-                        format!("`{email}` is not an email address"),
+                        "`email` is not an email address",
                     ));
                     return None;
                 }
@@ -148,6 +151,7 @@ impl Decode for Credentials {
                     api_token: api_token??,
                 })
             }
+            _ if unknown_keys => None,
             _ => {
                 let message = match shape {
                     (false, false, false) => "credentials name no way to authenticate".to_owned(),
@@ -193,7 +197,8 @@ pub fn valid_app_id(app_id: &str) -> bool {
 
 impl Decode for SunshineConversations {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
-        let mut reader = MapReader::new(node, "sunshine_conversations", decoder)?;
+        let mut reader = MapReader::new(node, "sunshine_conversations", decoder)?
+            .keys_named("sunshine_conversations key");
         let app_id: Option<Located<String>> = reader.required("app_id", decoder);
         let key_id = reader.required("key_id", decoder);
         let key_secret = reader.required("key_secret", decoder);
@@ -225,5 +230,52 @@ impl Decode for SunshineConversations {
             key_id: key_id?,
             key_secret: key_secret?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::load::load_texts;
+
+    fn messages(text: &str) -> Vec<(&'static str, String)> {
+        load_texts(&[("a.yaml", text)])
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code.name(), d.message))
+            .collect()
+    }
+
+    /// Regression (#11): a misspelt credential key was one unknown key among others, plus a
+    /// second error about the credentials' shape.
+    #[test]
+    fn a_misspelt_credential_key_is_one_error_with_a_suggestion() {
+        let text = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials:\n      oauth_tokn: s3cr3t\n";
+        assert_eq!(
+            messages(text),
+            [(
+                "unknown-key",
+                "unknown credential key `oauth_tokn`, did you mean `oauth_token`?".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_unknown_sunshine_key_is_named_as_such() {
+        let text = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    sunshine_conversations: { app_id: a, key_id: env:A, key_secret: env:B, colour: blue }\n";
+        assert_eq!(
+            messages(text),
+            [(
+                "unknown-key",
+                "unknown sunshine_conversations key `colour`".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_email_without_at_is_not_quoted_back() {
+        let text = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { email: s3cr3t-token, api_token: env:A }\n";
+        let messages = messages(text);
+        assert_eq!(messages.len(), 1);
+        assert!(!messages[0].1.contains("s3cr3t"), "{messages:?}");
     }
 }
