@@ -106,6 +106,17 @@ pub enum CliError {
         /// Why.
         source: crate::plan::SavedPlanError,
     },
+    /// Apply refused a reviewed plan that the policy and live state no longer give.
+    #[error(transparent)]
+    #[diagnostic(
+        code(plan_differs),
+        help(
+            "the plan was edited after it was made, or Zendesk changed in a way its fingerprints do \
+             not cover (a category, the trigger definitions); make a new plan with `zdpolicy plan \
+             --out`, review it and apply that"
+        )
+    )]
+    Apply(#[from] crate::apply::ApplyError),
     /// Writing an output file failed.
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(write))]

@@ -4,6 +4,7 @@ mod apply;
 mod connect;
 mod error;
 mod export;
+mod interrupt;
 mod plan;
 mod policy_args;
 mod render;
@@ -113,6 +114,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code of `plan --detailed-exitcode` when there are changes.
 pub const EXIT_CHANGES: u8 = 2;
+/// Exit code of an apply stopped by Ctrl-C (SIGINT): 128 + 2, as a shell reports it.
+pub const EXIT_SIGINT: u8 = 130;
+/// Exit code of an apply stopped by SIGTERM: 128 + 15.
+pub const EXIT_SIGTERM: u8 = 143;
 
 /// The async runtime for commands that talk over the network.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
