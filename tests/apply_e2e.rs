@@ -1049,3 +1049,57 @@ async fn changes_sent_in_one_update_many_are_reported_applied_after_a_later_fail
     assert!(!has_changes(&planned));
     sim.shutdown().await.unwrap();
 }
+
+// Before apply starts writing (here: while it plans), a signal ends zdpolicy at once: there is
+// nothing to finish and nothing to report.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signal_while_planning_ends_apply_at_once_with_nothing_written() {
+    let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
+    sim.handle().set_faults(FaultConfig {
+        latency_ms: 1_000,
+        ..FaultConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:ACME_EU_ZENDESK_CLIENT_SECRET }\n    triggers:\n      - { key: t0, title: T0, actions: [ { field: priority, value: high } ] }\n",
+    )
+    .unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
+        .current_dir(dir.path())
+        .env("ZDPOLICY_API_URL", sim.url_template())
+        .env("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET)
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The token request is answered after a second; the reads it unlocks take another one, so
+    // the signal comes while apply is still planning.
+    let started = std::time::Instant::now();
+    while sim.handle().stats().account("acme").requests == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "apply never asked for a token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM: stopped; nothing was applied"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report.json").exists());
+    assert_eq!(writes(&sim), Vec::<String>::new());
+    sim.shutdown().await.unwrap();
+}
