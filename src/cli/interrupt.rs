@@ -67,7 +67,8 @@ impl Interrupts {
             received: Arc::new(AtomicU8::new(0)),
         };
         let listener = interrupts.clone();
-        tokio::spawn(async move { listener.watch().await });
+        let signals = Signals::new();
+        tokio::spawn(async move { listener.watch(signals).await });
         interrupts
     }
 
@@ -86,8 +87,7 @@ impl Interrupts {
         Signal::from_code(self.received.load(Ordering::SeqCst))
     }
 
-    async fn watch(&self) {
-        let mut signals = Signals::new();
+    async fn watch(&self, mut signals: Signals) {
         while let Some(signal) = signals.next().await {
             if !self.applying.load(Ordering::SeqCst) {
                 eprintln!("{}: stopped; nothing was applied", signal.name());
@@ -111,30 +111,52 @@ impl Interrupts {
     }
 }
 
-/// The stream of SIGINT and SIGTERM (only Ctrl-C where there is no SIGTERM).
+/// The stream of SIGINT and SIGTERM (only Ctrl-C where there is no SIGTERM). The handlers
+/// are installed when it is made, so a signal is never missed between that and the first wait.
 struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     terminate: Option<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
+    #[cfg(unix)]
     fn new() -> Self {
+        use tokio::signal::unix::{SignalKind, signal};
         Self {
-            #[cfg(unix)]
-            terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .ok(),
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> Self {
+        Self {}
+    }
+
+    /// The next signal; `None` when no more can be received.
+    #[cfg(unix)]
+    async fn next(&mut self) -> Option<Signal> {
+        /// Waits on a handler that may not exist (then forever).
+        async fn recv(handler: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
+            match handler {
+                Some(handler) => handler.recv().await,
+                None => std::future::pending().await,
+            }
+        }
+        if self.interrupt.is_none() && self.terminate.is_none() {
+            return None;
+        }
+        tokio::select! {
+            received = recv(&mut self.interrupt) => received.map(|()| Signal::Interrupt),
+            received = recv(&mut self.terminate) => received.map(|()| Signal::Terminate),
         }
     }
 
     /// The next signal; `None` when no more can be received.
+    #[cfg(not(unix))]
     async fn next(&mut self) -> Option<Signal> {
-        #[cfg(unix)]
-        if let Some(terminate) = &mut self.terminate {
-            return tokio::select! {
-                result = tokio::signal::ctrl_c() => result.ok().map(|()| Signal::Interrupt),
-                received = terminate.recv() => received.map(|()| Signal::Terminate),
-            };
-        }
         tokio::signal::ctrl_c()
             .await
             .ok()

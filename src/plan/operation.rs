@@ -1,5 +1,6 @@
-//! What apply sends for a change: the complete request, so a saved plan can be executed
-//! without planning again. Building these is pure; only apply's client sends them.
+//! What apply sends for a change: the complete request, written into the plan so a reviewer
+//! sees it and apply can check that the request it plans again is the one reviewed. Building
+//! these is pure; only apply's client sends them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
