@@ -1,11 +1,22 @@
 //! Reading accounts and planning them in one step: what `plan` and `apply` do first.
 //!
-//! The planner stays pure; this is the edge that feeds it what the client read.
+//! The planner stays pure; this is the edge that feeds it what the client read. Apply goes
+//! through the same entry point to recompute a reviewed plan, so the plan it checks against
+//! is made exactly as `plan` makes it.
 
-use crate::plan::{AccountInput, Plan, ReadFailure, plan};
+use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::client::Client;
 use crate::zendesk::read::{AccountRead, read_accounts};
+
+/// A plan and what it was made from.
+#[derive(Debug)]
+pub struct Refreshed {
+    /// The plan of every account read.
+    pub plan: Plan,
+    /// Each account's desired state and what reading it gave, in the order asked for.
+    pub inputs: Vec<AccountInput>,
+}
 
 /// Reads every account (concurrently, see [`read_accounts`]) and plans them; an account that
 /// could not be read is an error in its plan, not a failure of the whole run.
@@ -14,8 +25,17 @@ pub async fn read_and_plan(
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Plan {
+    refresh(client, accounts, on_done).await.plan
+}
+
+/// [`read_and_plan`], keeping the live states the plan was made from.
+pub async fn refresh(
+    client: &Client,
+    accounts: &[ResolvedAccount],
+    on_done: &(dyn Fn(&AccountRead) + Sync),
+) -> Refreshed {
     let reads = read_accounts(client, accounts, on_done).await;
-    let inputs = accounts
+    let inputs: Vec<AccountInput> = accounts
         .iter()
         .zip(reads)
         .map(|(desired, read)| AccountInput {
@@ -23,5 +43,8 @@ pub async fn read_and_plan(
             live: read.result.map_err(ReadFailure::from),
         })
         .collect();
-    plan(inputs)
+    Refreshed {
+        plan: plan_borrowed(&inputs),
+        inputs,
+    }
 }

@@ -10,9 +10,11 @@ use std::time::Duration;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
+use zdpolicy::apply::report::Outcome;
 use zdpolicy::apply::{ApplyOptions, apply};
-use zdpolicy::plan::has_changes;
+use zdpolicy::live::LiveState;
 use zdpolicy::plan::ownership::marker_key;
+use zdpolicy::plan::{LiveObject, fingerprint_of, has_changes};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
 use zdpolicy::refresh::read_and_plan;
@@ -209,7 +211,10 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         stderr.contains("acme-prod.csat.survey_on_session_end was edited in Zendesk at"),
         "{stderr}"
     );
-    assert!(stderr.contains("actions differ"), "{stderr}");
+    assert!(
+        stderr.contains(" since the plan: actions changed\n"),
+        "exactly the field edited is named: {stderr}"
+    );
     assert!(stderr.contains("Apply refused"), "{stderr}");
     assert_eq!(
         raw_triggers(&sim, "acme").await,
@@ -379,7 +384,9 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
             runs <= 3,
             "did not converge within 3 applies; plan errors: {errors:#?}"
         );
-        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop).await;
+        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop)
+            .await
+            .expect("the plan was just made");
         eprintln!(
             "run {runs}: {} plan errors; {}",
             errors.len(),
@@ -462,7 +469,9 @@ async fn active_flags_change_in_one_update_many_request() {
         let accounts = policy(active);
         sim.handle().reset_stats();
         let planned = read_and_plan(&client, &accounts, &|_| {}).await;
-        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop).await;
+        let report = apply(&client, &planned, &accounts, ApplyOptions::default(), &stop)
+            .await
+            .expect("the plan was just made");
         assert!(report.succeeded(), "{}", report.summary());
     }
     let stats = sim.handle().stats().account("acme");
@@ -489,6 +498,21 @@ async fn active_flags_change_in_one_update_many_request() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_finishes_requests_in_flight_then_stops_with_a_report() {
+    interrupt_an_apply("INT", 130).await;
+}
+
+// Regression: SIGTERM (what CI sends to cancel a job) killed apply at once, with no report.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_like_ctrl_c_with_a_report() {
+    interrupt_an_apply("TERM", 143).await;
+}
+
+/// Sends `signal` to an apply that is creating triggers one by one, and checks that it stops
+/// as documented: in-flight requests finish, the rest is not attempted, the report is written
+/// and says so, and the exit code is `code`.
+#[cfg(unix)]
+async fn interrupt_an_apply(signal: &str, code: i32) {
     let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
     sim.handle().set_faults(FaultConfig {
         latency_ms: 150,
@@ -511,7 +535,7 @@ async fn ctrl_c_finishes_requests_in_flight_then_stops_with_a_report() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until creates are going out (one by one, 150 ms each), then press Ctrl-C.
+    // Wait until creates are going out (one by one, 150 ms each), then send the signal.
     let started = std::time::Instant::now();
     while sim
         .handle()
@@ -527,18 +551,18 @@ async fn ctrl_c_finishes_requests_in_flight_then_stops_with_a_report() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert!(
+        stderr.contains("finishing the requests in flight"),
+        "{stderr}"
     );
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
@@ -562,5 +586,520 @@ async fn ctrl_c_finishes_requests_in_flight_then_stops_with_a_report() {
         .filter(|t| t["title"].as_str().is_some_and(|t| t.starts_with('T')))
         .count();
     assert_eq!(applied, created);
+    sim.shutdown().await.unwrap();
+}
+
+/// The requests since the last reset that could have changed something in Zendesk (an OAuth
+/// token request changes nothing).
+fn writes(sim: &RunningSimulator) -> Vec<String> {
+    sim.handle()
+        .requests(None)
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.endpoint != "POST /oauth/tokens")
+        .map(|r| format!("{} {} {}", r.account, r.method, r.path))
+        .collect()
+}
+
+/// The change at `address` in a saved plan's JSON.
+fn change_mut<'a>(plan: &'a mut Value, address: &str) -> &'a mut Value {
+    plan["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|a| a["changes"].as_array_mut().unwrap())
+        .find(|c| c["address"] == address)
+        .unwrap_or_else(|| panic!("no change {address}"))
+}
+
+/// The changes of the account `name` in a saved plan's JSON.
+fn changes_mut<'a>(plan: &'a mut Value, name: &str) -> &'a mut Vec<Value> {
+    plan["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["account"] == name)
+        .unwrap()["changes"]
+        .as_array_mut()
+        .unwrap()
+}
+
+/// Inserts `change` into its account's changes where its address sorts.
+fn insert_sorted(plan: &mut Value, change: Value) {
+    let address = change["address"].as_str().unwrap().to_owned();
+    let changes = changes_mut(plan, address.split('.').next().unwrap());
+    let at = changes
+        .iter()
+        .position(|c| c["address"].as_str().unwrap() > address.as_str())
+        .unwrap_or(changes.len());
+    changes.insert(at, change);
+}
+
+/// `seen` for a live trigger as the planner records it: what someone forging a plan with
+/// read access to the account could write.
+fn seen_of(raw: &Value) -> Value {
+    let live: LiveState = serde_json::from_value(json!({
+        "triggers": [raw], "categories": [], "definitions": {}, "settings": {}, "sunshine": null
+    }))
+    .unwrap();
+    let object = LiveObject::Trigger {
+        id: raw["id"].as_u64().unwrap(),
+    };
+    json!({"object": object, "fingerprint": fingerprint_of(&live, &object).unwrap()})
+}
+
+type Edit = Box<dyn Fn(&mut Value)>;
+
+/// How a tampered plan is caught: by reading it (its parts contradict each other), or by
+/// comparing it with the plan the policy and a fresh read give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caught {
+    Reading,
+    Replanning,
+}
+
+// Regression (#11): `apply plan.json` executed the file's operations as written, and `show`
+// rendered `after`, so a reviewer could read one thing and apply do another. Now a file whose
+// parts disagree is refused by both, and apply re-plans from the policy and a fresh read and
+// refuses any plan that is not what that gives; each names the first difference, and nothing
+// is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_written() {
+    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    multi_account_policy(dir.path());
+    cli_with_sim(dir.path(), &sim)
+        .args(["plan", "--out", "plan.json"])
+        .assert()
+        .success();
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    let standard = raw_triggers(&sim, "acme")
+        .await
+        .into_iter()
+        .find(|t| t["title"] == "Notify requester and CCs of received request")
+        .unwrap();
+    let (standard_id, standard_seen) = (standard["id"].clone(), seen_of(&standard));
+    let delete_standard = move |seen: Option<Value>| {
+        let mut change = json!({
+            "address": "acme-prod.trigger.notify-requester",
+            "actions": ["delete"],
+            "before": {"title": "Notify requester and CCs of received request"},
+            "after": null,
+            "operation": {"request": "delete_trigger", "id": standard_id.clone()}
+        });
+        if let Some(seen) = seen {
+            change["seen"] = seen;
+        }
+        change
+    };
+    let delete_unseen = delete_standard.clone();
+    let (csat_to_standard, csat_to_standard_seen) =
+        (standard["id"].clone(), standard["id"].clone());
+    let standard_seen_for_csat = standard_seen.clone();
+
+    let cases: Vec<(&str, Caught, Edit)> = vec![
+        (
+            "an edited operation",
+            Caught::Reading,
+            Box::new(|plan| {
+                change_mut(plan, "acme-prod.trigger.vip-messaging")["operation"]["trigger"]["actions"]
+                    [0]["value"] = json!("low");
+            }),
+        ),
+        (
+            "an edited operation and after",
+            Caught::Replanning,
+            Box::new(|plan| {
+                let change = change_mut(plan, "acme-prod.trigger.vip-messaging");
+                change["operation"]["trigger"]["actions"][0]["value"] = json!("low");
+                change["after"]["actions"][0]["value"] = json!("low");
+            }),
+        ),
+        (
+            "an extra create",
+            Caught::Replanning,
+            Box::new(|plan| {
+                let mut extra = change_mut(plan, "acme-prod.trigger.vip-messaging").clone();
+                let description =
+                    json!("Managed by zdpolicy (key: backdoor). Edits in Zendesk are overwritten.");
+                extra["address"] = json!("acme-prod.trigger.backdoor");
+                for view in ["/after", "/operation/trigger"] {
+                    let view = extra.pointer_mut(view).unwrap();
+                    view["title"] = json!("Backdoor");
+                    view["description"] = description.clone();
+                }
+                insert_sorted(plan, extra);
+            }),
+        ),
+        (
+            "a delete of a Zendesk standard trigger",
+            Caught::Reading,
+            Box::new(move |plan| insert_sorted(plan, delete_unseen(None))),
+        ),
+        (
+            "a delete of a Zendesk standard trigger, fingerprinted",
+            Caught::Replanning,
+            Box::new(move |plan| insert_sorted(plan, delete_standard(Some(standard_seen.clone())))),
+        ),
+        (
+            "a CSAT edit pointed at another trigger",
+            Caught::Reading,
+            Box::new(move |plan| {
+                change_mut(plan, "acme-prod.csat.survey_on_session_end")["operation"]["id"] =
+                    csat_to_standard.clone();
+            }),
+        ),
+        (
+            "a CSAT edit pointed at another trigger, fingerprinted",
+            Caught::Replanning,
+            Box::new(move |plan| {
+                let change = change_mut(plan, "acme-prod.csat.survey_on_session_end");
+                change["operation"]["id"] = csat_to_standard_seen.clone();
+                change["seen"] = standard_seen_for_csat.clone();
+            }),
+        ),
+        (
+            "a no-op turned into an update of the account settings",
+            Caught::Reading,
+            Box::new(|plan| {
+                let change = change_mut(plan, "acme-prod.setting.agents_can_end_sessions");
+                change["actions"] = json!(["update"]);
+                change["operation"] = json!({
+                    "request": "update_account_settings",
+                    "settings": {"messaging_inactivity": {"enabled": false}}
+                });
+            }),
+        ),
+        (
+            "a change whose fingerprint was removed",
+            Caught::Reading,
+            Box::new(|plan| {
+                change_mut(plan, "acme-prod.csat.survey_on_session_end")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("seen");
+            }),
+        ),
+        (
+            "a missing change",
+            Caught::Replanning,
+            Box::new(|plan| {
+                changes_mut(plan, "acme-prod")
+                    .retain(|c| c["address"] != "acme-prod.trigger.vip-messaging");
+            }),
+        ),
+        (
+            "reordered changes",
+            Caught::Replanning,
+            Box::new(|plan| {
+                let changes = changes_mut(plan, "acme-prod");
+                let csat = changes
+                    .iter()
+                    .position(|c| c["address"] == "acme-prod.csat.survey_on_session_end")
+                    .unwrap();
+                changes.swap(csat, csat + 1);
+            }),
+        ),
+    ];
+    let mut refusals = String::new();
+    for (case, caught, edit) in &cases {
+        let mut tampered = plan.clone();
+        edit(&mut tampered);
+        std::fs::write(
+            dir.path().join("tampered.json"),
+            serde_json::to_string_pretty(&tampered).unwrap(),
+        )
+        .unwrap();
+        let expected = match caught {
+            Caught::Reading => "the saved plan contradicts itself",
+            Caught::Replanning => "the plan does not match what the policy and Zendesk give now",
+        };
+        let show = zdpolicy(dir.path())
+            .args(["show", "tampered.json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            show.status.success(),
+            *caught == Caught::Replanning,
+            "{case}: show refuses only what it can tell from the file"
+        );
+        for skip_stale in [false, true] {
+            sim.handle().reset_stats();
+            let mut cmd = cli_with_sim(dir.path(), &sim);
+            cmd.args(["apply", "tampered.json", "--color", "never"]);
+            if skip_stale {
+                cmd.arg("--skip-stale");
+            }
+            let output = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(1), "{case}: {stderr}");
+            assert_eq!(
+                writes(&sim),
+                Vec::<String>::new(),
+                "{case}: nothing is written"
+            );
+            assert!(stderr.contains(expected), "{case}: {stderr}");
+            if !skip_stale {
+                refusals.push_str(&format!("## {case}\n{stderr}\n"));
+            }
+        }
+    }
+    insta::assert_snapshot!("tampered_plan_refusals", refusals);
+    // The plan as saved applies.
+    cli_with_sim(dir.path(), &sim)
+        .args(["apply", "plan.json"])
+        .assert()
+        .success();
+    sim.shutdown().await.unwrap();
+}
+
+/// The sandbox's OAuth token (the sandbox is local; its token is no secret).
+const SANDBOX_TOKEN: &str = "zdpolicy-sandbox";
+
+/// Plays someone editing the description of the trigger titled `title` in Zendesk, in the
+/// sandbox kept at `state`: a simulator started on the same state file, stopped again.
+async fn edit_description_in_sandbox(state: &Path, subdomain: &str, title: &str) {
+    let sim = Simulator::start(SimulatorConfig {
+        state_file: Some(state.to_owned()),
+        ..SimulatorConfig::ephemeral()
+    })
+    .await
+    .unwrap();
+    let trigger = raw_triggers_with(&sim, subdomain, SANDBOX_TOKEN)
+        .await
+        .into_iter()
+        .find(|t| t["title"] == title)
+        .unwrap();
+    let put = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v2/triggers/{}",
+            sim.account_url(subdomain),
+            trigger["id"]
+        ))
+        .bearer_auth(SANDBOX_TOKEN)
+        .json(&json!({"trigger": {"description": "Edited by hand in Admin Center"}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    sim.shutdown().await.unwrap();
+}
+
+async fn raw_triggers_with(sim: &RunningSimulator, subdomain: &str, token: &str) -> Vec<Value> {
+    let url = format!(
+        "{}/api/v2/triggers?page[size]=100",
+        sim.account_url(subdomain)
+    );
+    let body: Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["triggers"].as_array().unwrap().clone()
+}
+
+// Regression (#12): a trigger's fingerprint held its `url`, which carries the sandbox's
+// port, so a plan saved in one sandbox run was stale in every later one; and a stale message
+// named fields of another shape ("survey_on_session_end, title, description, active,
+// category, actions differ") when only the description had changed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_applies_in_a_restarted_sandbox_and_a_stale_one_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    example(dir.path(), "single-account");
+    let plan = |dir: &Path| {
+        zdpolicy(dir)
+            .args(["plan", "--sandbox", "--out", "plan.json", "single-account"])
+            .assert()
+            .success();
+    };
+    let apply = |dir: &Path| {
+        zdpolicy(dir)
+            .args([
+                "apply",
+                "--sandbox",
+                "plan.json",
+                "--policy",
+                "single-account",
+                "--color",
+                "never",
+            ])
+            .output()
+            .unwrap()
+    };
+
+    // Each command runs its own sandbox, on a new port.
+    plan(dir.path());
+    let output = apply(dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Apply complete."), "{stderr}");
+
+    // A fresh account, planned; then the CSAT trigger's description is edited in Zendesk.
+    zdpolicy(dir.path())
+        .args(["sandbox", "reset"])
+        .assert()
+        .success();
+    plan(dir.path());
+    let plan_text = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+    let subdomain = serde_json::from_str::<Value>(&plan_text).unwrap()["accounts"][0]["subdomain"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    edit_description_in_sandbox(
+        &dir.path().join(".zdpolicy/sandbox.json"),
+        &subdomain,
+        "Request customer satisfaction rating (messaging)",
+    )
+    .await;
+    let output = apply(dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    insta::with_settings!({filters => vec![
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]"),
+    ]}, {
+        insta::assert_snapshot!("stale_description_edit", stderr);
+    });
+}
+
+// Regression (#12): the first change fit for `update_many` sends every such change of the
+// account in one request, but when a later change failed, the changes already sent with it
+// were reported `not-attempted`.
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_sent_in_one_update_many_are_reported_applied_after_a_later_failure() {
+    let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, TOKEN).unwrap();
+    // t1 tests the "Messaging session ended reason" condition, which Zendesk refuses (422)
+    // in a write while agents cannot end sessions.
+    let policy = |active: bool, t1_title: &str| {
+        let text = format!(
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: {{ oauth_token: \"file:{}\" }}\n    safety: {{ max_changed_percent: 100 }}\n    triggers:\n      - {{ key: t0, title: T0, active: {active}, actions: [ {{ field: priority, value: high }} ] }}\n      - {{ key: t1, title: {t1_title}, conditions: {{ all: [ {{ field: zdpolicy_sim_messaging_session_ended_reason, operator: value, value: zdpolicy_sim_ended_by_agent }} ] }}, actions: [ {{ field: priority, value: high }} ] }}\n      - {{ key: t2, title: T2, active: {active}, actions: [ {{ field: priority, value: high }} ] }}\n",
+            token.display()
+        );
+        let mut sources = SourceMap::new();
+        sources.add("p.yaml", text);
+        let policy = load_sources("p".into(), sources);
+        assert!(!policy.has_errors(), "{:?}", policy.diagnostics);
+        policy.accounts
+    };
+    let client = Client::new(ClientConfig {
+        base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
+        ..ClientConfig::default()
+    })
+    .unwrap();
+    let stop = AtomicBool::new(false);
+    let apply_now = |accounts: Vec<ResolvedAccount>| {
+        let (client, stop) = (&client, &stop);
+        async move {
+            let planned = read_and_plan(client, &accounts, &|_| {}).await;
+            assert!(!planned.has_errors(), "{planned:?}");
+            apply(client, &planned, &accounts, ApplyOptions::default(), stop)
+                .await
+                .expect("the plan was just made")
+        }
+    };
+    assert!(apply_now(policy(true, "T1")).await.succeeded());
+
+    let mut admin = sim.handle().admin_settings("acme").unwrap();
+    admin.agents_can_end_sessions = false;
+    sim.handle().set_admin_settings("acme", admin).unwrap();
+    let report = apply_now(policy(false, "T1 renamed")).await;
+    let outcomes: Vec<(String, &str)> = report.accounts[0]
+        .changes
+        .iter()
+        .map(|c| {
+            let outcome = match c.outcome {
+                Outcome::Applied => "applied",
+                Outcome::Failed => "failed",
+                other => panic!("{}: {other:?}", c.address),
+            };
+            (c.address.clone(), outcome)
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("acme.trigger.t0".to_owned(), "applied"),
+            ("acme.trigger.t1".to_owned(), "failed"),
+            ("acme.trigger.t2".to_owned(), "applied"),
+        ],
+        "{}",
+        report.summary()
+    );
+    let inactive: Vec<Value> = raw_triggers(&sim, "acme")
+        .await
+        .into_iter()
+        .filter(|t| t["active"] == false && (t["title"] == "T0" || t["title"] == "T2"))
+        .collect();
+    assert_eq!(inactive.len(), 2, "the report says what Zendesk has");
+
+    // Once Zendesk accepts the condition again, a re-run converges.
+    admin.agents_can_end_sessions = true;
+    sim.handle().set_admin_settings("acme", admin).unwrap();
+    let report = apply_now(policy(false, "T1 renamed")).await;
+    assert!(report.succeeded(), "{}", report.summary());
+    assert_eq!(report.tally().applied, 1);
+    let planned = read_and_plan(&client, &policy(false, "T1 renamed"), &|_| {}).await;
+    assert!(!has_changes(&planned));
+    sim.shutdown().await.unwrap();
+}
+
+// Before apply starts writing (here: while it plans), a signal ends zdpolicy at once: there is
+// nothing to finish and nothing to report.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signal_while_planning_ends_apply_at_once_with_nothing_written() {
+    let sim = simulator(vec![seed("acme")], Duration::from_secs(60)).await;
+    sim.handle().set_faults(FaultConfig {
+        latency_ms: 1_000,
+        ..FaultConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:ACME_EU_ZENDESK_CLIENT_SECRET }\n    triggers:\n      - { key: t0, title: T0, actions: [ { field: priority, value: high } ] }\n",
+    )
+    .unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
+        .current_dir(dir.path())
+        .env("ZDPOLICY_API_URL", sim.url_template())
+        .env("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET)
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The token request is answered after a second; the reads it unlocks take another one, so
+    // the signal comes while apply is still planning.
+    let started = std::time::Instant::now();
+    while sim.handle().stats().account("acme").requests == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "apply never asked for a token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM: stopped; nothing was applied"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report.json").exists());
+    assert_eq!(writes(&sim), Vec::<String>::new());
     sim.shutdown().await.unwrap();
 }

@@ -62,7 +62,7 @@ proptest! {
             .unwrap();
             let first = plan_now(&client, &accounts).await;
             assert!(!first.has_errors(), "{text}\n{:#?}", first.accounts[0].diagnostics);
-            let report = apply(&client, &first, &accounts, ApplyOptions::default(), &AtomicBool::new(false)).await;
+            let report = apply(&client, &first, &accounts, ApplyOptions::default(), &AtomicBool::new(false)).await.expect("the plan was just made");
             assert!(report.succeeded(), "{text}\n{}", report.summary());
             let second = plan_now(&client, &accounts).await;
             let leftover: Vec<String> = second.accounts[0]

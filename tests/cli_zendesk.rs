@@ -128,6 +128,7 @@ fn plan_of_the_multi_account_example() {
         ),
         (r#""(created_at|updated_at)": "[^"]+""#, r#""$1": "[time]""#),
         (r#""sha256": "[0-9a-f]{64}""#, r#""sha256": "[sha256]""#),
+        (r#"": "[0-9a-f]{16}""#, r#"": "[field hash]""#),
     ];
     insta::with_settings!({filters => filters}, {
         insta::assert_json_snapshot!("plan_multi_account_json", json);

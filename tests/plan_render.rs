@@ -20,6 +20,7 @@ fn stable(f: impl FnOnce()) {
     insta::with_settings!({filters => vec![
         (r#""tool_version": "[^"]+""#, r#""tool_version": "[version]""#),
         (r#""(policy_hash|sha256)": "[0-9a-f]{64}""#, r#""$1": "[sha256]""#),
+        (r#"": "[0-9a-f]{16}""#, r#"": "[field hash]""#),
     ]}, {
         f();
     });

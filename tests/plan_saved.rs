@@ -87,3 +87,75 @@ fn a_damaged_plan_is_refused() {
     assert!(matches!(err, SavedPlanError::Invalid(_)));
     assert!(err.to_string().contains("unknown action `upsert`"), "{err}");
 }
+
+/// The saved scenario plan as JSON, with the change at `address` edited by `edit`.
+fn edited(address: &str, edit: impl Fn(&mut serde_json::Value)) -> String {
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&to_saved(&scenario_with_a_failing_account())).unwrap();
+    let change = plan["accounts"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|a| a["changes"].as_array_mut().unwrap())
+        .find(|c| c["address"] == address)
+        .unwrap();
+    edit(change);
+    plan.to_string()
+}
+
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
+// Regression (#11): `show` drew `after` and `fields` while apply sent `operation`, so an
+// edited file could show one thing and do another. Such a file is not read at all.
+#[test]
+fn a_plan_whose_parts_disagree_is_refused_naming_the_change() {
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "acme-prod.trigger.sla-reminder",
+            Box::new(|c| c["operation"]["trigger"]["title"] = "Something else".into()),
+            "`operation` writes another trigger than `after` shows",
+        ),
+        (
+            "acme-prod.trigger.sla-reminder",
+            Box::new(|c| c["fields"][0]["after"] = "Something else".into()),
+            "field `title` shows other values than `before` and `after`",
+        ),
+        (
+            "acme-prod.trigger.legacy",
+            Box::new(|c| c["operation"]["id"] = 1002.into()),
+            "`operation` writes another object than `seen` names",
+        ),
+        (
+            "acme-prod.csat.survey_on_session_end",
+            Box::new(|c| c["operation"]["trigger"]["title"] = "Renamed".into()),
+            "`operation` writes other conditions than `after` shows",
+        ),
+        (
+            "acme-prod.setting.end_session_after_inactivity",
+            Box::new(|c| {
+                c["operation"]["settings"]["messaging_inactivity"]["enabled"] = false.into();
+            }),
+            "`operation` writes other settings than `after` shows",
+        ),
+        (
+            "acme-prod.setting.agents_can_end_sessions",
+            Box::new(|c| {
+                c["actions"] = serde_json::json!(["update"]);
+                c["operation"] = serde_json::json!({"request": "delete_trigger", "id": 1002});
+            }),
+            "`operation` is not a write of this kind of object",
+        ),
+        (
+            "acme-prod.trigger.vip-messaging",
+            Box::new(|c| c["actions"] = serde_json::json!(["no-op"])),
+            "`actions` is `no-op`, but `operation` makes it `create`",
+        ),
+    ];
+    for (address, edit, what) in cases {
+        let err = load_saved(&edited(address, edit)).expect_err(what);
+        assert!(
+            matches!(&err, SavedPlanError::Inconsistent { address: a, what: w } if a == address && w == what),
+            "{address}: {err}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
-//! Executing one account's plan through the write API: categories first, then triggers, then
-//! settings; stopping at the first failure, so the report says exactly what was done.
+//! Executing one account's authorised changes through the write API: categories first, then
+//! triggers, then settings; stopping at the first failure, so the report says exactly what
+//! was done.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::report::{AccountReport, ChangeReport, Outcome};
 use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
-use crate::plan::{AccountPlan, CategoryRef, Change, ChangeAction, Operation, TriggerWrite};
+use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerWrite};
+use crate::policy::model::AccountName;
 use crate::zendesk::client::error::ZendeskError;
 use crate::zendesk::read::ReadApi;
 use crate::zendesk::wire::TriggerBulkUpdateItem;
@@ -16,7 +18,8 @@ use crate::zendesk::write::WriteApi;
 /// How often a create whose outcome was unknown is checked and tried again.
 const CREATE_ATTEMPTS: usize = 3;
 
-/// What to do with each change of an account, decided before any write.
+/// What to do with a change, decided before any write.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Apply it.
     Apply,
@@ -24,16 +27,25 @@ pub enum Decision {
     Stale(String),
 }
 
-/// Applies one account's changes in order. `decisions` holds one entry per change with
-/// something to do (same order as [`ordered`]); `stop` is Ctrl-C.
+/// One change of an account and what to do with it. To apply, the change is the one planned
+/// from the policy and a fresh read (never one read from a plan file); to skip, the reviewed
+/// one, for the report.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    /// The change.
+    pub change: &'a Change,
+    /// What to do with it.
+    pub decision: Decision,
+}
+
+/// Applies one account's steps in order (see [`in_order`]); `stop` is set by a signal.
 pub async fn execute<A: ReadApi + WriteApi>(
     api: &A,
-    plan: &AccountPlan,
+    account: &AccountName,
+    steps: &[Step<'_>],
     live: &LiveState,
-    decisions: &[Decision],
     stop: &AtomicBool,
 ) -> AccountReport {
-    let changes = ordered(plan);
     let mut categories: BTreeMap<String, String> = live
         .categories
         .iter()
@@ -41,19 +53,27 @@ pub async fn execute<A: ReadApi + WriteApi>(
         .collect();
     let mut reports = Vec::new();
     let mut halted: Option<String> = None;
-    // Changes that only flip `active` or move a category go out together in one update_many.
+    // Changes that only flip `active` or move a category go out together in one update_many,
+    // sent at the first of them: what it did is what happened to every one of them, even to
+    // those after a later failure or an interruption.
     let mut bulk: Option<Result<(), String>> = None;
-    for (change, decision) in changes.iter().zip(decisions) {
-        let mut report = ChangeReport {
-            address: change.address.to_string(),
-            action: change.action,
-            outcome: Outcome::NotAttempted,
-            created_id: None,
-            detail: None,
-            manual: change.manual.clone(),
-        };
+    for step in steps {
+        let change = step.change;
+        let mut report = ChangeReport::new(change, Outcome::NotAttempted);
+        let in_bulk = step.decision == Decision::Apply && bulk_eligible(change);
+        if let (true, Some(result)) = (in_bulk, &bulk) {
+            bulk_outcome(&mut report, result);
+            reports.push(report);
+            continue;
+        }
         if change.action == ChangeAction::Manual {
             report.outcome = Outcome::PendingManual;
+            reports.push(report);
+            continue;
+        }
+        if let Decision::Stale(reason) = &step.decision {
+            report.outcome = Outcome::SkippedStale;
+            report.detail = Some(reason.clone());
             reports.push(report);
             continue;
         }
@@ -62,73 +82,74 @@ pub async fn execute<A: ReadApi + WriteApi>(
             reports.push(report);
             continue;
         }
-        if let Decision::Stale(reason) = decision {
-            report.outcome = Outcome::SkippedStale;
-            report.detail = Some(reason.clone());
-            reports.push(report);
-            continue;
-        }
         if stop.load(Ordering::SeqCst) {
-            halted = Some("interrupted (Ctrl-C) before this change".into());
+            halted = Some("not attempted: apply was interrupted before this change".into());
             report.detail = halted.clone();
             reports.push(report);
             continue;
         }
-        if bulk_eligible(change) {
-            if bulk.is_none() {
-                let items: Vec<TriggerBulkUpdateItem> = changes
-                    .iter()
-                    .zip(decisions)
-                    .filter(|(c, d)| bulk_eligible(c) && matches!(d, Decision::Apply))
-                    .filter_map(|(c, _)| bulk_item(c, &categories))
-                    .collect();
-                bulk = Some(
-                    api.update_triggers_bulk(&items)
-                        .await
-                        .map_err(|e| e.to_string()),
-                );
-            }
-            match bulk.as_ref() {
-                Some(Err(error)) => {
-                    report.outcome = Outcome::Failed;
-                    report.detail = Some(error.clone());
-                    halted = Some(format!(
-                        "not attempted: {} failed before it",
-                        change.address
-                    ));
+        let result = if in_bulk {
+            let items: Vec<TriggerBulkUpdateItem> = steps
+                .iter()
+                .filter(|s| s.decision == Decision::Apply && bulk_eligible(s.change))
+                .filter_map(|s| bulk_item(s.change, &categories))
+                .collect();
+            let result = api
+                .update_triggers_bulk(&items)
+                .await
+                .map_err(|e| e.to_string());
+            bulk_outcome(&mut report, &result);
+            bulk = Some(result);
+            bulk.as_ref().and_then(|r| r.as_ref().err()).cloned()
+        } else {
+            match apply_one(api, change, &mut categories).await {
+                Ok(created) => {
+                    report.outcome = Outcome::Applied;
+                    report.created_id = created;
+                    None
                 }
-                _ => report.outcome = Outcome::Applied,
+                Err(err) => {
+                    report.outcome = Outcome::Failed;
+                    report.detail = Some(err.to_string());
+                    Some(err.to_string())
+                }
             }
-            reports.push(report);
-            continue;
-        }
-        match apply_one(api, change, &mut categories).await {
-            Ok(created) => {
-                report.outcome = Outcome::Applied;
-                report.created_id = created;
-            }
-            Err(err) => {
-                report.outcome = Outcome::Failed;
-                report.detail = Some(err.to_string());
-                halted = Some(format!(
-                    "not attempted: {} failed before it",
-                    change.address
-                ));
-            }
+        };
+        if result.is_some() {
+            halted = Some(format!(
+                "not attempted: {} failed before it",
+                change.address
+            ));
         }
         reports.push(report);
     }
     AccountReport {
-        account: plan.account.to_string(),
+        account: account.to_string(),
         changes: reports,
         error: None,
     }
 }
 
-/// The changes with something to do, in the order apply makes them: categories (which
-/// triggers may need), then triggers, then settings; manual steps last.
-pub fn ordered(plan: &AccountPlan) -> Vec<&Change> {
-    let rank = |change: &Change| match &change.operation {
+fn bulk_outcome(report: &mut ChangeReport, result: &Result<(), String>) {
+    match result {
+        Ok(()) => report.outcome = Outcome::Applied,
+        Err(error) => {
+            report.outcome = Outcome::Failed;
+            report.detail = Some(error.clone());
+        }
+    }
+}
+
+/// The steps in the order apply makes them: categories (which triggers may need), then
+/// triggers, then settings; manual steps and skipped no-ops last. Stable: within a rank, the
+/// plan's (address) order.
+pub fn in_order(mut steps: Vec<Step<'_>>) -> Vec<Step<'_>> {
+    steps.sort_by_key(|s| rank(s.change));
+    steps
+}
+
+fn rank(change: &Change) -> u8 {
+    match &change.operation {
         Some(Operation::CreateCategory { .. }) => 0,
         Some(
             Operation::CreateTrigger { .. }
@@ -137,15 +158,13 @@ pub fn ordered(plan: &AccountPlan) -> Vec<&Change> {
         ) => 1,
         Some(Operation::UpdateAccountSettings { .. } | Operation::UpdateSunshineApp { .. }) => 2,
         None => 3,
-    };
-    let mut changes: Vec<&Change> = plan
-        .changes
-        .iter()
-        .filter(|c| c.operation.is_some() || c.action == ChangeAction::Manual)
-        .collect();
-    // Stable: within a rank, the plan's (address) order.
-    changes.sort_by_key(|c| rank(c));
-    changes
+    }
+}
+
+/// Whether apply (or a person) has something to do for a change: an operation to send or a
+/// manual step to list.
+pub fn has_work(change: &Change) -> bool {
+    change.operation.is_some() || change.action == ChangeAction::Manual
 }
 
 /// Sends one change; returns the id of what it created.

@@ -1,28 +1,33 @@
-//! Apply: push exactly the reviewed changes, safely.
+//! Apply: do what the policy and live state give, and only where that is what was reviewed.
 //!
-//! Two phases. First every account with something to do is read again and each object the
-//! plan touches is compared with the fingerprint the plan saw; if anything changed since,
-//! the whole apply is refused (or, with `--skip-stale`, those changes are skipped) before a
-//! single write. Then accounts are applied concurrently, each in order (categories, triggers,
-//! settings), stopping at its first failure; manual steps are listed, never faked. The
-//! report says what happened to every change, and a re-run converges.
+//! Two phases. First every account with something to do is read again and planned again from
+//! the policy, through the same entry point as `plan`; each reviewed change is then stale
+//! (its object changed in Zendesk since), or equal in every key to the change planned now, or
+//! a difference that refuses the whole apply before a single write ([`verify`]). Stale
+//! changes refuse the apply too, unless `--skip-stale` skips them. Then accounts are applied
+//! concurrently, each in order (categories, triggers, settings), sending the recomputed
+//! changes, never a plan file's, and stopping at its first failure; manual steps are listed,
+//! never faked. The report says what happened to every change, and a re-run converges.
 
+pub mod error;
 pub mod execute;
 pub mod report;
 pub mod stale;
+pub mod verify;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::StreamExt;
 
-use self::execute::{Decision, execute, ordered};
+pub use self::error::ApplyError;
+use self::execute::{Decision, Step, execute, has_work, in_order};
 use self::report::{AccountReport, ApplyReport, ChangeReport, Outcome, REPORT_FORMAT_VERSION};
-use self::stale::staleness;
+use self::verify::{Verdict, check_accounts, verify};
 use crate::live::LiveState;
 use crate::plan::{AccountPlan, Plan, TOOL_VERSION};
 use crate::policy::resolve::ResolvedAccount;
+use crate::refresh::{Refreshed, refresh};
 use crate::zendesk::client::{AccountClient, Client};
-use crate::zendesk::read::read_live_state;
 use crate::zendesk::write::Writer;
 
 /// How to apply.
@@ -32,42 +37,57 @@ pub struct ApplyOptions {
     pub skip_stale: bool,
 }
 
-/// One account ready to apply: its plan, client, fresh live state and decisions.
+/// One account ready to apply: its client, fresh live state and steps.
 struct Prepared<'a> {
     plan: &'a AccountPlan,
     client: AccountClient,
-    live: LiveState,
-    decisions: Vec<Decision>,
+    live: &'a LiveState,
+    steps: Vec<Step<'a>>,
 }
 
-/// Applies a plan. `accounts` is the policy (for credentials); `stop` is set by Ctrl-C.
+/// Applies a reviewed plan (a saved one, or the one just shown). `accounts` is the policy it
+/// was made from (desired state and credentials); `stop` is set by a signal.
+///
+/// Accounts the plan has nothing to do for are not read; nothing is written to them.
+///
+/// # Errors
+/// [`ApplyError::PlanDiffers`] when any account's reviewed changes are not what the policy
+/// and a fresh read give now; nothing is written then.
 pub async fn apply(
     client: &Client,
     plan: &Plan,
     accounts: &[ResolvedAccount],
     options: ApplyOptions,
     stop: &AtomicBool,
-) -> ApplyReport {
-    let parallelism = client.config().parallelism.max(1);
+) -> Result<ApplyReport, ApplyError> {
+    check_accounts(plan).map_err(ApplyError::PlanDiffers)?;
     let todo: Vec<&AccountPlan> = plan
         .accounts
         .iter()
-        .filter(|a| !ordered(a).is_empty())
+        .filter(|a| a.changes.iter().any(has_work))
         .collect();
 
-    // Phase 1: read every account again and decide, before any write.
-    let prepared: Vec<Result<Prepared<'_>, AccountReport>> = futures::stream::iter(todo)
-        .map(|account_plan| prepare(client, account_plan, accounts))
-        .buffered(parallelism)
-        .collect()
-        .await;
-    let any_stale = prepared
+    // Phase 1: read and plan every account again, and decide, before any write.
+    let desired: Vec<ResolvedAccount> = todo
         .iter()
-        .flatten()
-        .any(|p| p.decisions.iter().any(|d| matches!(d, Decision::Stale(_))));
+        .filter(|a| !a.has_errors())
+        .filter_map(|a| accounts.iter().find(|d| d.name.value == a.account))
+        .cloned()
+        .collect();
+    let refreshed = refresh(client, &desired, &|_| {}).await;
+    let mut prepared = Vec::with_capacity(todo.len());
+    for account_plan in todo {
+        prepared.push(prepare(client, account_plan, &desired, &refreshed)?);
+    }
+    let any_stale = prepared.iter().flatten().any(|p| {
+        p.steps
+            .iter()
+            .any(|s| matches!(s.decision, Decision::Stale(_)))
+    });
     let refused = any_stale && !options.skip_stale;
 
     // Phase 2: write, accounts concurrently, each in order.
+    let parallelism = client.config().parallelism.max(1);
     let reports: Vec<AccountReport> = futures::stream::iter(prepared)
         .map(|prepared| async move {
             match prepared {
@@ -75,86 +95,110 @@ pub async fn apply(
                 Ok(p) if refused => refused_report(&p),
                 Ok(p) => {
                     let writer = Writer::new(&p.client);
-                    execute(&writer, p.plan, &p.live, &p.decisions, stop).await
+                    execute(&writer, &p.plan.account, &p.steps, p.live, stop).await
                 }
             }
         })
         .buffered(parallelism)
         .collect()
         .await;
-    ApplyReport {
+    Ok(ApplyReport {
         format_version: REPORT_FORMAT_VERSION.to_owned(),
         tool_version: TOOL_VERSION.to_owned(),
         policy_hash: plan.policy_hash.clone(),
         refused,
-        interrupted: stop.load(std::sync::atomic::Ordering::SeqCst),
+        interrupted: stop.load(Ordering::SeqCst),
         accounts: reports,
-    }
+    })
 }
 
-async fn prepare<'a>(
+/// Verifies one account against its fresh plan; an account that cannot be applied at all
+/// (not in the policy, errors in its plan, unreadable now) is reported as such.
+fn prepare<'a>(
     client: &Client,
     plan: &'a AccountPlan,
-    accounts: &[ResolvedAccount],
-) -> Result<Prepared<'a>, AccountReport> {
-    let failed = |error: String| AccountReport {
-        account: plan.account.to_string(),
-        changes: ordered(plan)
-            .into_iter()
-            .map(|c| ChangeReport {
-                address: c.address.to_string(),
-                action: c.action,
-                outcome: Outcome::NotAttempted,
-                created_id: None,
-                detail: None,
-                manual: c.manual.clone(),
-            })
-            .collect(),
-        error: Some(error),
+    desired: &[ResolvedAccount],
+    refreshed: &'a Refreshed,
+) -> Result<Result<Prepared<'a>, AccountReport>, ApplyError> {
+    let failed = |error: String| {
+        Ok(Err(AccountReport {
+            account: plan.account.to_string(),
+            changes: plan
+                .changes
+                .iter()
+                .filter(|c| has_work(c))
+                .map(|c| ChangeReport::new(c, Outcome::NotAttempted))
+                .collect(),
+            error: Some(error),
+        }))
     };
-    let Some(account) = accounts.iter().find(|a| a.name.value == plan.account) else {
-        return Err(failed("the policy no longer has this account".into()));
+    if plan.has_errors() {
+        return failed("the plan has errors for this account; nothing was applied".into());
+    }
+    let Some(account) = desired.iter().find(|a| a.name.value == plan.account) else {
+        return failed("the policy no longer has this account".into());
     };
-    let client = client.account(account).map_err(|e| failed(e.to_string()))?;
-    let live = read_live_state(&client)
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let decisions = ordered(plan)
+    let read = refreshed
+        .inputs
+        .iter()
+        .find(|i| i.desired.name.value == plan.account)
+        .map(|i| &i.live);
+    let now = refreshed
+        .plan
+        .accounts
+        .iter()
+        .find(|a| a.account == plan.account);
+    let (Some(Ok(live)), Some(now)) = (read, now) else {
+        let why = match read {
+            Some(Err(failure)) => failure.to_string(),
+            _ => "the account was not read again".to_owned(),
+        };
+        return failed(why);
+    };
+    let client = match client.account(account) {
+        Ok(client) => client,
+        Err(err) => return failed(err.to_string()),
+    };
+    let steps = verify(plan, now, live)
+        .map_err(ApplyError::PlanDiffers)?
         .into_iter()
-        .map(|change| match staleness(change, &live) {
-            Some(reason) => Decision::Stale(reason),
-            None => Decision::Apply,
+        .filter_map(|verdict| match verdict {
+            Verdict::Authorised(change) => has_work(change).then_some(Step {
+                change,
+                decision: Decision::Apply,
+            }),
+            Verdict::Stale { reviewed, reason } => Some(Step {
+                change: reviewed,
+                decision: Decision::Stale(reason),
+            }),
         })
         .collect();
-    Ok(Prepared {
+    Ok(Ok(Prepared {
         plan,
         client,
         live,
-        decisions,
-    })
+        steps: in_order(steps),
+    }))
 }
 
 /// Every change of an account as refused: stale ones say why, the rest were not attempted.
 fn refused_report(prepared: &Prepared<'_>) -> AccountReport {
-    let changes = ordered(prepared.plan)
-        .into_iter()
-        .zip(&prepared.decisions)
-        .map(|(change, decision)| {
-            let (outcome, detail) = match decision {
-                Decision::Stale(reason) => (Outcome::SkippedStale, Some(reason.clone())),
-                Decision::Apply => (
-                    Outcome::NotAttempted,
-                    Some("the apply was refused: objects changed since the plan".to_owned()),
-                ),
-            };
-            ChangeReport {
-                address: change.address.to_string(),
-                action: change.action,
-                outcome,
-                created_id: None,
-                detail,
-                manual: change.manual.clone(),
+    let changes = prepared
+        .steps
+        .iter()
+        .map(|step| {
+            let mut report = ChangeReport::new(step.change, Outcome::NotAttempted);
+            match &step.decision {
+                Decision::Stale(reason) => {
+                    report.outcome = Outcome::SkippedStale;
+                    report.detail = Some(reason.clone());
+                }
+                Decision::Apply => {
+                    report.detail =
+                        Some("the apply was refused: objects changed since the plan".to_owned());
+                }
             }
+            report
         })
         .collect();
     AccountReport {

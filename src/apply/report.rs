@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{ChangeAction, ManualStep};
+use crate::plan::{Change, ChangeAction, ManualStep};
 
 /// The report's format version.
 pub const REPORT_FORMAT_VERSION: &str = "1.0";
@@ -46,6 +46,20 @@ pub struct ChangeReport {
     pub manual: Option<ManualStep>,
 }
 
+impl ChangeReport {
+    /// The report of `change` with `outcome` and nothing else known yet.
+    pub fn new(change: &Change, outcome: Outcome) -> Self {
+        Self {
+            address: change.address.to_string(),
+            action: change.action,
+            outcome,
+            created_id: None,
+            detail: None,
+            manual: change.manual.clone(),
+        }
+    }
+}
+
 /// One account's outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountReport {
@@ -69,7 +83,7 @@ pub struct ApplyReport {
     pub policy_hash: String,
     /// Whether the apply was refused before any write (stale objects without `--skip-stale`).
     pub refused: bool,
-    /// Whether Ctrl-C stopped it early.
+    /// Whether a signal (Ctrl-C, SIGTERM) stopped it early.
     pub interrupted: bool,
     /// Per account.
     pub accounts: Vec<AccountReport>,

@@ -1,69 +1,96 @@
-//! Staleness: whether an object a plan touches changed in Zendesk since the plan was made.
+//! Staleness: whether an object a reviewed change concerns changed in Zendesk since the plan.
 //!
-//! Every object a change touches was fingerprinted when planned (its `updated_at` and a hash
-//! of its JSON). Apply re-reads it and compares; a difference means someone else wrote it,
-//! and writing the plan's version would lose their change.
+//! A change that touches a live object carries that object's fingerprint (`seen`); apply
+//! fingerprints it again on a fresh read, and a difference means someone else wrote it, so
+//! writing the plan's version could lose their change. A change without a fingerprint (a
+//! create, a no-op, a manual step) is stale when what it was planned against is no longer
+//! there: the object it creates exists now, or the managed view it showed as `before` differs
+//! from the one the policy and the fresh read give.
 
 use serde_json::Value;
 
 use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
-use crate::plan::{Change, ChangeAction, Operation, fingerprint_of, trigger_view};
+use crate::plan::{Change, Operation, fingerprint_of};
 
-/// Why a change is stale, in words that name the object and what changed; `None` if it is not.
-pub fn staleness(change: &Change, live: &LiveState) -> Option<String> {
-    if let Some(seen) = &change.seen {
-        let now = fingerprint_of(live, &seen.object);
-        if now.as_ref() == Some(&seen.fingerprint) {
+/// Why `reviewed` is stale, in words that name the object and exactly what changed; `None`
+/// if it is not. `now` is the change the policy and `live` give at the same address, if any.
+pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> Option<String> {
+    let address = &reviewed.address;
+    if let Some(seen) = &reviewed.seen {
+        let Some(fresh) = fingerprint_of(live, &seen.object) else {
+            return Some(format!("{address} was deleted in Zendesk since the plan"));
+        };
+        if fresh == seen.fingerprint {
             return None;
         }
-        let Some(now) = now else {
-            return Some(format!(
-                "{} was deleted in Zendesk since the plan",
-                change.address
-            ));
-        };
-        let when = now
+        let when = fresh
             .updated_at
             .as_deref()
             .map(|t| format!(" at {t}"))
             .unwrap_or_default();
-        let what = match (trigger_view(live, &seen.object), &change.before) {
-            (Some(now), Some(before)) => differing_fields(before, &now),
-            _ => Vec::new(),
-        };
-        let what = if what.is_empty() {
-            String::new()
-        } else {
-            format!(": {} differ", what.join(", "))
-        };
-        return Some(format!(
-            "{} was edited in Zendesk{when} since the plan{what}",
-            change.address
-        ));
-    }
-    // A create has nothing to fingerprint; it is stale if its trigger appeared meanwhile.
-    if change.action == ChangeAction::Create
-        && let Some(Operation::CreateTrigger { trigger }) = &change.operation
-    {
-        let key = marker_key(trigger.description.as_deref())?;
-        let exists = live
-            .triggers
-            .iter()
-            .any(|t| marker_key(t.description.as_ref().and_then(Option::as_deref)) == Some(key));
-        if exists {
+        let fields = seen.fingerprint.changed_fields(&fresh);
+        if fields.is_empty() && fresh.sha256 == seen.fingerprint.sha256 {
             return Some(format!(
-                "{} was created in Zendesk since the plan (a trigger with key {key} exists now)",
-                change.address
+                "{address} was saved again in Zendesk{when} since the plan (no field changed)"
             ));
         }
+        return Some(format!(
+            "{address} was edited in Zendesk{when} since the plan{}",
+            changed(&fields)
+        ));
     }
-    None
+    match &reviewed.operation {
+        Some(Operation::CreateTrigger { trigger }) => {
+            if let Some(key) = marker_key(trigger.description.as_deref())
+                && live.triggers.iter().any(|t| {
+                    marker_key(t.description.as_ref().and_then(Option::as_deref)) == Some(key)
+                })
+            {
+                return Some(format!(
+                    "{address} was created in Zendesk since the plan (a trigger with key {key} exists now)"
+                ));
+            }
+        }
+        Some(Operation::CreateCategory { name })
+            if live.categories.iter().any(|c| &c.name == name) =>
+        {
+            return Some(format!("{address} was created in Zendesk since the plan"));
+        }
+        _ => {}
+    }
+    let now = now?;
+    match (&reviewed.before, &now.before) {
+        (before, fresh) if before == fresh => None,
+        (None, Some(_)) => Some(format!("{address} was created in Zendesk since the plan")),
+        (Some(_), None) => Some(format!("{address} was deleted in Zendesk since the plan")),
+        (Some(before), Some(fresh)) => {
+            let fields = differing_fields(before, fresh);
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            Some(format!(
+                "{address} was edited in Zendesk since the plan{}",
+                changed(&fields)
+            ))
+        }
+        (None, None) => None,
+    }
+}
+
+/// `: a, b changed`, or nothing when no field can be named.
+fn changed(fields: &[&str]) -> String {
+    if fields.is_empty() {
+        String::new()
+    } else {
+        format!(": {} changed", fields.join(", "))
+    }
 }
 
 /// The top-level fields of a managed view whose values differ (`conditions.all` and
-/// `conditions.any` separately).
+/// `conditions.any` separately); `value` for a setting's plain value.
 fn differing_fields(before: &Value, now: &Value) -> Vec<String> {
+    if !before.is_object() || !now.is_object() {
+        return vec!["value".to_owned()];
+    }
     let mut fields = Vec::new();
     let keys: Vec<&String> = before
         .as_object()

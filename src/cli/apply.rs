@@ -2,12 +2,11 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
 use super::connect::{ConnectArgs, SelectArgs};
+use super::interrupt::Interrupts;
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::apply::report::ApplyReport;
@@ -59,20 +58,15 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         .map(|path| OutputFile::create(path, FileKind::ApplyReport, args.force))
         .transpose()?;
     let runtime = super::runtime()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let report = runtime.block_on(async {
-        let flag = Arc::clone(&stop);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("Ctrl-C: finishing the requests in flight, then stopping");
-                flag.store(true, Ordering::SeqCst);
-            }
-        });
-        match &saved {
-            Some(file) => apply_saved(args, file, global, &stop).await,
-            None => plan_and_apply(args, global, &stop).await,
-        }
-    })?;
+    let (report, interrupts) = runtime.block_on(async {
+        let interrupts = Interrupts::listen();
+        let report = match &saved {
+            Some(file) => apply_saved(args, file, global, &interrupts).await,
+            None => plan_and_apply(args, global, &interrupts).await,
+        };
+        (report, interrupts)
+    });
+    let report = report?;
     let Some(report) = report else {
         return Ok(EXIT_OK);
     };
@@ -84,10 +78,10 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         file.commit(text.as_bytes())?;
         global.info(&format!("wrote the apply report to {path}"));
     }
-    Ok(if report.succeeded() {
-        EXIT_OK
-    } else {
-        EXIT_ERROR
+    Ok(match interrupts.received() {
+        Some(signal) if report.interrupted => signal.exit_code(),
+        _ if report.succeeded() => EXIT_OK,
+        _ => EXIT_ERROR,
     })
 }
 
@@ -95,7 +89,7 @@ async fn apply_saved(
     args: &ApplyArgs,
     file: &Path,
     global: &GlobalArgs,
-    stop: &AtomicBool,
+    interrupts: &Interrupts,
 ) -> Result<Option<ApplyReport>, CliError> {
     let text = std::fs::read_to_string(file).map_err(|source| CliError::Read {
         path: file.to_owned(),
@@ -128,13 +122,13 @@ async fn apply_saved(
         });
     }
     let connection = args.connect.connect(&accounts, global).await?;
-    apply_with(args, connection, &plan, &accounts, stop).await
+    apply_with(args, connection, &plan, &accounts, interrupts).await
 }
 
 async fn plan_and_apply(
     args: &ApplyArgs,
     global: &GlobalArgs,
-    stop: &AtomicBool,
+    interrupts: &Interrupts,
 ) -> Result<Option<ApplyReport>, CliError> {
     let policy = PolicyPaths {
         paths: args.inputs.clone(),
@@ -168,7 +162,7 @@ async fn plan_and_apply(
         connection.close().await?;
         return Err(CliError::ApplyCancelled);
     }
-    apply_with(args, connection, &plan, &accounts, stop).await
+    apply_with(args, connection, &plan, &accounts, interrupts).await
 }
 
 /// Applies through an open connection, then closes it (saving the sandbox).
@@ -177,14 +171,22 @@ async fn apply_with(
     connection: super::connect::Connection,
     plan: &Plan,
     accounts: &[ResolvedAccount],
-    stop: &AtomicBool,
+    interrupts: &Interrupts,
 ) -> Result<Option<ApplyReport>, CliError> {
     let options = ApplyOptions {
         skip_stale: args.skip_stale,
     };
-    let report = apply(&connection.client, plan, accounts, options, stop).await;
+    interrupts.applying();
+    let report = apply(
+        &connection.client,
+        plan,
+        accounts,
+        options,
+        interrupts.stop_flag(),
+    )
+    .await;
     connection.close().await?;
-    Ok(Some(report))
+    Ok(Some(report?))
 }
 
 /// Asks for `yes` on a terminal; without one, only `--auto-approve` approves.

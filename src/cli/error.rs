@@ -184,6 +184,17 @@ pub enum CliError {
     #[error("cannot write to standard output: {0}")]
     #[diagnostic(code("stdout"))]
     Stdout(io::Error),
+    /// Apply refused a reviewed plan that the policy and live state no longer give.
+    #[error(transparent)]
+    #[diagnostic(
+        code("plan-differs"),
+        help(
+            "the plan was edited after it was made, or Zendesk changed in a way its fingerprints do \
+             not cover (a category, the trigger definitions); make a new plan with `zdpolicy plan \
+             --out`, review it and apply that"
+        )
+    )]
+    Apply(#[from] crate::apply::ApplyError),
 }
 
 /// Prints an error to stderr, coloured per the global flags.

@@ -4,6 +4,7 @@ mod apply;
 mod connect;
 mod error;
 mod export;
+mod interrupt;
 mod out;
 mod plan;
 mod policy_args;
@@ -137,6 +138,10 @@ pub const EXIT_CHANGES: u8 = 2;
 /// Exit code when standard output was closed by its reader (`zdpolicy plan | head -1`): the
 /// command stopped there, as a Unix tool killed by SIGPIPE does (128 + 13).
 pub const EXIT_STDOUT_CLOSED: u8 = 141;
+/// Exit code of an apply stopped by Ctrl-C (SIGINT): 128 + 2, as a shell reports it.
+pub const EXIT_SIGINT: u8 = 130;
+/// Exit code of an apply stopped by SIGTERM: 128 + 15.
+pub const EXIT_SIGTERM: u8 = 143;
 
 /// The async runtime for commands that talk over the network.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

@@ -27,6 +27,17 @@ pub enum SavedPlanError {
     /// The file has the right version but not the right shape.
     #[error("the saved plan is damaged: {0}")]
     Invalid(#[source] serde_json::Error),
+    /// A change says one thing and would do another: the file was edited.
+    #[error(
+        "the saved plan contradicts itself at {address}: {what}; it was edited after zdpolicy \
+         wrote it, so it is neither shown nor applied"
+    )]
+    Inconsistent {
+        /// The change's address.
+        address: String,
+        /// What disagrees.
+        what: String,
+    },
 }
 
 /// Why a plan could not be simulated against a live state: what Zendesk would answer with

@@ -2,15 +2,30 @@
 //! since (design.md: "Apply re-reads every object it will touch and refuses, per object, when
 //! the live object differs from what the plan saw").
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::canonical::canonical_json;
 use crate::live::LiveState;
 
-/// What a plan recorded about a live object: its `updated_at` (when it has one) and a sha256
-/// of its canonical JSON. Two fingerprints are equal exactly when both parts are.
+/// How many hex digits of a field's sha256 a fingerprint keeps: enough to tell that a field
+/// changed, short enough not to bloat the plan (the whole object's digest is kept in full).
+const FIELD_DIGITS: usize = 16;
+
+/// Trigger keys that Zendesk sets and no user can change, left out of its fingerprint: `url`
+/// carries the host (the sandbox's and a restarted simulator's port changes with every run, so
+/// every saved plan looked stale), `id` names the object already, `created_at` never changes
+/// and `default` is Zendesk's own flag. `updated_at` is kept, beside the hash. Everything else a
+/// user can edit counts, managed or not (`position`, `raw_title`, `brand_id`, `restriction`…):
+/// a plan is made against the whole trigger as the reviewer's Zendesk had it.
+const TRIGGER_READ_ONLY: &[&str] = &["url", "id", "created_at", "updated_at", "default"];
+
+/// What a plan recorded about a live object: its `updated_at` (when it has one), a sha256 of
+/// its canonical JSON, and a short hash of each field so a stale message can name what
+/// changed. Two fingerprints are equal exactly when all three parts are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
     /// The object's `updated_at`, as Zendesk sent it.
@@ -18,14 +33,55 @@ pub struct Fingerprint {
     pub updated_at: Option<String>,
     /// Lowercase hex sha256 of the object's key-sorted, compact JSON.
     pub sha256: String,
+    /// Per field (a top-level key, or `KEY.SUB` inside an object such as `conditions.all`),
+    /// the first 16 hex digits of the sha256 of its value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl Fingerprint {
+    /// The fields whose values differ between `self` and `other` (present in one only
+    /// included), in name order.
+    pub fn changed_fields<'a>(&'a self, other: &'a Self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self
+            .fields
+            .keys()
+            .chain(other.fields.keys())
+            .map(String::as_str)
+            .filter(|name| self.fields.get(*name) != other.fields.get(*name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
 }
 
 /// Fingerprints a live object from its JSON and its `updated_at`.
 pub fn fingerprint(value: &Value, updated_at: Option<&str>) -> Fingerprint {
+    let mut fields = BTreeMap::new();
+    for (key, field) in value.as_object().into_iter().flatten() {
+        match field.as_object().filter(|inner| !inner.is_empty()) {
+            Some(inner) => {
+                for (sub, value) in inner {
+                    fields.insert(format!("{key}.{sub}"), field_digest(value));
+                }
+            }
+            None => {
+                fields.insert(key.clone(), field_digest(field));
+            }
+        }
+    }
     Fingerprint {
         updated_at: updated_at.map(str::to_owned),
         sha256: sha256_hex(canonical_json(value).as_bytes()),
+        fields,
     }
+}
+
+fn field_digest(value: &Value) -> String {
+    let mut digest = sha256_hex(canonical_json(value).as_bytes());
+    digest.truncate(FIELD_DIGITS);
+    digest
 }
 
 /// Lowercase hex sha256 of `bytes`.
@@ -69,35 +125,36 @@ pub struct Seen {
     pub fingerprint: Fingerprint,
 }
 
-/// The managed view of a live trigger now (what a plan's `before` shows), for telling which
-/// fields changed since a plan; `None` when it is gone or not a trigger.
-pub fn trigger_view(live: &LiveState, object: &LiveObject) -> Option<Value> {
-    let LiveObject::Trigger { id } = object else {
-        return None;
-    };
-    let trigger = live.triggers.iter().find(|t| t.id == *id)?;
-    Some(super::trigger_state::live_view(trigger, live))
-}
-
 /// The fingerprint of `object` in `live` now, or `None` when the object is gone. Apply calls
 /// this on a fresh read and compares with [`Seen::fingerprint`].
 pub fn fingerprint_of(live: &LiveState, object: &LiveObject) -> Option<Fingerprint> {
     match object {
         LiveObject::Trigger { id } => {
             let trigger = live.triggers.iter().find(|t| t.id == *id)?;
-            let value = serde_json::to_value(trigger).ok()?;
+            let mut value = serde_json::to_value(trigger).ok()?;
+            if let Some(map) = value.as_object_mut() {
+                map.retain(|key, _| !TRIGGER_READ_ONLY.contains(&key.as_str()));
+            }
             Some(fingerprint(&value, trigger.updated_at.as_deref()))
         }
         LiveObject::AccountSettings => {
-            let value = serde_json::to_value(&live.settings.messaging_inactivity).ok()?;
-            Some(fingerprint(&value, None))
+            let section = serde_json::to_value(&live.settings.messaging_inactivity).ok()?;
+            Some(fingerprint(&wrapped("messaging_inactivity", section), None))
         }
         LiveObject::SunshineApp { app_id } => {
             let app = live.sunshine.as_ref().filter(|a| &a.id == app_id)?;
-            let value = serde_json::to_value(&app.settings).ok()?;
-            Some(fingerprint(&value, None))
+            let settings = serde_json::to_value(&app.settings).ok()?;
+            Some(fingerprint(&wrapped("settings", settings), None))
         }
     }
+}
+
+/// `{key: value}`, so the fields of a settings section are named as Zendesk nests them
+/// (`messaging_inactivity.end_session`).
+fn wrapped(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
 }
 
 /// Records what the plan saw of `object`.
@@ -128,6 +185,86 @@ mod tests {
         assert_ne!(base, fingerprint(&json!({"a": 2}), Some("t1")));
         assert_ne!(base, fingerprint(&json!({"a": 1}), Some("t2")));
         assert_ne!(base, fingerprint(&json!({"a": 1}), None));
+    }
+
+    fn live_with(trigger: Value) -> LiveState {
+        serde_json::from_value(json!({
+            "triggers": [trigger],
+            "categories": [],
+            "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+            "settings": {"messaging_inactivity": {"enabled": true, "end_session": false}},
+            "sunshine": null
+        }))
+        .expect("live state")
+    }
+
+    fn trigger(url: &str, description: &str) -> Value {
+        json!({
+            "id": 7, "url": url, "title": "T", "raw_title": "T", "active": true, "position": 3,
+            "default": false, "description": description, "category_id": "1",
+            "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}], "any": []},
+            "actions": [{"field": "priority", "value": "high"}],
+            "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-02T00:00:00Z"
+        })
+    }
+
+    // Regression (saved plans in the sandbox were always stale): the url carries the port of
+    // whichever server answered, so it must not count.
+    #[test]
+    fn a_trigger_fingerprint_ignores_its_url_and_read_only_keys() {
+        let object = LiveObject::Trigger { id: 7 };
+        let here = fingerprint_of(
+            &live_with(trigger("http://127.0.0.1:4001/t/7", "d")),
+            &object,
+        );
+        let there = fingerprint_of(
+            &live_with(trigger("http://127.0.0.1:4002/t/7", "d")),
+            &object,
+        );
+        assert_eq!(here, there);
+        let fields: Vec<&str> = here
+            .iter()
+            .flat_map(|f| f.fields.keys())
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "actions",
+                "active",
+                "category_id",
+                "conditions.all",
+                "conditions.any",
+                "description",
+                "position",
+                "raw_title",
+                "title"
+            ]
+        );
+    }
+
+    #[test]
+    fn changed_fields_are_named_exactly() {
+        let object = LiveObject::Trigger { id: 7 };
+        let before = fingerprint_of(&live_with(trigger("u", "old")), &object).expect("found");
+        let after = fingerprint_of(&live_with(trigger("u", "new")), &object).expect("found");
+        assert_ne!(before, after);
+        assert_eq!(before.changed_fields(&after), ["description"]);
+        assert!(before.changed_fields(&before).is_empty());
+    }
+
+    #[test]
+    fn settings_fields_are_named_as_zendesk_nests_them() {
+        let live = live_with(trigger("u", "d"));
+        let seen = fingerprint_of(&live, &LiveObject::AccountSettings).expect("settings");
+        let fields: Vec<&str> = seen.fields.keys().map(String::as_str).collect();
+        assert_eq!(
+            fields,
+            [
+                "messaging_inactivity.enabled",
+                "messaging_inactivity.end_session"
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! [`simulate`].
 
 pub mod address;
+pub mod agreement;
 pub mod canonical;
 mod categories;
 pub mod csat;
@@ -33,14 +34,14 @@ mod triggers;
 pub use address::{Address, ObjectKind};
 pub use diagnostic::{DiagnosticCode, PlanDiagnostic, Severity, UnmanagedTrigger};
 pub use error::{SavedPlanError, SimulateError};
-pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of, trigger_view};
+pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of};
 pub use hash::policy_hash;
 pub use manual::{LiveValue, ManualStep};
 pub use model::{
     AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Plan, TOOL_VERSION,
 };
 pub use operation::{CategoryRef, Operation, TriggerWrite};
-pub use planner::{AccountInput, ReadFailure, plan, plan_account};
+pub use planner::{AccountInput, ReadFailure, plan, plan_account, plan_borrowed};
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};

@@ -1,5 +1,6 @@
-//! What apply sends for a change: the complete request, so a saved plan can be executed
-//! without planning again. Building these is pure; only apply's client sends them.
+//! What apply sends for a change: the complete request, written into the plan so a reviewer
+//! sees it and apply can check that the request it plans again is the one reviewed. Building
+//! these is pure; only apply's client sends them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -96,6 +97,38 @@ impl TriggerWrite {
         put("conditions", super::model::json(&self.conditions));
         put("actions", super::model::json(&self.actions));
         json!({ "trigger": trigger })
+    }
+}
+
+impl TriggerWrite {
+    /// The managed view of the trigger this write leaves (a plan's `after`): the attributes it
+    /// sends, its category by name, and `kept` as the category when it sends none (the live
+    /// one for an update; `None` for a create, where Zendesk picks). The planner draws `after`
+    /// from here, so what a plan shows and what apply sends are one value.
+    pub fn view(&self, kept: Option<Value>) -> Value {
+        let mut view = Map::new();
+        if let Some(title) = &self.title {
+            view.insert("title".to_owned(), json!(title));
+        }
+        if let Some(description) = &self.description {
+            view.insert("description".to_owned(), json!(description));
+        }
+        if let Some(active) = self.active {
+            view.insert("active".to_owned(), json!(active));
+        }
+        let category = match &self.category {
+            Some(category) => Some(json!(category.name())),
+            None => kept,
+        };
+        if let Some(category) = category {
+            view.insert("category".to_owned(), category);
+        }
+        view.insert(
+            "conditions".to_owned(),
+            super::model::json(&self.conditions),
+        );
+        view.insert("actions".to_owned(), super::model::json(&self.actions));
+        Value::Object(view)
     }
 }
 

@@ -57,7 +57,13 @@ pub struct AccountInput {
 
 /// Plans every account. Accounts come out sorted by name; an account whose live state could
 /// not be read gets an `account-unreadable` error and no changes.
-pub fn plan(mut inputs: Vec<AccountInput>) -> Plan {
+pub fn plan(inputs: Vec<AccountInput>) -> Plan {
+    plan_borrowed(&inputs)
+}
+
+/// [`plan`], borrowing the inputs (apply keeps the live states it planned from).
+pub fn plan_borrowed(inputs: &[AccountInput]) -> Plan {
+    let mut inputs: Vec<&AccountInput> = inputs.iter().collect();
     inputs.sort_by(|a, b| a.desired.name.value.cmp(&b.desired.name.value));
     let desired: Vec<ResolvedAccount> = inputs.iter().map(|i| i.desired.clone()).collect();
     let accounts = inputs

@@ -1,13 +1,15 @@
 //! The saved-plan file (`zdpolicy plan --out plan.json`): the JSON document of
 //! [`super::render::json`], read back for apply.
 //!
-//! It holds everything apply needs without planning again (each change's complete request and
-//! the ids and fingerprints of the live objects it touches) and nothing secret: the planner
-//! never sees credentials. Like Terraform's saved plans it is versioned, and a reader refuses
-//! a version it does not know rather than guess.
+//! It holds the reviewed plan whole (each change's complete request and the ids and
+//! fingerprints of the live objects it touches), which apply compares with a plan made again
+//! from the policy and a fresh read, and nothing secret: the planner never sees credentials.
+//! Like Terraform's saved plans it is versioned, and a reader refuses a version it does not
+//! know rather than guess, or a file whose changes contradict themselves.
 
 use serde_json::Value;
 
+use super::agreement::first_disagreement;
 use super::error::SavedPlanError;
 use super::model::{FORMAT_VERSION, Plan};
 use super::render::json;
@@ -23,7 +25,8 @@ pub fn to_saved(plan: &Plan) -> String {
 /// [`SavedPlanError::NotJson`] for text that is not JSON, [`SavedPlanError::MissingFormatVersion`]
 /// for JSON that is not a plan, [`SavedPlanError::IncompatibleFormatVersion`] for another major
 /// version or a newer minor one, [`SavedPlanError::Invalid`] for a plan of the right version but
-/// the wrong shape.
+/// the wrong shape, [`SavedPlanError::Inconsistent`] for a change whose parts disagree (what
+/// it shows is not what its operation does; see [`super::agreement`]).
 pub fn load_saved(text: &str) -> Result<Plan, SavedPlanError> {
     let value: Value = serde_json::from_str(text).map_err(SavedPlanError::NotJson)?;
     let found = value
@@ -36,7 +39,11 @@ pub fn load_saved(text: &str) -> Result<Plan, SavedPlanError> {
             supported: FORMAT_VERSION,
         });
     }
-    serde_json::from_value(value).map_err(SavedPlanError::Invalid)
+    let plan: Plan = serde_json::from_value(value).map_err(SavedPlanError::Invalid)?;
+    match first_disagreement(&plan) {
+        Some((address, what)) => Err(SavedPlanError::Inconsistent { address, what }),
+        None => Ok(plan),
+    }
 }
 
 /// Same major version, and a minor version no newer than ours (a newer minor may carry

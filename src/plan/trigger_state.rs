@@ -77,26 +77,11 @@ impl<'a> Desired<'a> {
         }
     }
 
-    /// The managed view after apply. An unmanaged category is shown as it will be: unchanged
-    /// for an update (`kept`), Zendesk's choice for a create (left out).
+    /// The managed view after apply: the view of [`Self::write`]. An unmanaged category is
+    /// shown as it will be: unchanged for an update (`kept`), Zendesk's choice for a create
+    /// (left out).
     pub fn view(&self, kept: Option<Value>) -> Value {
-        let mut view = json!({
-            "title": self.title,
-            "description": self.description,
-            "active": self.active,
-        });
-        let category = match &self.category {
-            Some(category) => Some(Value::String(category.name().to_owned())),
-            None => kept,
-        };
-        if let (Some(category), Some(map)) = (category, view.as_object_mut()) {
-            map.insert("category".to_owned(), category);
-        }
-        if let Some(map) = view.as_object_mut() {
-            map.insert("conditions".to_owned(), to_json(&self.conditions));
-            map.insert("actions".to_owned(), to_json(&self.actions));
-        }
-        view
+        self.write().view(kept)
     }
 
     /// Every managed field, for creates and updates alike (Zendesk needs conditions and
