@@ -115,7 +115,10 @@ async fn prepare<'a>(
     let Some(account) = accounts.iter().find(|a| a.name.value == plan.account) else {
         return Err(failed("the policy no longer has this account".into()));
     };
-    let client = client.account(account).map_err(|e| failed(e.to_string()))?;
+    let client = client
+        .account(account)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
     let live = read_live_state(&client)
         .await
         .map_err(|e| failed(e.to_string()))?;
