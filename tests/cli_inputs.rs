@@ -111,3 +111,12 @@ fn a_special_file_in_a_policy_directory_is_skipped_with_a_warning() {
     let out = run(zdpolicy(dir.path()).args(["validate", "--deny-warnings", "policy"]));
     assert_eq!(out.code, Some(1));
 }
+
+/// The reason is said once, in plain words (it was also repeated underneath in the OS's words).
+#[test]
+fn a_missing_path_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(zdpolicy(dir.path()).args(["validate", "missing.yaml"]));
+    assert_eq!(out.code, Some(1));
+    insta::assert_snapshot!("missing_path", out.stderr);
+}

@@ -70,12 +70,14 @@ impl fmt::Display for Skipped {
 #[derive(Debug, Error)]
 pub enum InputError {
     /// A named path does not exist or cannot be read.
-    #[error("cannot read {}: {}", path.display(), describe_io(source))]
+    // The reason is in the message, in plain words, and deliberately not a `#[source]`: miette
+    // would print it again underneath in the operating system's words.
+    #[error("cannot read {}: {}", path.display(), describe_io(error))]
     Unreadable {
         /// The path as named.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        error: io::Error,
     },
     /// A named path is a FIFO, socket or device: reading it could block or never end.
     #[error("{} is {kind}, not a policy file or directory", path.display())]
@@ -117,9 +119,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PolicyFiles>, InputError> {
     let mut labels = Vec::new();
     let mut separate = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|source| InputError::Unreadable {
+        let meta = fs::metadata(path).map_err(|error| InputError::Unreadable {
             path: path.clone(),
-            source,
+            error,
         })?;
         if meta.is_file() {
             merged.files.push(path.clone());
@@ -271,9 +273,9 @@ fn is_policy_name(path: &Path) -> bool {
 
 /// Entries of a directory, hidden ones (`.git`, `.github`, `.zdpolicy`) left out.
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let unreadable = |source| InputError::Unreadable {
+    let unreadable = |error| InputError::Unreadable {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(unreadable)? {

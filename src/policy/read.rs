@@ -292,6 +292,14 @@ mod tests {
 
     #[test]
     fn io_errors_are_plain_words() {
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(describe_io(&denied), "permission denied");
+        #[cfg(target_os = "linux")]
+        {
+            // Other errors keep the system's words, without "(os error 16)".
+            let busy = io::Error::from_raw_os_error(16);
+            assert_eq!(describe_io(&busy), "Device or resource busy");
+        }
         let err = read_policy_file(Path::new("/definitely/not/here.yaml"), 10).unwrap_err();
         assert_eq!(
             err.to_string(),
