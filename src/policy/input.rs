@@ -137,7 +137,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PolicyFiles>, InputError> {
         // A directory named on the command line is read even if another named path already
         // led into it: the user asked for it.
         walk.first_visit(path, &meta);
-        if let Some(own) = walk.policy_in(path)? {
+        if let Some(own) = policy_in(path)? {
             merged.files.extend(own.files);
             merged.skipped.extend(own.skipped);
             labels.push(path.display().to_string());
@@ -205,40 +205,6 @@ impl Walk {
         self.visited.insert(id)
     }
 
-    /// The policy held directly in `dir`: its policy files, sorted, and the policy-named
-    /// entries that are not regular files. `None` when it has neither.
-    fn policy_in(&mut self, dir: &Path) -> Result<Option<PolicyFiles>, InputError> {
-        let mut own = PolicyFiles {
-            label: dir.display().to_string(),
-            ..PolicyFiles::default()
-        };
-        for entry in read_dir(dir)? {
-            if !is_policy_name(&entry) {
-                continue;
-            }
-            match fs::metadata(&entry) {
-                Ok(meta) if meta.is_file() => {
-                    if !declares_other_kind(&entry) {
-                        own.files.push(entry);
-                    }
-                }
-                // A directory named `x.yaml` is a directory; the walk below looks into it.
-                Ok(meta) if meta.is_dir() => {}
-                Ok(meta) => own.skipped.push(Skipped {
-                    path: entry,
-                    reason: SkipReason::NotRegular(FileKind::of(meta.file_type())),
-                }),
-                Err(err) => own.skipped.push(Skipped {
-                    path: entry,
-                    reason: SkipReason::Unreadable(describe_io(&err)),
-                }),
-            }
-        }
-        own.files.sort();
-        own.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok((!own.files.is_empty() || !own.skipped.is_empty()).then_some(own))
-    }
-
     /// Every directory below `dir` (depth first, sorted) that holds a policy itself; each
     /// directory is entered once.
     fn policies_below(&mut self, dir: &Path) -> Result<Vec<PolicyFiles>, InputError> {
@@ -256,13 +222,56 @@ impl Walk {
             if !self.first_visit(&sub, &meta) {
                 continue;
             }
-            match self.policy_in(&sub)? {
+            match policy_in(&sub)? {
                 Some(own) => found.push(own),
                 None => found.extend(self.policies_below(&sub)?),
             }
         }
         Ok(found)
     }
+}
+
+/// The policy held directly in `dir`: its policy files, sorted, and the policy-named
+/// entries that are not regular files. `None` when it has neither.
+fn policy_in(dir: &Path) -> Result<Option<PolicyFiles>, InputError> {
+    let mut own = PolicyFiles {
+        label: dir.display().to_string(),
+        ..PolicyFiles::default()
+    };
+    for entry in read_dir(dir)? {
+        if !is_policy_name(&entry) {
+            continue;
+        }
+        match fs::metadata(&entry) {
+            Ok(meta) if meta.is_file() => {
+                if !declares_other_kind(&entry) {
+                    own.files.push(entry);
+                }
+            }
+            // A directory named `x.yaml` is a directory; the walk below looks into it.
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => own.skipped.push(Skipped {
+                path: entry,
+                reason: SkipReason::NotRegular(FileKind::of(meta.file_type())),
+            }),
+            Err(err) => {
+                let broken_link = err.kind() == io::ErrorKind::NotFound
+                    && fs::symlink_metadata(&entry).is_ok_and(|m| m.is_symlink());
+                let reason = if broken_link {
+                    "a symlink to nothing".to_owned()
+                } else {
+                    describe_io(&err)
+                };
+                own.skipped.push(Skipped {
+                    path: entry,
+                    reason: SkipReason::Unreadable(reason),
+                });
+            }
+        }
+    }
+    own.files.sort();
+    own.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((!own.files.is_empty() || !own.skipped.is_empty()).then_some(own))
 }
 
 fn is_policy_name(path: &Path) -> bool {
@@ -399,7 +408,7 @@ mod tests {
             skipped,
             [
                 "/p/b.yaml: a socket, not a regular file",
-                "/p/c.yaml: no such file or directory"
+                "/p/c.yaml: a symlink to nothing"
             ]
         );
     }
