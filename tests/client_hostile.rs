@@ -84,7 +84,7 @@ async fn an_endless_body_stops_at_the_cap_and_is_not_retried() {
         }
     })
     .await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.account_settings().await.unwrap_err();
     assert!(
         matches!(
@@ -118,7 +118,7 @@ async fn a_huge_content_length_fails_before_reading() {
         }
     })
     .await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.account_settings().await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -140,7 +140,7 @@ fn chunked(length: usize) -> Response<Body> {
 
 async fn read_settings_answer(length: usize) -> Result<usize, ZendeskError> {
     let server = Hostile::start(move |_: &Seen| chunked(length)).await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let target = Target {
         object: "account settings",
         account_wide: true,
@@ -189,7 +189,7 @@ async fn an_endless_token_answer_stops_at_the_cap() {
     let api = account_client(
         &server,
         "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: \"cmd:echo hostile-secret\" }\n",
-    );
+    ).await;
     let err = api.account_settings().await.unwrap_err();
     assert!(
         err.to_string()
@@ -204,7 +204,7 @@ async fn an_endless_token_answer_stops_at_the_cap() {
 async fn a_cursor_that_repeats_stops_the_trigger_list() {
     let fixture = triggers_page(false);
     let server = serving_triggers(move |_| more_after(&fixture, "same")).await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.list_triggers().await.unwrap_err();
     assert!(
         matches!(
@@ -228,7 +228,7 @@ async fn a_cursor_that_repeats_stops_the_trigger_list() {
 async fn an_empty_page_that_says_more_stops_the_trigger_list() {
     let fixture = triggers_page(true);
     let server = serving_triggers(move |seen| more_after(&fixture, &seen.path)).await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.list_triggers().await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -248,7 +248,7 @@ async fn a_list_that_never_ends_stops_at_the_page_cap() {
         more_after(&fixture, &format!("c{n}"))
     })
     .await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.list_triggers().await.unwrap_err();
     assert!(
         matches!(
@@ -274,7 +274,7 @@ async fn trigger_categories_are_bounded_the_same_way() {
         }
     })
     .await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let err = api.list_trigger_categories().await.unwrap_err();
     assert!(
         err.to_string()
@@ -299,16 +299,17 @@ async fn always(status: u16, headers: Vec<(&'static str, String)>) -> Hostile {
 }
 
 /// The account of [`BEARER`] at `server`, with this retry budget and request timeout.
-fn budgeted(server: &Hostile, budget: Duration, timeout: Duration) -> AccountClient {
+async fn budgeted(server: &Hostile, budget: Duration, timeout: Duration) -> AccountClient {
     client(server, budget, timeout)
         .account(&accounts(BEARER)[0])
+        .await
         .unwrap()
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_budget_fails_at_once() {
     let server = always(429, vec![("retry-after", "999999".to_owned())]).await;
-    let api = budgeted(&server, Duration::from_secs(10), Duration::from_secs(5));
+    let api = budgeted(&server, Duration::from_secs(10), Duration::from_secs(5)).await;
     let started = Instant::now();
     let err = api.account_settings().await.unwrap_err();
     // A bound, not a benchmark: the old client slept for an hour here.
@@ -342,7 +343,7 @@ async fn a_retry_after_beyond_the_budget_fails_at_once() {
 async fn a_retry_after_date_is_read_as_a_date() {
     let tomorrow = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(86_400));
     let server = always(503, vec![("retry-after", tomorrow)]).await;
-    let api = budgeted(&server, Duration::from_secs(10), Duration::from_secs(5));
+    let api = budgeted(&server, Duration::from_secs(10), Duration::from_secs(5)).await;
     let err = api.account_settings().await.unwrap_err();
     let ZendeskError::WaitTooLong { asked, .. } = &err else {
         panic!("{err:?}");
@@ -371,7 +372,7 @@ async fn a_retry_after_date_in_the_past_retries_now() {
         }
     })
     .await;
-    let api = budgeted(&server, Duration::from_secs(30), Duration::from_secs(5));
+    let api = budgeted(&server, Duration::from_secs(30), Duration::from_secs(5)).await;
     let started = Instant::now();
     api.account_settings().await.unwrap();
     // The old client read a date as "a minute".
@@ -388,7 +389,7 @@ async fn a_failing_request_never_outlasts_its_budget_by_more_than_one_timeout() 
     let server = always(503, vec![("retry-after", "1".to_owned())]).await;
     let budget = Duration::from_secs(2);
     let timeout = Duration::from_secs(1);
-    let api = budgeted(&server, budget, timeout);
+    let api = budgeted(&server, budget, timeout).await;
     let started = Instant::now();
     let err = api.account_settings().await.unwrap_err();
     let elapsed = started.elapsed();
@@ -404,7 +405,7 @@ async fn backoff_without_retry_after_stays_inside_the_budget_too() {
     let server = always(503, Vec::new()).await;
     let budget = Duration::from_secs(2);
     let timeout = Duration::from_secs(1);
-    let api = budgeted(&server, budget, timeout);
+    let api = budgeted(&server, budget, timeout).await;
     let started = Instant::now();
     let err = api.account_settings().await.unwrap_err();
     let elapsed = started.elapsed();
@@ -463,7 +464,7 @@ async fn absurd_rate_limit_headers_do_not_stop_a_read() {
         response
     })
     .await;
-    let api = account_client(&server, BEARER);
+    let api = account_client(&server, BEARER).await;
     let started = Instant::now();
     let live = read_live_state(&api).await.unwrap();
     assert!(!live.triggers.is_empty());

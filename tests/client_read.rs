@@ -88,7 +88,7 @@ async fn an_account_with_few_triggers_costs_four_requests() {
     let sim = simulator(vec![seed("acme")]).await;
     let dir = tempfile::tempdir().unwrap();
     let policy = policy(dir.path(), &["acme"], OAUTH);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let live = read_live_state(&api).await.unwrap();
     assert!(
         live.triggers
@@ -107,7 +107,7 @@ async fn many_triggers_are_paged_by_cursor_not_fetched_one_by_one() {
     let sim = simulator(vec![with_triggers(seed("acme"), 150)]).await;
     let dir = tempfile::tempdir().unwrap();
     let policy = policy(dir.path(), &["acme"], OAUTH);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let live = read_live_state(&api).await.unwrap();
     assert!(live.triggers.len() >= 150);
     let stats = sim.handle().stats().account("acme");
@@ -150,7 +150,7 @@ async fn wrong_credentials_name_their_source() {
         dir.path().join("bad").display()
     );
     let policy = policy(dir.path(), &["acme"], &bad);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let err = read_live_state(&api).await.unwrap_err();
     assert!(matches!(err, ZendeskError::Unauthorized { .. }), "{err:?}");
     assert_eq!(
@@ -179,7 +179,7 @@ async fn an_agent_token_is_forbidden_and_says_an_admin_is_needed() {
         &["acme"],
         "{ email: agent@acme.example, api_token: \"file:TOKEN_FILE\" }",
     );
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     // Agents may read (Zendesk lets agents GET account settings and triggers)...
     read_live_state(&api).await.unwrap();
     // ...but a write answers 403, which names what is needed.
@@ -206,7 +206,7 @@ async fn an_unknown_subdomain_says_to_check_it() {
     let sim = simulator(vec![seed("acme")]).await;
     let dir = tempfile::tempdir().unwrap();
     let policy = policy(dir.path(), &["acme-typo"], OAUTH);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let err = read_live_state(&api).await.unwrap_err();
     assert!(
         matches!(err, ZendeskError::AccountNotFound { .. }),
@@ -232,7 +232,7 @@ async fn rate_limited_reads_wait_for_retry_after_and_succeed() {
     sim.handle().set_rate_limit("acme", Some(3)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let policy = policy(dir.path(), &["acme"], OAUTH);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let live = read_live_state(&api).await.unwrap();
     assert!(live.triggers.len() >= 250);
     let stats = sim.handle().stats().account("acme");
@@ -255,7 +255,7 @@ async fn server_errors_and_dropped_connections_are_retried_for_reads() {
     });
     let dir = tempfile::tempdir().unwrap();
     let policy = policy(dir.path(), &["acme"], OAUTH);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let live = read_live_state(&api).await.unwrap();
     assert!(live.triggers.len() >= 120);
     let stats = sim.handle().stats().account("acme");
@@ -282,7 +282,7 @@ async fn oauth_client_credentials_get_a_token_first() {
         &["acme"],
         "{ client_id: zdpolicy, client_secret: \"file:TOKEN_FILE\" }",
     );
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     read_live_state(&api).await.unwrap();
     let stats = sim.handle().stats().account("acme");
     assert_eq!(
@@ -314,7 +314,7 @@ async fn the_sunshine_app_is_read_with_its_own_key() {
     let mut sources = SourceMap::new();
     sources.add("test.yaml", text);
     let policy = load_sources("test".into(), sources);
-    let api = client(&sim, 8).account(&policy.accounts[0]).unwrap();
+    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
     let live = read_live_state(&api).await.unwrap();
     assert_eq!(live.end_users_can_end_sessions(), Some(false));
     assert_eq!(sim.handle().stats().account("acme").requests, 5);

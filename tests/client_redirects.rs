@@ -106,7 +106,7 @@ async fn scenario(case: &Case, status: u16, hops: Hops) {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let api = account_client(&zendesk, &policy(dir.path(), case));
+    let api = account_client(&zendesk, &policy(dir.path(), case)).await;
 
     let err = read(&api, case).await;
 
@@ -178,7 +178,7 @@ async fn a_redirect_without_location_is_refused_too() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let api = account_client(&zendesk, &policy(dir.path(), &BEARER));
+    let api = account_client(&zendesk, &policy(dir.path(), &BEARER)).await;
     let err = read(&api, &BEARER).await;
     assert!(matches!(err, ZendeskError::Redirected { .. }), "{err:?}");
     assert_eq!(zendesk.requests().len(), 1);

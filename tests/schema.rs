@@ -88,6 +88,7 @@ fn invalid_fixtures_are_rejected_by_both_schema_and_loader() {
         let loaded = policy::load(&policy::PolicyFiles {
             label: path.display().to_string(),
             files: vec![path.clone()],
+            ..Default::default()
         });
         assert!(schema_rejects, "{}: the schema accepts it", path.display());
         assert!(
@@ -105,6 +106,7 @@ fn semantic_fixtures_are_rejected_by_the_loader() {
         let loaded = policy::load(&policy::PolicyFiles {
             label: path.display().to_string(),
             files: vec![path.clone()],
+            ..Default::default()
         });
         assert!(
             loaded.has_errors(),

@@ -77,7 +77,7 @@ pub async fn apply(
     let refreshed = refresh(client, &desired, &|_| {}).await;
     let mut prepared = Vec::with_capacity(todo.len());
     for account_plan in todo {
-        prepared.push(prepare(client, account_plan, &desired, &refreshed)?);
+        prepared.push(prepare(client, account_plan, &desired, &refreshed).await?);
     }
     let any_stale = prepared.iter().flatten().any(|p| {
         p.steps
@@ -114,7 +114,7 @@ pub async fn apply(
 
 /// Verifies one account against its fresh plan; an account that cannot be applied at all
 /// (not in the policy, errors in its plan, unreadable now) is reported as such.
-fn prepare<'a>(
+async fn prepare<'a>(
     client: &Client,
     plan: &'a AccountPlan,
     desired: &[ResolvedAccount],
@@ -155,7 +155,7 @@ fn prepare<'a>(
         };
         return failed(why);
     };
-    let client = match client.account(account) {
+    let client = match client.account(account).await {
         Ok(client) => client,
         Err(err) => return failed(err.to_string()),
     };

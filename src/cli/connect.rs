@@ -1,5 +1,6 @@
 //! Flags and set-up shared by the commands that talk to Zendesk (`plan`, `apply`, `export`):
-//! where the API is, the sandbox, concurrency, retries, account selection and progress.
+//! where the API is, the sandbox, concurrency, retries, credential commands, account selection
+//! and progress.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ pub struct ConnectArgs {
     /// Seconds to keep retrying one request that meets 429, 503 or a broken connection.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub retry_budget: u64,
+    /// Seconds a `cmd:` credential command may run (it is killed then), or a `file:` take to read.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub credential_timeout: u64,
     /// Show a progress bar while reading accounts (`auto`: only on a terminal, with more than a few accounts).
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
@@ -102,6 +106,7 @@ impl ConnectArgs {
         let mut config = ClientConfig {
             parallelism: usize::from(self.parallelism),
             retry_budget: Duration::from_secs(self.retry_budget),
+            credential_timeout: Duration::from_secs(self.credential_timeout),
             log_requests: global.verbose,
             ..ClientConfig::default()
         };

@@ -110,6 +110,20 @@ pub enum CliError {
         /// The values it takes.
         expected: &'static str,
     },
+    /// An environment variable zdpolicy reads holds a value it cannot use.
+    #[error("{variable} is `{value}`, {expected}")]
+    #[diagnostic(code("bad-environment"))]
+    BadEnvironment {
+        /// The variable.
+        variable: &'static str,
+        /// Its value (never a secret: only limits are read this way).
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
     /// A saved plan was made from another policy than the one given.
     #[error("{} was made from a different policy than {policy}", plan.display())]
     #[diagnostic(

@@ -7,6 +7,7 @@ use clap::Args;
 use super::{CliError, GlobalArgs};
 use crate::output::color::Stream;
 use crate::output::diagnostics;
+use crate::policy::yaml_limits::{MAX_YAML_NODES_ENV, YamlLimits};
 use crate::policy::{self, Policy};
 
 /// Policy files or directories.
@@ -37,7 +38,7 @@ impl PolicyPaths {
         for file in &files.files {
             global.detail(&format!("reading {}", file.display()));
         }
-        let policy = policy::load(&files);
+        let policy = policy::load_within(&files, &yaml_limits()?);
         let shown = global.shown(&policy.diagnostics);
         if !shown.is_empty() {
             super::out::error_text(&diagnostics::human(
@@ -54,5 +55,31 @@ impl PolicyPaths {
             });
         }
         Ok(policy)
+    }
+}
+
+/// The YAML limits of this run: the defaults, or the node limit `ZDPOLICY_MAX_YAML_NODES` sets.
+///
+/// # Errors
+/// When the variable is set to anything but a positive whole number.
+pub fn yaml_limits() -> Result<YamlLimits, CliError> {
+    let Some(value) = std::env::var_os(MAX_YAML_NODES_ENV) else {
+        return Ok(YamlLimits::default());
+    };
+    match value
+        .to_str()
+        .map(|v| v.trim().replace('_', "").parse::<usize>())
+    {
+        Some(Ok(max_nodes)) if max_nodes > 0 => Ok(YamlLimits { max_nodes }),
+        _ => Err(CliError::BadEnvironment {
+            variable: MAX_YAML_NODES_ENV,
+            value: value.to_string_lossy().into_owned(),
+            expected: "not a number of YAML nodes",
+            help: format!(
+                "set it to a positive whole number, e.g. {MAX_YAML_NODES_ENV}=8000000, or unset it \
+                 for the default of {}",
+                YamlLimits::default().max_nodes
+            ),
+        }),
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::policy_args::PolicyPaths;
+use super::policy_args::{PolicyPaths, yaml_limits};
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::output::color::Stream;
 use crate::output::diagnostics;
@@ -32,13 +32,14 @@ enum Format {
 /// Validates every policy the paths name; exit 1 if any has an error.
 pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let found = policy::discover(&args.paths.paths)?;
+    let limits = yaml_limits()?;
     let mut failed = false;
     let mut json = Vec::new();
     for files in &found {
         for file in &files.files {
             global.detail(&format!("reading {}", file.display()));
         }
-        let mut policy = policy::load(files);
+        let mut policy = policy::load_within(files, &limits);
         if args.deny_warnings {
             for d in &mut policy.diagnostics {
                 d.severity = policy::Severity::Error;

@@ -45,7 +45,10 @@ macro_rules! codes {
 codes! {
     Io = "io": "A policy file or directory could not be read.",
     NoPolicy = "no-policy": "No policy files were found or named.",
+    FileTooLarge = "file-too-large": "A policy file is larger than zdpolicy reads.",
+    SkippedFile = "skipped-file": "A `*.yaml`/`*.yml` entry in a policy directory that is not a regular file (a FIFO, socket or device) was skipped.",
     YamlSyntax = "yaml-syntax": "The file is not valid YAML.",
+    YamlLimit = "yaml-limit": "The file goes over a YAML size limit (nodes, nesting, aliases).",
     UnknownKey = "unknown-key": "A key that the policy format does not define.",
     DuplicateKey = "duplicate-key": "The same key appears twice in one mapping.",
     WrongType = "wrong-type": "A value of the wrong type (e.g. a string where a boolean belongs).",
@@ -115,6 +118,11 @@ impl Diagnostic {
     /// An error with no location.
     pub fn unlocated(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, None, message)
+    }
+
+    /// A warning with no location.
+    pub fn unlocated_warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, None, message)
     }
 
     fn new(severity: Severity, code: Code, span: Option<Span>, message: impl Into<String>) -> Self {

@@ -7,38 +7,91 @@
 //! policies separately; `validate` checks them all, other commands ask for one.
 //! YAML files that declare another zdpolicy document kind (`kind: simulator-seed`) are skipped
 //! when found in a directory.
+//!
+//! The walk is bounded: symlinks are followed but every directory is entered once (by device
+//! and inode on Unix), so links back to a parent cannot make it loop or grow exponentially, and
+//! policy-named entries that are not regular files (FIFOs, sockets, devices) are skipped with a
+//! warning instead of being opened, which could block or never end.
 
+use std::collections::HashSet;
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::read::{FileKind, MAX_POLICY_FILE_BYTES, describe_io, read_policy_file};
+
 /// One policy: the files that merge into it, in load order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyFiles {
     /// What to call the policy in messages: the directory or file it came from.
     pub label: String,
     /// The files, in the order they are merged.
     pub files: Vec<PathBuf>,
+    /// `*.yaml`/`*.yml` entries of the policy's directories that were not read, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A `*.yaml`/`*.yml` entry of a policy directory that is not a regular file (or cannot be
+/// looked at), left out of the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The entry.
+    pub path: PathBuf,
+    /// Why it was left out.
+    pub reason: SkipReason,
+}
+
+/// Why a directory entry was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A FIFO, socket or device: reading it could block or never end.
+    NotRegular(FileKind),
+    /// Its metadata cannot be read (a broken symlink, no permission).
+    Unreadable(String),
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            SkipReason::NotRegular(kind) => {
+                write!(f, "{}: {kind}, not a regular file", self.path.display())
+            }
+            SkipReason::Unreadable(reason) => {
+                write!(f, "{}: {reason}", self.path.display())
+            }
+        }
+    }
 }
 
 /// A problem finding policy files.
 #[derive(Debug, Error)]
 pub enum InputError {
     /// A named path does not exist or cannot be read.
-    #[error("cannot read {path}: {source}")]
+    // The reason is in the message, in plain words, and deliberately not a `#[source]`: miette
+    // would print it again underneath in the operating system's words.
+    #[error("cannot read {}: {}", path.display(), describe_io(error))]
     Unreadable {
         /// The path as named.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        error: io::Error,
+    },
+    /// A named path is a FIFO, socket or device: reading it could block or never end.
+    #[error("{} is {kind}, not a policy file or directory", path.display())]
+    NotRegular {
+        /// The path as named.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
     },
     /// No paths were named and neither default exists.
     #[error("no policy given, and neither ./zdpolicy.yaml nor ./policy/ exists")]
     NoDefault,
     /// A directory holds no policy files, directly or below.
-    #[error("{path} holds no policy files (*.yaml or *.yml)")]
+    #[error("{} holds no policy files (*.yaml or *.yml)", path.display())]
     EmptyDirectory {
         /// The directory.
         path: PathBuf,
@@ -51,42 +104,53 @@ const OTHER_DOCUMENT_KINDS: &[&str] = &["simulator-seed"];
 
 /// Resolves command-line paths (or the defaults) into policies.
 ///
+/// Symlinks are followed, but each directory is entered once however many links lead to it
+/// (so a link back to a parent ends the walk there rather than looping).
+///
 /// # Errors
-/// Fails when a path cannot be read or a directory holds no policy files.
+/// Fails when a path cannot be read, is neither a file nor a directory, or a directory holds
+/// no policy files.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PolicyFiles>, InputError> {
     if paths.is_empty() {
         return discover_default(Path::new("."));
     }
-    let mut merged = PolicyFiles {
-        label: String::new(),
-        files: Vec::new(),
-    };
+    let mut walk = Walk::default();
+    let mut merged = PolicyFiles::default();
     let mut labels = Vec::new();
     let mut separate = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|source| InputError::Unreadable {
+        let meta = fs::metadata(path).map_err(|error| InputError::Unreadable {
             path: path.clone(),
-            source,
+            error,
         })?;
-        if !meta.is_dir() {
+        if meta.is_file() {
             merged.files.push(path.clone());
             labels.push(path.display().to_string());
             continue;
         }
-        let own = policy_files_in(path)?;
-        if !own.is_empty() {
-            merged.files.extend(own);
+        if !meta.is_dir() {
+            return Err(InputError::NotRegular {
+                path: path.clone(),
+                kind: FileKind::of(meta.file_type()),
+            });
+        }
+        // A directory named on the command line is read even if another named path already
+        // led into it: the user asked for it.
+        walk.first_visit(path, &meta);
+        if let Some(own) = policy_in(path)? {
+            merged.files.extend(own.files);
+            merged.skipped.extend(own.skipped);
             labels.push(path.display().to_string());
             continue;
         }
-        let below = policy_dirs_below(path)?;
+        let below = walk.policies_below(path)?;
         if below.is_empty() {
             return Err(InputError::EmptyDirectory { path: path.clone() });
         }
         separate.extend(below);
     }
     let mut policies = Vec::new();
-    if !merged.files.is_empty() {
+    if !merged.files.is_empty() || !merged.skipped.is_empty() {
         merged.label = labels.join(" + ");
         policies.push(merged);
     }
@@ -100,6 +164,7 @@ fn discover_default(dir: &Path) -> Result<Vec<PolicyFiles>, InputError> {
         return Ok(vec![PolicyFiles {
             label: "zdpolicy.yaml".into(),
             files: vec![PathBuf::from("zdpolicy.yaml")],
+            skipped: Vec::new(),
         }]);
     }
     let policy_dir = PathBuf::from("policy");
@@ -109,47 +174,117 @@ fn discover_default(dir: &Path) -> Result<Vec<PolicyFiles>, InputError> {
     Err(InputError::NoDefault)
 }
 
-/// The policy files directly inside `dir`, sorted.
-fn policy_files_in(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let mut files = Vec::new();
-    for entry in read_dir(dir)? {
-        let path = entry;
-        let is_yaml = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e == "yaml" || e == "yml");
-        if is_yaml && path.is_file() && !declares_other_kind(&path) {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
+/// What identifies a directory however it is reached: device and inode on Unix.
+#[cfg(unix)]
+type DirId = (u64, u64);
+
+/// What identifies a directory however it is reached: its canonical path elsewhere.
+#[cfg(not(unix))]
+type DirId = PathBuf;
+
+/// One walk over the named paths: the directories entered so far.
+#[derive(Default)]
+struct Walk {
+    visited: HashSet<DirId>,
 }
 
-/// Every directory below `dir` (depth first, sorted) that holds policy files itself.
-fn policy_dirs_below(dir: &Path) -> Result<Vec<PolicyFiles>, InputError> {
-    let mut found = Vec::new();
-    let mut subdirs: Vec<PathBuf> = read_dir(dir)?.into_iter().filter(|p| p.is_dir()).collect();
-    subdirs.sort();
-    for sub in subdirs {
-        let own = policy_files_in(&sub)?;
-        if own.is_empty() {
-            found.extend(policy_dirs_below(&sub)?);
-        } else {
-            found.push(PolicyFiles {
-                label: sub.display().to_string(),
-                files: own,
-            });
+impl Walk {
+    /// Records a directory; false if it was entered before (through another path or link).
+    fn first_visit(&mut self, path: &Path, meta: &fs::Metadata) -> bool {
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            let _ = path;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let id = {
+            let _ = meta;
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        };
+        self.visited.insert(id)
+    }
+
+    /// Every directory below `dir` (depth first, sorted) that holds a policy itself; each
+    /// directory is entered once.
+    fn policies_below(&mut self, dir: &Path) -> Result<Vec<PolicyFiles>, InputError> {
+        let mut found = Vec::new();
+        let mut subdirs = Vec::new();
+        for entry in read_dir(dir)? {
+            if let Ok(meta) = fs::metadata(&entry)
+                && meta.is_dir()
+            {
+                subdirs.push((entry, meta));
+            }
+        }
+        subdirs.sort_by(|a, b| a.0.cmp(&b.0));
+        for (sub, meta) in subdirs {
+            if !self.first_visit(&sub, &meta) {
+                continue;
+            }
+            match policy_in(&sub)? {
+                Some(own) => found.push(own),
+                None => found.extend(self.policies_below(&sub)?),
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The policy held directly in `dir`: its policy files, sorted, and the policy-named
+/// entries that are not regular files. `None` when it has neither.
+fn policy_in(dir: &Path) -> Result<Option<PolicyFiles>, InputError> {
+    let mut own = PolicyFiles {
+        label: dir.display().to_string(),
+        ..PolicyFiles::default()
+    };
+    for entry in read_dir(dir)? {
+        if !is_policy_name(&entry) {
+            continue;
+        }
+        match fs::metadata(&entry) {
+            Ok(meta) if meta.is_file() => {
+                if !declares_other_kind(&entry) {
+                    own.files.push(entry);
+                }
+            }
+            // A directory named `x.yaml` is a directory; the walk below looks into it.
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => own.skipped.push(Skipped {
+                path: entry,
+                reason: SkipReason::NotRegular(FileKind::of(meta.file_type())),
+            }),
+            Err(err) => {
+                let broken_link = err.kind() == io::ErrorKind::NotFound
+                    && fs::symlink_metadata(&entry).is_ok_and(|m| m.is_symlink());
+                let reason = if broken_link {
+                    "a symlink to nothing".to_owned()
+                } else {
+                    describe_io(&err)
+                };
+                own.skipped.push(Skipped {
+                    path: entry,
+                    reason: SkipReason::Unreadable(reason),
+                });
+            }
         }
     }
-    Ok(found)
+    own.files.sort();
+    own.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((!own.files.is_empty() || !own.skipped.is_empty()).then_some(own))
+}
+
+fn is_policy_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e == "yaml" || e == "yml")
 }
 
 /// Entries of a directory, hidden ones (`.git`, `.github`, `.zdpolicy`) left out.
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let unreadable = |source| InputError::Unreadable {
+    let unreadable = |error| InputError::Unreadable {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(unreadable)? {
@@ -165,9 +300,9 @@ fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
 /// Whether a YAML file says it is another kind of zdpolicy document (a top-level
 /// `kind: simulator-seed` line). A cheap line check: such files are written by zdpolicy users
 /// following the documented format, and a file that only looks like one is still validated
-/// when named explicitly.
+/// when named explicitly. A file that cannot be read is kept, so loading it reports why.
 fn declares_other_kind(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else {
+    let Ok(text) = read_policy_file(path, MAX_POLICY_FILE_BYTES) else {
         return false;
     };
     text.lines().any(|line| {
@@ -229,6 +364,63 @@ mod tests {
             discover(&[tmp.path().to_path_buf()]),
             Err(InputError::EmptyDirectory { .. })
         ));
+    }
+
+    /// Regression (#12): two links from a directory back to its parent made the walk grow
+    /// exponentially (and without end until the OS's symlink limit); a second link to the same
+    /// directory read its policy twice.
+    #[cfg(unix)]
+    #[test]
+    fn each_directory_is_entered_once_however_many_links_lead_to_it() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "a/p/zdpolicy.yaml", "");
+        write(root, "b/zdpolicy.yaml", "");
+        symlink("..", root.join("a/x")).unwrap();
+        symlink("..", root.join("a/y")).unwrap();
+        symlink("b", root.join("c")).unwrap();
+        let policies = discover(&[root.to_path_buf()]).unwrap();
+        let labels: Vec<_> = policies
+            .iter()
+            .map(|p| p.label.strip_prefix(&root.display().to_string()).unwrap())
+            .collect();
+        assert_eq!(labels, ["/a/p", "/b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn policy_entries_that_are_not_regular_files_are_skipped_and_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path(), "p/a.yaml", "");
+        // A socket stands for every special file: opening one could block or never end.
+        let _socket = std::os::unix::net::UnixListener::bind(tmp.path().join("p/b.yaml")).unwrap();
+        std::os::unix::fs::symlink("gone.yaml", tmp.path().join("p/c.yaml")).unwrap();
+        let policies = discover(&[tmp.path().join("p")]).unwrap();
+        assert_eq!(policies.len(), 1);
+        assert_eq!(policies[0].files, [tmp.path().join("p/a.yaml")]);
+        let skipped: Vec<String> = policies[0]
+            .skipped
+            .iter()
+            .map(|s| s.to_string().replace(&tmp.path().display().to_string(), ""))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "/p/b.yaml: a socket, not a regular file",
+                "/p/c.yaml: a symlink to nothing"
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_device_is_an_error_not_a_read() {
+        let err = discover(&[PathBuf::from("/dev/zero")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/dev/zero is a character device, not a policy file or directory"
+        );
     }
 
     #[test]

@@ -4,17 +4,18 @@
 //! every problem in every file; callers stop afterwards if any diagnostic is an error.
 
 use std::collections::BTreeMap;
-use std::fs;
 
 use super::decode::{Decode, Decoder};
 use super::diagnostic::{self, Code, Diagnostic};
 use super::input::PolicyFiles;
 use super::mask::Secrets;
 use super::model::{Account, AccountName, Document, GroupName, Layer, Located};
+use super::read::{MAX_POLICY_FILE_BYTES, ReadError, read_policy_file};
 use super::resolve::{LayerSources, ResolvedAccount, resolve_account};
 use super::rules;
 use super::source::{FileId, SourceMap, Span};
 use super::yaml::{self, Node, Value};
+use super::yaml_limits::YamlLimits;
 
 /// A loaded policy: its files, every diagnostic, and each account's resolved policy.
 #[derive(Debug, Clone)]
@@ -41,22 +42,54 @@ impl Policy {
     }
 }
 
-/// Reads and loads the files of one policy. Unreadable files become diagnostics.
+/// Reads and loads the files of one policy within the default [`YamlLimits`].
+/// Unreadable files become diagnostics.
 pub fn load(files: &PolicyFiles) -> Policy {
+    load_within(files, &YamlLimits::default())
+}
+
+/// Reads and loads the files of one policy, each parsed within `limits`. Unreadable files,
+/// files over [`MAX_POLICY_FILE_BYTES`] and entries skipped while finding the files become
+/// diagnostics.
+pub fn load_within(files: &PolicyFiles, limits: &YamlLimits) -> Policy {
     let mut sources = SourceMap::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = files
+        .skipped
+        .iter()
+        .map(|skipped| {
+            Diagnostic::unlocated_warning(Code::SkippedFile, format!("skipped {skipped}"))
+        })
+        .collect();
+    let mut unread = 0;
     for path in &files.files {
-        match fs::read_to_string(path) {
+        match read_policy_file(path, MAX_POLICY_FILE_BYTES) {
             Ok(text) => {
                 sources.add(path, text);
             }
-            Err(err) => diagnostics.push(Diagnostic::unlocated(
-                Code::Io,
-                format!("cannot read {}: {err}", path.display()),
-            )),
+            Err(err) => {
+                unread += 1;
+                let (code, help) = match err {
+                    ReadError::TooLarge { .. } => (
+                        Code::FileTooLarge,
+                        Some(
+                            "split the policy into several files in one directory; they merge into one policy",
+                        ),
+                    ),
+                    ReadError::NotUtf8 { .. } => (
+                        Code::Io,
+                        Some("policy files are UTF-8: save the file as UTF-8 in your editor"),
+                    ),
+                    ReadError::Io { .. } | ReadError::NotRegular { .. } => (Code::Io, None),
+                };
+                let diagnostic = Diagnostic::unlocated(code, err.to_string());
+                diagnostics.push(match help {
+                    Some(help) => diagnostic.with_help(help),
+                    None => diagnostic,
+                });
+            }
         }
     }
-    let mut policy = load_sources(files.label.clone(), sources);
+    let mut policy = assemble(files.label.clone(), sources, limits, unread);
     policy.diagnostics.extend(diagnostics);
     diagnostic::sort(&mut policy.diagnostics);
     policy
@@ -69,30 +102,28 @@ struct Parsed {
 }
 
 /// Loads a policy from files already read (tests use this with text in memory).
-pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
+pub fn load_sources(label: String, sources: SourceMap) -> Policy {
+    assemble(label, sources, &YamlLimits::default(), 0)
+}
+
+/// Parses, merges, layers and checks the files read; `unread` files could not be read, so
+/// neither "no policy files" nor "no accounts" can be told.
+fn assemble(label: String, mut sources: SourceMap, limits: &YamlLimits, unread: usize) -> Policy {
     let mut decoder = Decoder::default();
     let mut secrets = Secrets::default();
     let mut parsed = Vec::new();
-    let mut any_syntax_error = false;
+    let mut any_unparsed = unread > 0;
     for (id, file) in sources.files() {
         secrets.scan_text(id, file.text());
-        match yaml::parse(id, file.text()) {
+        match yaml::parse_within(id, file.text(), limits) {
             Ok(node) => {
                 secrets.scan_tree(&node);
                 let document = Document::decode(&node, &mut decoder);
                 parsed.push(Parsed { node, document });
             }
             Err(err) => {
-                any_syntax_error = true;
-                let span = err.span.unwrap_or(Span::new(id, 0, 0));
-                decoder.report(
-                    Diagnostic::error(
-                        Code::YamlSyntax,
-                        span,
-                        format!("invalid YAML: {}", err.message),
-                    )
-                    .with_label("the parser stopped here"),
-                );
+                any_unparsed = true;
+                decoder.report(syntax_diagnostic(id, err));
             }
         }
     }
@@ -128,7 +159,7 @@ pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
     // Another error (a misspelt `accounts`, a file that is not a mapping) already explains
     // why no account was found.
     let reported_empty = decoder.diagnostics.iter().any(Diagnostic::is_error);
-    if !declared_accounts && !any_syntax_error && !parsed.is_empty() && !reported_empty {
+    if !declared_accounts && !any_unparsed && !parsed.is_empty() && !reported_empty {
         let first = sources
             .files()
             .next()
@@ -143,7 +174,7 @@ pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
             .with_help("add an `accounts:` mapping naming at least one Zendesk account"),
         );
     }
-    if sources.files().next().is_none() {
+    if sources.files().next().is_none() && unread == 0 {
         decoder.report(Diagnostic::unlocated(
             Code::NoPolicy,
             "no policy files to read",
@@ -157,6 +188,22 @@ pub fn load_sources(label: String, mut sources: SourceMap) -> Policy {
         sources,
         diagnostics,
         accounts,
+    }
+}
+
+/// A file the parser stopped in: at bad syntax, or at a size limit (said as a limit).
+fn syntax_diagnostic(file: FileId, err: yaml::SyntaxError) -> Diagnostic {
+    let span = err.span.unwrap_or(Span::new(file, 0, 0));
+    match err.limit {
+        Some(limit) => Diagnostic::error(Code::YamlLimit, span, limit.message)
+            .with_label("the limit was reached here")
+            .with_help(limit.help),
+        None => Diagnostic::error(
+            Code::YamlSyntax,
+            span,
+            format!("invalid YAML: {}", err.message),
+        )
+        .with_label("the parser stopped here"),
     }
 }
 

@@ -11,14 +11,16 @@ pub mod input;
 pub mod load;
 pub mod mask;
 pub mod model;
+pub mod read;
 pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod yaml;
+pub mod yaml_limits;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use input::{InputError, PolicyFiles, discover};
-pub use load::{Policy, load, load_sources};
+pub use load::{Policy, load, load_sources, load_within};
 pub use resolve::ResolvedAccount;

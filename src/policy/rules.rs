@@ -4,7 +4,7 @@
 //! written. A value set in `defaults` or a group would otherwise be reported once per account
 //! that inherits it; such findings are merged into one diagnostic that lists the accounts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::decode::did_you_mean;
 use super::diagnostic::{Code, Diagnostic};
@@ -149,11 +149,13 @@ fn survey_without_agent_end(account: &ResolvedAccount, out: &mut Vec<Diagnostic>
 
 fn duplicate_trigger_titles(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
     let triggers = account.triggers();
-    for (i, trigger) in triggers.iter().enumerate() {
-        if let Some(first) = triggers[..i]
-            .iter()
-            .find(|t| t.title.value == trigger.title.value)
-        {
+    // A map of first uses, not a scan before each trigger: accounts may hold thousands.
+    let mut firsts = HashMap::with_capacity(triggers.len());
+    for trigger in triggers {
+        let first = *firsts
+            .entry(trigger.title.value.as_str())
+            .or_insert(trigger);
+        if !std::ptr::eq(first, trigger) {
             out.push(
                 Diagnostic::warning(
                     Code::DuplicateTriggerTitle,

@@ -21,7 +21,8 @@ pub enum SecretRef {
     Env(String),
     /// `file:PATH`: the contents of a file, trailing newline removed.
     File(String),
-    /// `cmd:COMMAND`: what a shell command prints, e.g. `cmd:op read op://vault/zendesk/token`.
+    /// `cmd:COMMAND`: what a command prints, e.g. `cmd:op read op://vault/zendesk/token`. The
+    /// command is split with shell quoting rules and run without a shell ([`command_words`]).
     Cmd(String),
 }
 
@@ -66,7 +67,10 @@ impl SecretRef {
                 if kind == "file" { "path" } else { "command" }
             ))),
             "file" => Ok(Self::File(rest.to_owned())),
-            "cmd" => Ok(Self::Cmd(rest.to_owned())),
+            "cmd" => {
+                command_words(rest).map_err(SecretRefError::Invalid)?;
+                Ok(Self::Cmd(rest.to_owned()))
+            }
             // A short lowercase word before the colon reads as an intended reference kind
             // (`vault:...`); anything else is treated as a literal secret that contains a colon.
             _ if !kind.is_empty()
@@ -78,6 +82,31 @@ impl SecretRef {
             _ => Err(SecretRefError::Literal),
         }
     }
+}
+
+/// Words that a shell would treat as operators; without a shell they would reach the program
+/// as arguments, which is never what the policy's author meant.
+const SHELL_OPERATORS: &[&str] = &["|", "||", "&", "&&", ";", "<", ">", ">>", "2>", "2>&1"];
+
+/// Splits a `cmd:` reference's command into the program and its arguments, with POSIX shell
+/// quoting (`'…'`, `"…"`, `\`) but no shell: no pipes, redirections, globs or `$VARIABLES`.
+///
+/// # Errors
+/// Says what is wrong (an unclosed quote, no command, a shell operator), never quoting the text.
+pub fn command_words(command: &str) -> Result<Vec<String>, String> {
+    let words = shell_words::split(command).map_err(|_| {
+        "`cmd:` has a quote that is not closed (quoting follows the shell's rules)".to_owned()
+    })?;
+    if words.is_empty() {
+        return Err("`cmd:` must be followed by a command".to_owned());
+    }
+    if let Some(operator) = words.iter().find(|w| SHELL_OPERATORS.contains(&w.as_str())) {
+        return Err(format!(
+            "`cmd:` runs the command without a shell, so `{operator}` would be passed to it as an \
+             argument; to use a shell, write `cmd:sh -c '…'`"
+        ));
+    }
+    Ok(words)
 }
 
 impl fmt::Display for SecretRef {
@@ -196,6 +225,29 @@ mod tests {
         ));
         assert!(matches!(
             SecretRef::parse("file: "),
+            Err(SecretRefError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn commands_split_with_shell_quoting_and_refuse_shell_operators() {
+        assert_eq!(
+            command_words(r#"op read "op://ops/zendesk/api token" --no-newline"#).unwrap(),
+            ["op", "read", "op://ops/zendesk/api token", "--no-newline"]
+        );
+        assert_eq!(
+            command_words(r#"sh -c 'printf %s "$T" | tr -d x'"#).unwrap(),
+            ["sh", "-c", r#"printf %s "$T" | tr -d x"#]
+        );
+        assert!(
+            command_words("vault read 'unclosed")
+                .unwrap_err()
+                .contains("not closed")
+        );
+        let err = command_words("vault kv get x | tr -d '\\n'").unwrap_err();
+        assert!(err.contains("`|`") && err.contains("cmd:sh -c"), "{err}");
+        assert!(matches!(
+            SecretRef::parse("cmd:get-token > /tmp/t"),
             Err(SecretRefError::Invalid(_))
         ));
     }

@@ -11,6 +11,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
 
 use super::source::{FileId, Span};
+use super::yaml_limits::{self, LimitBreach, YamlLimits};
 
 /// One YAML node and where it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,16 +116,28 @@ pub struct SyntaxError {
     pub message: String,
     /// Where the error is, when the parser knows.
     pub span: Option<Span>,
+    /// Set when the parser stopped at a size limit rather than at bad syntax.
+    pub limit: Option<LimitBreach>,
 }
 
-/// Parses one YAML document into a spanned tree.
+/// Parses one YAML document into a spanned tree, within the default [`YamlLimits`].
 ///
 /// An empty document (or one holding only comments) parses to a `Null` node.
 ///
 /// # Errors
 /// Returns the parser's first syntax error; YAML cannot be parsed past one.
 pub fn parse(file: FileId, text: &str) -> Result<Node, SyntaxError> {
+    parse_within(file, text, &YamlLimits::default())
+}
+
+/// Parses one YAML document into a spanned tree, stopping at `limits`.
+///
+/// # Errors
+/// Returns the parser's first syntax error, or the limit the file went over.
+pub fn parse_within(file: FileId, text: &str, limits: &YamlLimits) -> Result<Node, SyntaxError> {
     let mut options = Options::default();
+    options.budget = Some(limits.budget());
+    options.alias_limits = limits.alias_limits();
     // Report duplicate keys ourselves, with both locations, instead of aborting.
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     // YAML 1.2: only true/false are booleans, so `no` stays the string "no".
@@ -155,6 +168,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, SyntaxError> {
                 Some(Span::new(file, start, start))
             }),
             message: clean_message(&err.to_string()),
+            limit: yaml_limits::breach(&err, limits),
         }),
     }
 }

@@ -88,7 +88,7 @@ pub async fn read_accounts(
     let parallelism = client.config().parallelism.max(1);
     let mut reads: Vec<(usize, AccountRead)> = futures::stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
-            let result = match client.account(account) {
+            let result = match client.account(account).await {
                 Ok(api) => read_live_state(&api).await,
                 Err(err) => Err(err),
             };

@@ -259,10 +259,11 @@ pub fn client(server: &Hostile, retry_budget: Duration, request_timeout: Duratio
 }
 
 /// The client of the policy's only account at `server`.
-pub fn account_client(server: &Hostile, policy: &str) -> AccountClient {
+pub async fn account_client(server: &Hostile, policy: &str) -> AccountClient {
     let accounts = accounts(policy);
     assert_eq!(accounts.len(), 1, "one account");
     client(server, Duration::from_secs(10), Duration::from_secs(5))
         .account(&accounts[0])
+        .await
         .expect("account client")
 }

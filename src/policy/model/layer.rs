@@ -4,6 +4,8 @@
 //! of Zendesk as it is. Layers apply in order `defaults` → each listed group → the account;
 //! mappings merge key by key, scalars and lists replace, and `triggers` merge by `key`.
 
+use std::collections::HashMap;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -80,11 +82,12 @@ impl Layer {
 /// Decodes a trigger list, reporting keys used twice in it.
 fn decode_triggers(node: &Node, decoder: &mut Decoder) -> Option<Vec<TriggerSpec>> {
     let triggers: Vec<TriggerSpec> = Vec::decode(node, decoder)?;
-    for (i, trigger) in triggers.iter().enumerate() {
-        if let Some(first) = triggers[..i]
-            .iter()
-            .find(|t| t.key.value == trigger.key.value)
-        {
+    // A map of first uses, not a scan of the list before each trigger: an account may hold
+    // thousands of triggers (Zendesk allows 7,000 active ones).
+    let mut firsts = HashMap::with_capacity(triggers.len());
+    for trigger in &triggers {
+        let first = *firsts.entry(&trigger.key.value).or_insert(trigger);
+        if !std::ptr::eq(first, trigger) {
             decoder.report(
                 Diagnostic::error(
                     Code::DuplicateTriggerKey,

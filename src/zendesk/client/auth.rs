@@ -9,7 +9,7 @@ use super::error::ZendeskError;
 use crate::policy::model::Credentials;
 use crate::policy::resolve::ResolvedAccount;
 use crate::policy::secret::SecretRef;
-use crate::zendesk::secrets;
+use crate::zendesk::secrets::SecretResolver;
 
 /// How requests to one account authenticate.
 #[derive(Debug)]
@@ -60,17 +60,23 @@ impl AccountAuth {
     ///
     /// # Errors
     /// Fails when a reference cannot be resolved or no credentials are given at all.
-    pub fn resolve(account: &ResolvedAccount) -> Result<Self, ZendeskError> {
+    pub async fn resolve(
+        account: &ResolvedAccount,
+        secrets: &SecretResolver,
+    ) -> Result<Self, ZendeskError> {
         let name = account.name.value.to_string();
-        let resolve = |reference: &SecretRef| {
-            secrets::resolve(reference).map_err(|source| ZendeskError::Secret {
-                account: name.clone(),
-                source,
-            })
+        let resolve = async |reference: &SecretRef| {
+            secrets
+                .resolve(reference)
+                .await
+                .map_err(|error| ZendeskError::Secret {
+                    account: name.clone(),
+                    error,
+                })
         };
         match &account.credentials {
             Some(Credentials::OauthToken { oauth_token }) => Ok(Self {
-                method: AuthMethod::OauthToken(resolve(oauth_token)?),
+                method: AuthMethod::OauthToken(resolve(oauth_token).await?),
                 source: oauth_token.to_string(),
             }),
             Some(Credentials::OauthClient {
@@ -79,33 +85,38 @@ impl AccountAuth {
             }) => Ok(Self {
                 method: AuthMethod::OauthClient {
                     client_id: client_id.clone(),
-                    secret: resolve(client_secret)?,
+                    secret: resolve(client_secret).await?,
                 },
                 source: client_secret.to_string(),
             }),
             Some(Credentials::ApiToken { email, api_token }) => Ok(Self {
                 method: AuthMethod::ApiToken {
                     email: email.clone(),
-                    token: resolve(api_token)?,
+                    token: resolve(api_token).await?,
                 },
                 source: api_token.to_string(),
             }),
-            None => Self::from_environment(&name),
+            None => Self::from_environment(&name, secrets).await,
         }
     }
 
-    fn from_environment(account: &str) -> Result<Self, ZendeskError> {
-        let env = |name: &str| SecretRef::Env(name.to_owned());
+    async fn from_environment(
+        account: &str,
+        secrets: &SecretResolver,
+    ) -> Result<Self, ZendeskError> {
         let present = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-        let secret = |name: &str| {
-            secrets::resolve(&env(name)).map_err(|source| ZendeskError::Secret {
-                account: account.to_owned(),
-                source,
-            })
+        let secret = async |name: &str| {
+            secrets
+                .resolve(&SecretRef::Env(name.to_owned()))
+                .await
+                .map_err(|error| ZendeskError::Secret {
+                    account: account.to_owned(),
+                    error,
+                })
         };
         if present("ZENDESK_OAUTH_TOKEN") {
             return Ok(Self {
-                method: AuthMethod::OauthToken(secret("ZENDESK_OAUTH_TOKEN")?),
+                method: AuthMethod::OauthToken(secret("ZENDESK_OAUTH_TOKEN").await?),
                 source: "env:ZENDESK_OAUTH_TOKEN".into(),
             });
         }
@@ -114,7 +125,7 @@ impl AccountAuth {
             return Ok(Self {
                 method: AuthMethod::ApiToken {
                     email,
-                    token: secret("ZENDESK_API_TOKEN")?,
+                    token: secret("ZENDESK_API_TOKEN").await?,
                 },
                 source: "env:ZENDESK_API_TOKEN".into(),
             });
@@ -130,20 +141,26 @@ impl SunshineAuth {
     ///
     /// # Errors
     /// Fails when a reference cannot be resolved.
-    pub fn resolve(account: &ResolvedAccount) -> Result<Option<Self>, ZendeskError> {
+    pub async fn resolve(
+        account: &ResolvedAccount,
+        secrets: &SecretResolver,
+    ) -> Result<Option<Self>, ZendeskError> {
         let Some(app) = &account.sunshine_conversations else {
             return Ok(None);
         };
-        let resolve = |reference: &SecretRef| {
-            secrets::resolve(reference).map_err(|source| ZendeskError::Secret {
-                account: account.name.value.to_string(),
-                source,
-            })
+        let resolve = async |reference: &SecretRef| {
+            secrets
+                .resolve(reference)
+                .await
+                .map_err(|error| ZendeskError::Secret {
+                    account: account.name.value.to_string(),
+                    error,
+                })
         };
         Ok(Some(Self {
             app_id: app.app_id.value.clone(),
-            key_id: resolve(&app.key_id)?,
-            key_secret: resolve(&app.key_secret)?,
+            key_id: resolve(&app.key_id).await?,
+            key_secret: resolve(&app.key_secret).await?,
             source: app.key_secret.to_string(),
         }))
     }

@@ -20,13 +20,14 @@ pub enum ZendeskError {
     #[error("cannot set up HTTPS: {0}")]
     Setup(String),
     /// A credential reference could not be resolved.
-    #[error("{account}: {source}")]
+    // The reason is part of the message and deliberately not a `#[source]`: callers that join an
+    // error with its causes would say it twice.
+    #[error("{account}: {error}")]
     Secret {
         /// The account.
         account: String,
         /// Why.
-        #[source]
-        source: SecretError,
+        error: SecretError,
     },
     /// Neither the policy nor the environment gives credentials.
     #[error(

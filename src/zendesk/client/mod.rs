@@ -36,6 +36,7 @@ use self::error::{ZendeskError, snippet};
 use self::limiter::{AccountLimiter, DEFAULT_PER_MINUTE};
 use self::retry::{Wait, next_wait, retry_after};
 use crate::policy::resolve::ResolvedAccount;
+use crate::zendesk::secrets::SecretResolver;
 
 /// How the client behaves; the defaults suit Zendesk.
 #[derive(Debug, Clone)]
@@ -53,6 +54,8 @@ pub struct ClientConfig {
     /// Print one line per request to stderr (`--verbose`): account, method, path, status and
     /// time. Never headers or bodies, so never a secret.
     pub log_requests: bool,
+    /// Longest a `cmd:` credential command (or the read of a `file:`) may take.
+    pub credential_timeout: Duration,
 }
 
 /// Where an account's credentials come from.
@@ -74,6 +77,7 @@ impl Default for ClientConfig {
             retry_budget: Duration::from_secs(120),
             credentials: CredentialMode::Policy,
             log_requests: false,
+            credential_timeout: crate::zendesk::secrets::DEFAULT_TIMEOUT,
         }
     }
 }
@@ -84,6 +88,8 @@ pub struct Client {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
     in_flight: Arc<Semaphore>,
+    /// Credentials resolved so far: each reference once per run, shared by the accounts.
+    secrets: Arc<SecretResolver>,
 }
 
 impl Client {
@@ -100,10 +106,12 @@ impl Client {
             .build()
             .map_err(|err| ZendeskError::Setup(err.to_string()))?;
         let in_flight = Arc::new(Semaphore::new(config.parallelism.max(1)));
+        let secrets = Arc::new(SecretResolver::new(config.credential_timeout));
         Ok(Self {
             http,
             config: Arc::new(config),
             in_flight,
+            secrets,
         })
     }
 
@@ -112,11 +120,12 @@ impl Client {
         &self.config
     }
 
-    /// A client for one account of the policy: resolves its credentials now.
+    /// A client for one account of the policy: resolves its credentials now (each reference
+    /// once per client, however many accounts share it).
     ///
     /// # Errors
     /// Fails when the account's credentials cannot be resolved.
-    pub fn account(&self, account: &ResolvedAccount) -> Result<AccountClient, ZendeskError> {
+    pub async fn account(&self, account: &ResolvedAccount) -> Result<AccountClient, ZendeskError> {
         let per_minute = account
             .settings
             .rate_limit_per_minute
@@ -124,8 +133,8 @@ impl Client {
             .map_or(DEFAULT_PER_MINUTE, |r| r.value);
         let (auth, sunshine) = match self.config.credentials {
             CredentialMode::Policy => (
-                AccountAuth::resolve(account)?,
-                SunshineAuth::resolve(account)?,
+                AccountAuth::resolve(account, &self.secrets).await?,
+                SunshineAuth::resolve(account, &self.secrets).await?,
             ),
             CredentialMode::Sandbox => crate::sandbox::credentials(account),
         };
