@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{same_actions, same_conditions, same_text};
+use super::canonical::{same_actions, same_conditions};
 use super::categories::{category_ref, live_category_name};
 use super::model::{FieldChange, json as to_json};
 use super::operation::{CategoryRef, TriggerWrite};
@@ -40,7 +40,7 @@ impl<'a> Desired<'a> {
                 .map(|c| Condition {
                     field: c.field.value.clone(),
                     operator: c.operator.as_ref().map(|op| op.value.name().to_owned()),
-                    value: c.value.clone(),
+                    value: c.value.as_ref().map(|v| v.value.clone()),
                     extra: Map::new(),
                 })
                 .collect()
@@ -55,7 +55,7 @@ impl<'a> Desired<'a> {
             user_description: spec
                 .description
                 .as_ref()
-                .map(|d| d.value.trim_end_matches(['\n', '\r']).to_owned())
+                .map(|d| d.value.clone())
                 .filter(|d| !d.is_empty()),
             // A trigger is active unless the policy says otherwise (TriggerSpec docs).
             active: spec.active.as_ref().is_none_or(|a| a.value),
@@ -70,7 +70,7 @@ impl<'a> Desired<'a> {
                 .iter()
                 .map(|a| Action {
                     field: a.field.value.clone(),
-                    value: a.value.clone(),
+                    value: a.value.as_ref().map(|v| v.value.clone()),
                     extra: Map::new(),
                 })
                 .collect(),
@@ -128,17 +128,9 @@ pub(crate) fn live_view(trigger: &Trigger, live: &LiveState) -> Value {
 impl Desired<'_> {
     /// Whether a live description is the policy's own text, marker aside: an unmarked trigger
     /// being adopted that differs only by the marker needs no write (the marker is added with
-    /// its next real change).
+    /// its next real change). Byte for byte; absent, `null` and `""` all mean "no text".
     pub fn same_unmarked_description(&self, live: Option<&str>) -> bool {
-        match (
-            live.map(|d| d.trim_end_matches(['\n', '\r']))
-                .filter(|d| !d.is_empty()),
-            &self.user_description,
-        ) {
-            (None, None) => true,
-            (Some(live), Some(wanted)) => same_text(live, wanted),
-            _ => false,
-        }
+        live.filter(|d| !d.is_empty()) == self.user_description.as_deref()
     }
 }
 
@@ -157,7 +149,7 @@ pub(crate) fn field_changes(
         ("title", desired.title != trigger.title),
         (
             "description",
-            !live_description.is_some_and(|d| same_text(d, &desired.description)),
+            live_description != Some(desired.description.as_str()),
         ),
         ("active", desired.active != trigger.active),
         (

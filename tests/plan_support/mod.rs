@@ -142,7 +142,7 @@ accounts:
     triggers:
       - key: vip-messaging
         title: VIP messaging
-        description: |
+        description: |-
           Escalate VIP conversations.
           Owned by the support-ops team.
         category: Escalations

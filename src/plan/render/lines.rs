@@ -4,6 +4,7 @@
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+use super::visible;
 use crate::plan::fingerprint::LiveObject;
 use crate::plan::manual::LiveValue;
 use crate::plan::model::{AccountPlan, Change, ChangeAction, FieldChange};
@@ -278,7 +279,7 @@ fn whole_value(sign: Sign, field: &str, value: &Value, out: &mut Vec<Line>) {
         }
         Value::String(text) if text.contains('\n') => {
             out.push(line(sign, 1, format!("{field}:")));
-            out.extend(text.lines().map(|l| line(sign, 2, l)));
+            out.extend(visible::lines(text).map(|l| line(sign, 2, l)));
         }
         _ => out.push(line(sign, 1, format!("{field}: {}", show(value)))),
     }
@@ -330,7 +331,7 @@ fn diff_lines(before: &Value, after: &Value) -> Option<(String, String)> {
         _ => None,
     };
     let text = |v: &Value| match v {
-        Value::String(t) => Some(joined(t.lines().map(str::to_owned).collect())),
+        Value::String(t) => Some(joined(visible::lines(t).collect())),
         Value::Null => Some(String::new()),
         _ => None,
     };
@@ -343,13 +344,13 @@ fn diff_lines(before: &Value, after: &Value) -> Option<(String, String)> {
     None
 }
 
-/// A value in one line: JSON, so strings are quoted and trailing spaces stay visible.
+/// A value in one line: JSON, strings quoted with unseen spaces marked (`"…created.␠␠"`).
 fn show(value: &Value) -> String {
-    value.to_string()
+    visible::value(value)
 }
 
 fn quoted(text: &str) -> String {
-    Value::String(text.to_owned()).to_string()
+    visible::string(text)
 }
 
 #[cfg(test)]
@@ -366,6 +367,11 @@ mod tests {
         assert_eq!(
             diff_lines(&json!("one line"), &json!("two\nlines")),
             Some(("one line\n".to_owned(), "two\nlines\n".to_owned()))
+        );
+        assert_eq!(
+            diff_lines(&json!("a\nb  "), &json!("a\nb")),
+            Some(("a\n\"b␠␠\"\n".to_owned(), "a\nb\n".to_owned())),
+            "lines that differ only by trailing spaces differ visibly"
         );
         assert_eq!(diff_lines(&json!("a"), &json!("b")), None);
         assert_eq!(diff_lines(&json!(true), &json!([1])), None);

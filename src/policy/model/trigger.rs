@@ -128,9 +128,10 @@ pub struct Condition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Located<Operator>>,
     /// The value to compare with: a string, number, boolean, list or null, as in Zendesk's API.
-    /// Operators such as `present` and `changed` take none.
+    /// Operators such as `present` and `changed` take none. Kept exactly as written: `null`,
+    /// `""` and leaving the key out are three different things, each sent back as written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Located<serde_json::Value>>,
 }
 
 impl Decode for Condition {
@@ -138,7 +139,7 @@ impl Decode for Condition {
         let mut reader = MapReader::new(node, "condition", decoder)?;
         let field: Option<Located<String>> = reader.required("field", decoder);
         let operator = reader.optional("operator", decoder);
-        let value = reader.take("value").map(Node::to_json);
+        let value = opaque_value(&mut reader);
         reader.finish(decoder);
         let field = field?;
         check_field(&field, KNOWN_CONDITION_FIELDS, "condition", decoder);
@@ -159,21 +160,30 @@ pub struct Action {
     #[schemars(extend("anyOf" = [{"enum": KNOWN_ACTION_FIELDS}, {"type": "string", "minLength": 1}]))]
     pub field: Located<String>,
     /// The value: a string, number, boolean, list (e.g. `[recipient, subject, body]` for
-    /// `notification_user`) or null. Kept exactly as written.
+    /// `notification_user`) or null. Kept exactly as written, an explicit `null` included.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Located<serde_json::Value>>,
 }
 
 impl Decode for Action {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
         let mut reader = MapReader::new(node, "action", decoder)?;
         let field: Option<Located<String>> = reader.required("field", decoder);
-        let value = reader.take("value").map(Node::to_json);
+        let value = opaque_value(&mut reader);
         reader.finish(decoder);
         let field = field?;
         check_field(&field, KNOWN_ACTION_FIELDS, "action", decoder);
         Some(Self { field, value })
     }
+}
+
+/// A condition's or action's `value` as written, opaque: an explicit `null` is a value too
+/// (older accounts send it for `changed` and `not_present`, and a PUT must send it back).
+fn opaque_value(reader: &mut MapReader<'_>) -> Option<Located<serde_json::Value>> {
+    reader.take_nullable("value").map(|node| Located {
+        value: node.to_json(),
+        span: node.span,
+    })
 }
 
 /// Warns about a field Zendesk does not document, unless it is a custom-field reference.
