@@ -93,10 +93,11 @@ pub fn export_account(
     }
 
     if options.triggers {
-        let (triggers, skipped) = managed_triggers(account, live);
+        let (triggers, pins, skipped) = managed_triggers(account, live);
         notes.extend(skipped);
         if !triggers.is_empty() {
             entry.insert("triggers".into(), Value::Array(triggers));
+            entry.insert("trigger_ids".into(), Value::Object(pins));
         }
     }
     ExportedAccount {
@@ -107,12 +108,21 @@ pub fn export_account(
 }
 
 /// Every trigger that is not a Zendesk standard trigger (nor the CSAT trigger zdpolicy
-/// edits), as managed triggers; plus notes on the ones that could not be expressed.
-fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>, Vec<String>) {
+/// edits), as managed triggers, each pinned by id (`trigger_ids`: key → id); plus notes on
+/// the ones that could not be expressed or were left out.
+///
+/// Every trigger is pinned, not only those whose title is shared: a title can be shared
+/// tomorrow (someone copies a trigger) or changed in Zendesk, and a pin keeps the policy
+/// naming the very trigger it was exported from.
+fn managed_triggers(
+    account: &ResolvedAccount,
+    live: &LiveState,
+) -> (Vec<Value>, Map<String, Value>, Vec<String>) {
     let csat_title = account.csat_trigger_title();
     let mut keys = BTreeSet::new();
     let mut triggers = Vec::new();
     let mut notes = Vec::new();
+    let mut pins = Map::new();
     let mut standard = Vec::new();
     for trigger in &live.triggers {
         if trigger.title == csat_title || trigger.title == DEFAULT_CSAT_TRIGGER_TITLE {
@@ -144,7 +154,6 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
             continue;
         }
         let (description, marker_key) = exported_description(trigger);
-        let owned = marker_key.is_some();
         let key = marker_key.unwrap_or_else(|| unique_key(&slug(&trigger.title), &keys));
         keys.insert(key.clone());
         let mut spec = Map::new();
@@ -159,11 +168,9 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
             spec.insert("category".into(), json!(name));
         }
         spec.insert("active".into(), json!(trigger.active));
-        if !owned {
-            // A trigger zdpolicy did not create carries no ownership marker: adopting it says
-            // "this is the trigger with this title", so the first plan changes nothing.
-            spec.insert("adopt".into(), json!(true));
-        }
+        // The pin identifies the trigger, marked or not; adopting an unmarked one by its id
+        // changes nothing on the first plan (the marker comes with zdpolicy's first write).
+        pins.insert(key.clone(), json!(trigger.id));
         spec.insert(
             "conditions".into(),
             json!({
@@ -198,7 +205,7 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
             standard.join(", ")
         ));
     }
-    (triggers, notes)
+    (triggers, pins, notes)
 }
 
 /// A title as a JSON string, so spaces at its ends show in the header comment.

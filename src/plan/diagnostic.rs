@@ -38,6 +38,12 @@ pub enum DiagnosticCode {
     AdoptAmbiguous,
     /// Several triggers carry the ownership marker of one key.
     DuplicateOwnership,
+    /// `trigger_ids` pins a key to a trigger id the account does not have.
+    PinnedTriggerMissing,
+    /// `trigger_ids` pins a key to a trigger that carries another key's marker.
+    PinnedTriggerOwned,
+    /// A trigger carries the marker of a key that is pinned to another trigger (warning).
+    StrayMarker,
 }
 
 impl DiagnosticCode {
@@ -51,6 +57,9 @@ impl DiagnosticCode {
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
+        Self::PinnedTriggerMissing,
+        Self::PinnedTriggerOwned,
+        Self::StrayMarker,
     ];
 
     /// The code as written in output.
@@ -64,6 +73,9 @@ impl DiagnosticCode {
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",
+            Self::PinnedTriggerMissing => "pinned-trigger-missing",
+            Self::PinnedTriggerOwned => "pinned-trigger-owned",
+            Self::StrayMarker => "stray-marker",
         }
     }
 }
@@ -104,6 +116,18 @@ impl PlanDiagnostic {
             address,
             message: message.into(),
             help: None,
+        }
+    }
+
+    /// A warning: worth knowing, the plan is complete.
+    pub fn warning(
+        code: DiagnosticCode,
+        address: Option<Address>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, address, message)
         }
     }
 

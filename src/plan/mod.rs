@@ -16,6 +16,7 @@ mod draft;
 pub mod error;
 pub mod fingerprint;
 mod hash;
+mod identity;
 pub mod manual;
 pub mod model;
 pub mod operation;

@@ -70,6 +70,8 @@ pub fn split_marker(description: &str) -> Option<Marked<'_>> {
 /// The live triggers sorted by owner.
 #[derive(Debug, Default)]
 pub struct Owners<'a> {
+    /// Every trigger, in Zendesk's order.
+    pub all: Vec<&'a Trigger>,
     /// Triggers carrying a marker, by key (in Zendesk's order within a key).
     pub managed: BTreeMap<&'a str, Vec<&'a Trigger>>,
     /// Triggers without a marker.
@@ -80,6 +82,7 @@ pub struct Owners<'a> {
 pub fn owners(triggers: &[Trigger]) -> Owners<'_> {
     let mut owners = Owners::default();
     for trigger in triggers {
+        owners.all.push(trigger);
         let description = trigger.description.as_ref().and_then(Option::as_deref);
         match marker_key(description) {
             Some(key) => owners.managed.entry(key).or_default().push(trigger),

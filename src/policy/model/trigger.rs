@@ -31,9 +31,14 @@ pub struct TriggerSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<Located<bool>>,
     /// Take over an existing trigger with this title that zdpolicy does not manage yet.
-    /// Without it, a same-title trigger is reported as a conflict and left alone.
+    /// Without it, a same-title trigger is reported as a conflict and left alone. A trigger
+    /// pinned in the account's `trigger_ids` is adopted by its id instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adopt: Option<Located<bool>>,
+    /// Keys this trigger had before (`previously: [old-key]`): the Zendesk trigger carrying
+    /// the marker of an old key is this one, renamed in place rather than deleted and created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previously: Vec<Located<TriggerKey>>,
     /// When the trigger fires: `all` must all hold, and at least one of `any` if it is not empty.
     #[serde(default)]
     pub conditions: Conditions,
@@ -55,6 +60,7 @@ impl Decode for TriggerSpec {
         let category: Option<Located<String>> = reader.optional("category", decoder);
         let active = reader.optional("active", decoder);
         let adopt = reader.optional("adopt", decoder);
+        let previously = reader.optional("previously", decoder).unwrap_or_default();
         let conditions = reader.optional("conditions", decoder).unwrap_or_default();
         let actions: Option<Located<Vec<Action>>> = reader.required("actions", decoder);
         reader.finish(decoder);
@@ -86,6 +92,7 @@ impl Decode for TriggerSpec {
             category,
             active,
             adopt,
+            previously,
             conditions,
             actions: actions?,
         })
