@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::address::Address;
+use crate::policy::source::Location;
 
 /// How serious a finding is. An account with an error is planned only in part; apply must
 /// not run it.
@@ -44,6 +45,12 @@ pub enum DiagnosticCode {
     PinnedTriggerOwned,
     /// A trigger carries the marker of a key that is pinned to another trigger (warning).
     StrayMarker,
+    /// A managed trigger's condition or action field is not in the account's definitions.
+    FieldNotOffered,
+    /// A condition's operator is not one the account's definitions offer for its field.
+    OperatorNotOffered,
+    /// A value is not one the account's definitions list for its field.
+    ValueNotOffered,
 }
 
 impl DiagnosticCode {
@@ -60,6 +67,9 @@ impl DiagnosticCode {
         Self::PinnedTriggerMissing,
         Self::PinnedTriggerOwned,
         Self::StrayMarker,
+        Self::FieldNotOffered,
+        Self::OperatorNotOffered,
+        Self::ValueNotOffered,
     ];
 
     /// The code as written in output.
@@ -76,6 +86,9 @@ impl DiagnosticCode {
             Self::PinnedTriggerMissing => "pinned-trigger-missing",
             Self::PinnedTriggerOwned => "pinned-trigger-owned",
             Self::StrayMarker => "stray-marker",
+            Self::FieldNotOffered => "field-not-offered",
+            Self::OperatorNotOffered => "operator-not-offered",
+            Self::ValueNotOffered => "value-not-offered",
         }
     }
 }
@@ -101,6 +114,10 @@ pub struct PlanDiagnostic {
     /// What to do about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Where in the policy files the problem was written (`file`, `line`, `column`), for
+    /// findings about a policy value.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl PlanDiagnostic {
@@ -116,6 +133,7 @@ impl PlanDiagnostic {
             address,
             message: message.into(),
             help: None,
+            location: None,
         }
     }
 
@@ -135,6 +153,13 @@ impl PlanDiagnostic {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Says where in the policy the problem was written.
+    #[must_use]
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
         self
     }
 

@@ -34,6 +34,18 @@ pub(crate) enum Found<'a> {
     New,
 }
 
+impl<'a> Found<'a> {
+    /// The live trigger, unless it is new.
+    pub(crate) fn trigger(&self) -> Option<&'a Trigger> {
+        match *self {
+            Self::Marked { trigger, .. }
+            | Self::Pinned { trigger, .. }
+            | Self::Adopted(trigger) => Some(trigger),
+            Self::New => None,
+        }
+    }
+}
+
 /// The live triggers the policy's identities claim before any title is looked at: pinned ids
 /// and marked triggers, so adoption by title never takes a trigger that is someone's.
 pub(crate) fn claimed_ids(account: &ResolvedAccount, owners: &Owners<'_>) -> BTreeSet<u64> {
@@ -55,7 +67,7 @@ pub(crate) fn find<'a>(
     claimed: &BTreeSet<u64>,
     address: &Address,
     warnings: &mut Vec<PlanDiagnostic>,
-) -> Result<Found<'a>, PlanDiagnostic> {
+) -> Result<Found<'a>, Box<PlanDiagnostic>> {
     let key = spec.key.value.as_str();
     let marked = marked_for(spec, owners);
     if let Some(id) = account.trigger_ids.get(key) {
@@ -71,7 +83,11 @@ pub(crate) fn find<'a>(
         [] => {}
         several => {
             let triggers: Vec<&Trigger> = several.iter().map(|(t, _)| *t).collect();
-            return Err(duplicate_ownership(address.clone(), key, &triggers));
+            return Err(Box::new(duplicate_ownership(
+                address.clone(),
+                key,
+                &triggers,
+            )));
         }
     }
     by_title(spec, owners, claimed, address)
@@ -106,10 +122,10 @@ fn pinned<'a>(
     marked: &[(&'a Trigger, Option<&'a str>)],
     address: &Address,
     warnings: &mut Vec<PlanDiagnostic>,
-) -> Result<Found<'a>, PlanDiagnostic> {
+) -> Result<Found<'a>, Box<PlanDiagnostic>> {
     let key = spec.key.value.as_str();
     let Some(trigger) = owners.all.iter().copied().find(|t| t.id == id) else {
-        return Err(PlanDiagnostic::error(
+        return Err(Box::new(PlanDiagnostic::error(
             DiagnosticCode::PinnedTriggerMissing,
             Some(address.clone()),
             format!("trigger_ids pins `{key}` to trigger {id}, which the account does not have"),
@@ -117,7 +133,7 @@ fn pinned<'a>(
         .with_help(
             "correct the id, or remove the pin to have zdpolicy create the trigger (it may have \
              been deleted in Zendesk)",
-        ));
+        )));
     };
     let renamed_from = match super::ownership::marker_key(description(trigger)) {
         None => None,
@@ -125,7 +141,7 @@ fn pinned<'a>(
         Some(old) => match spec.previously.iter().find(|k| k.value.as_str() == old) {
             Some(previous) => Some(previous.value.as_str()),
             None => {
-                return Err(PlanDiagnostic::error(
+                return Err(Box::new(PlanDiagnostic::error(
                     DiagnosticCode::PinnedTriggerOwned,
                     Some(address.clone()),
                     format!(
@@ -136,7 +152,7 @@ fn pinned<'a>(
                 .with_help(format!(
                     "if `{key}` is `{old}` renamed, add `previously: [{old}]` to trigger `{key}`; \
                      otherwise pin another trigger"
-                )));
+                ))));
             }
         },
     };
@@ -167,7 +183,7 @@ fn by_title<'a>(
     owners: &Owners<'a>,
     claimed: &BTreeSet<u64>,
     address: &Address,
-) -> Result<Found<'a>, PlanDiagnostic> {
+) -> Result<Found<'a>, Box<PlanDiagnostic>> {
     let title = spec.title.value.as_str();
     let key = spec.key.value.as_str();
     let adopt = spec.adopt.as_ref().is_some_and(|a| a.value);
@@ -180,7 +196,7 @@ fn by_title<'a>(
     match (same_title.as_slice(), adopt) {
         ([], _) => Ok(Found::New),
         ([trigger], true) => Ok(Found::Adopted(trigger)),
-        (several, true) => Err(PlanDiagnostic::error(
+        (several, true) => Err(Box::new(PlanDiagnostic::error(
             DiagnosticCode::AdoptAmbiguous,
             Some(address.clone()),
             format!(
@@ -192,8 +208,8 @@ fn by_title<'a>(
         .with_help(format!(
             "pin the one to adopt by id in the account's `trigger_ids` (`{key}: ID`); \
              `zdpolicy export` writes these pins"
-        ))),
-        (several, false) => Err(PlanDiagnostic::error(
+        )))),
+        (several, false) => Err(Box::new(PlanDiagnostic::error(
             DiagnosticCode::TriggerConflict,
             Some(address.clone()),
             format!(
@@ -206,7 +222,7 @@ fn by_title<'a>(
             "to let zdpolicy take it over (and overwrite it with the policy), add `adopt: true` \
              to trigger `{key}` in the policy, or pin it in the account's `trigger_ids`; or give \
              the policy's trigger another title"
-        ))),
+        )))),
     }
 }
 

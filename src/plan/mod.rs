@@ -11,6 +11,7 @@ pub mod address;
 pub mod canonical;
 mod categories;
 pub mod csat;
+mod definitions;
 pub mod diagnostic;
 mod draft;
 pub mod error;

@@ -13,7 +13,7 @@ use super::model::{FieldChange, json as to_json};
 use super::operation::{CategoryRef, TriggerWrite};
 use super::ownership::managed_description;
 use crate::live::LiveState;
-use crate::policy::model::TriggerSpec;
+use crate::policy::model::{self as policy, TriggerSpec};
 use crate::zendesk::wire::{Action, Condition, Conditions, Trigger};
 
 /// A managed trigger as the policy wants it.
@@ -35,16 +35,6 @@ pub(crate) struct Desired<'a> {
 impl<'a> Desired<'a> {
     /// The trigger `spec` describes, its category looked up in `live`.
     pub fn new(spec: &'a TriggerSpec, live: &LiveState) -> Self {
-        let conditions = |list: &[crate::policy::model::Condition]| {
-            list.iter()
-                .map(|c| Condition {
-                    field: c.field.value.clone(),
-                    operator: c.operator.as_ref().map(|op| op.value.name().to_owned()),
-                    value: c.value.as_ref().map(|v| v.value.clone()),
-                    extra: Map::new(),
-                })
-                .collect()
-        };
         Self {
             key: spec.key.value.as_str(),
             title: spec.title.value.clone(),
@@ -61,19 +51,10 @@ impl<'a> Desired<'a> {
             active: spec.active.as_ref().is_none_or(|a| a.value),
             category: spec.category.as_ref().map(|c| category_ref(live, &c.value)),
             conditions: Conditions {
-                all: conditions(&spec.conditions.all),
-                any: conditions(&spec.conditions.any),
+                all: spec.conditions.all.iter().map(wire_condition).collect(),
+                any: spec.conditions.any.iter().map(wire_condition).collect(),
             },
-            actions: spec
-                .actions
-                .value
-                .iter()
-                .map(|a| Action {
-                    field: a.field.value.clone(),
-                    value: a.value.as_ref().map(|v| v.value.clone()),
-                    extra: Map::new(),
-                })
-                .collect(),
+            actions: spec.actions.value.iter().map(wire_action).collect(),
         }
     }
 
@@ -110,6 +91,28 @@ impl<'a> Desired<'a> {
             conditions: self.conditions.clone(),
             actions: self.actions.clone(),
         }
+    }
+}
+
+/// A policy condition as Zendesk's API spells it, its value exactly as written.
+pub(crate) fn wire_condition(condition: &policy::Condition) -> Condition {
+    Condition {
+        field: condition.field.value.clone(),
+        operator: condition
+            .operator
+            .as_ref()
+            .map(|op| op.value.name().to_owned()),
+        value: condition.value.as_ref().map(|v| v.value.clone()),
+        extra: Map::new(),
+    }
+}
+
+/// A policy action as Zendesk's API spells it, its value exactly as written.
+pub(crate) fn wire_action(action: &policy::Action) -> Action {
+    Action {
+        field: action.field.value.clone(),
+        value: action.value.as_ref().map(|v| v.value.clone()),
+        extra: Map::new(),
     }
 }
 

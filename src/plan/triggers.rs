@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::address::{Address, ObjectKind};
+use super::definitions::check as check_definitions;
 use super::draft::Draft;
 use super::fingerprint::{LiveObject, seen};
 use super::identity::{Found, claimed_ids, duplicate_ownership, find};
@@ -45,13 +46,27 @@ pub(crate) fn plan_triggers(
         let mut warnings = Vec::new();
         let found = find(spec, account, owners, &claimed, &address, &mut warnings);
         draft.diagnostics.extend(warnings);
-        let change = match found {
+        let found = match found {
             Err(problem) => {
-                draft.error(problem);
+                draft.error(*problem);
                 continue;
             }
-            Ok(found) => plan_one(&desired, found, address, live, &mut outcome),
+            Ok(found) => found,
         };
+        let problems = check_definitions(
+            spec,
+            found.trigger(),
+            &live.definitions,
+            &address,
+            &account.locator,
+        );
+        if !problems.is_empty() {
+            // Nothing is planned for the trigger: the account has errors, so apply writes none
+            // of it, and Zendesk never answers 422 halfway through.
+            draft.diagnostics.extend(problems);
+            continue;
+        }
+        let change = plan_one(&desired, found, address, live, &mut outcome);
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
             && let Some(CategoryRef::Planned { name }) = &desired.category
         {

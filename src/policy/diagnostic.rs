@@ -64,7 +64,6 @@ codes! {
     MissingCredentials = "missing-credentials": "Several accounts rely on the single-account environment credentials.",
     DuplicateSubdomain = "duplicate-subdomain": "Two accounts manage the same Zendesk subdomain.",
     UnknownOperator = "unknown-operator": "A trigger condition operator that Zendesk does not document.",
-    UnknownField = "unknown-field": "A trigger condition or action field that Zendesk does not document (custom fields are fine).",
     EmptyActions = "empty-actions": "A trigger without actions; Zendesk rejects it.",
     SunshineRequired = "sunshine-conversations-required": "A setting that needs the account's Sunshine Conversations app.",
     IneffectiveSetting = "ineffective-setting": "A setting that has no effect given another setting.",

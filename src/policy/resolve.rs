@@ -16,7 +16,7 @@ use super::model::{
     Subdomain, SunshineConversations, TriggerIds, UnmanagedTriggers,
 };
 use super::model::{Messaging, SessionEndedCondition, TriggerKey, TriggerSpec};
-use super::source::Span;
+use super::source::{Locator, Span};
 use super::yaml::{Node, Value};
 
 /// The layer a resolved value came from.
@@ -87,6 +87,8 @@ pub struct ResolvedAccount {
     pub settings: Layer,
     /// Which layer set each value.
     pub provenance: Provenance,
+    /// Where the policy's files are, to turn the spans of values into `file:line:column`.
+    pub locator: Locator,
 }
 
 /// The safety limits in force for an account, defaults applied.
@@ -254,6 +256,7 @@ pub fn resolve_account(
         trigger_ids: account.trigger_ids.clone(),
         settings,
         provenance,
+        locator: Locator::default(),
     }
 }
 

@@ -150,6 +150,9 @@ pub(crate) fn account_lines(account: &AccountPlan) -> Vec<Line> {
                 0,
                 format!("{severity}[{}]{at}: {}", d.code, d.message),
             ));
+            if let Some(location) = &d.location {
+                out.push(line(Sign::Note, 1, format!("--> {location}")));
+            }
             if let Some(help) = &d.help {
                 out.push(line(Sign::Note, 1, format!("help: {help}")));
             }
