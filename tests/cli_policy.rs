@@ -319,6 +319,7 @@ fn help_is_stable() {
         "apply",
         "show",
         "export",
+        "snapshot",
         "sandbox",
         "simulator",
     ] {

@@ -11,6 +11,7 @@ mod sandbox;
 mod schema;
 mod show;
 mod simulator;
+mod snapshot;
 mod validate;
 
 use std::process::ExitCode;
@@ -101,6 +102,8 @@ enum Command {
     Show(show::ShowArgs),
     /// Write a policy file from accounts' live state (to adopt zdpolicy on existing accounts).
     Export(export::ExportArgs),
+    /// Write accounts' live state as a simulator seed (for `--sandbox --sandbox-seed`).
+    Snapshot(snapshot::SnapshotArgs),
     /// Manage the built-in sandbox (`--sandbox`): reset it, or play an admin in Admin Center.
     Sandbox(sandbox::SandboxArgs),
     /// Serve a Zendesk-compatible simulator on loopback (for tests, demos and CI).
@@ -146,6 +149,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(args, &cli.global),
         Command::Apply(args) => apply::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
+        Command::Snapshot(args) => snapshot::run(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),
     };

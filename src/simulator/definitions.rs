@@ -50,8 +50,12 @@ pub(crate) const KNOWN_OPERATORS: &[&str] = &[
     "greater_than_business_hours",
 ];
 
-/// The definitions the account's triggers may use right now.
+/// The definitions the account's triggers may use right now: a snapshot's as copied, else
+/// generated from the account's features and admin settings.
 pub(crate) fn definitions(account: &Account) -> TriggerDefinitions {
+    if let Some(copied) = &account.definitions {
+        return copied.clone();
+    }
     let conditions = conditions(account);
     TriggerDefinitions {
         actions: actions(account),
