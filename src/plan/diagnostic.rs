@@ -179,3 +179,32 @@ pub struct UnmanagedTrigger {
     /// Whether it runs.
     pub active: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_location_is_three_flat_keys_and_optional() {
+        let located =
+            PlanDiagnostic::error(DiagnosticCode::FieldNotOffered, None, "m").at(Some(Location {
+                file: "p.yaml".into(),
+                line: 3,
+                column: 7,
+            }));
+        let value = serde_json::to_value(&located).expect("serialise");
+        assert_eq!(
+            value,
+            json!({"severity": "error", "code": "field-not-offered", "message": "m",
+                   "file": "p.yaml", "line": 3, "column": 7})
+        );
+        let back: PlanDiagnostic = serde_json::from_value(value).expect("read back");
+        assert_eq!(back, located);
+        let plain: PlanDiagnostic = serde_json::from_value(
+            json!({"severity": "error", "code": "trigger-conflict", "message": "m"}),
+        )
+        .expect("read without a location");
+        assert_eq!(plain.location, None);
+    }
+}
