@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::live::LiveState;
 use crate::plan::csat::survey_on_session_end;
-use crate::plan::ownership::marker_key;
+use crate::plan::ownership::split_marker;
 use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
@@ -97,10 +97,11 @@ pub fn export_account(
     }
 
     if options.triggers {
-        let (triggers, skipped) = managed_triggers(account, live);
+        let (triggers, pins, skipped) = managed_triggers(account, live);
         notes.extend(skipped);
         if !triggers.is_empty() {
             entry.insert("triggers".into(), Value::Array(triggers));
+            entry.insert("trigger_ids".into(), Value::Object(pins));
         }
     }
     ExportedAccount {
@@ -111,23 +112,41 @@ pub fn export_account(
 }
 
 /// Every trigger that is not a Zendesk standard trigger (nor the CSAT trigger zdpolicy
-/// edits), as managed triggers; plus notes on the ones that could not be expressed.
-fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>, Vec<String>) {
+/// edits), as managed triggers, each pinned by id (`trigger_ids`: key → id); plus notes on
+/// the ones that could not be expressed or were left out.
+///
+/// Every trigger is pinned, not only those whose title is shared: a title can be shared
+/// tomorrow (someone copies a trigger) or changed in Zendesk, and a pin keeps the policy
+/// naming the very trigger it was exported from.
+fn managed_triggers(
+    account: &ResolvedAccount,
+    live: &LiveState,
+) -> (Vec<Value>, Map<String, Value>, Vec<String>) {
     let csat_title = account.csat_trigger_title();
     let mut keys = BTreeSet::new();
     let mut triggers = Vec::new();
     let mut notes = Vec::new();
+    let mut pins = Map::new();
+    let mut standard = Vec::new();
     for trigger in &live.triggers {
-        if trigger.default == Some(true)
-            || trigger.title == csat_title
-            || trigger.title == DEFAULT_CSAT_TRIGGER_TITLE
-        {
+        if trigger.title == csat_title || trigger.title == DEFAULT_CSAT_TRIGGER_TITLE {
+            notes.push(format!(
+                "trigger {} {} was left out: zdpolicy edits it only through \
+                 `csat.survey_on_session_end`",
+                trigger.id,
+                quoted(&trigger.title)
+            ));
+            continue;
+        }
+        if trigger.default == Some(true) {
+            standard.push(format!("{} {}", trigger.id, quoted(&trigger.title)));
             continue;
         }
         if let Some(operator) = unknown_operator(trigger) {
             notes.push(format!(
-                "trigger \"{}\" was not exported: its operator `{operator}` is not one zdpolicy knows",
-                trigger.title
+                "trigger {} {} was not exported: its operator `{operator}` is not one zdpolicy knows",
+                trigger.id,
+                quoted(&trigger.title)
             ));
             continue;
         }
@@ -138,15 +157,14 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
             ));
             continue;
         }
-        let (user_description, marker_key) = split_marker(trigger);
-        let owned = marker_key.is_some();
+        let (description, marker_key) = exported_description(trigger);
         let key = marker_key.unwrap_or_else(|| unique_key(&slug(&trigger.title), &keys));
         keys.insert(key.clone());
         let mut spec = Map::new();
         spec.insert("key".into(), json!(key));
         spec.insert("title".into(), json!(trigger.title));
-        if let Some(description) = user_description.filter(|d| !d.is_empty()) {
-            spec.insert("description".into(), json!(description));
+        if let Some(description) = description {
+            spec.insert("description".into(), description);
         }
         if let Some(Some(category_id)) = &trigger.category_id
             && let Some(name) = live.category_name(category_id)
@@ -154,11 +172,9 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
             spec.insert("category".into(), json!(name));
         }
         spec.insert("active".into(), json!(trigger.active));
-        if !owned {
-            // A trigger zdpolicy did not create carries no ownership marker: adopting it says
-            // "this is the trigger with this title", so the first plan changes nothing.
-            spec.insert("adopt".into(), json!(true));
-        }
+        // The pin identifies the trigger, marked or not; adopting an unmarked one by its id
+        // changes nothing on the first plan (the marker comes with zdpolicy's first write).
+        pins.insert(key.clone(), json!(trigger.id));
         spec.insert(
             "conditions".into(),
             json!({
@@ -175,7 +191,7 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
                     .map(|a| {
                         let mut m = Map::new();
                         m.insert("field".into(), json!(a.field));
-                        if let Some(value) = a.value.as_ref().filter(|v| !v.is_null()) {
+                        if let Some(value) = &a.value {
                             m.insert("value".into(), value.clone());
                         }
                         Value::Object(m)
@@ -185,7 +201,20 @@ fn managed_triggers(account: &ResolvedAccount, live: &LiveState) -> (Vec<Value>,
         );
         triggers.push(Value::Object(spec));
     }
-    (triggers, notes)
+    if !standard.is_empty() {
+        notes.push(format!(
+            "{} of Zendesk's standard triggers (`default: true`) were left out, so zdpolicy \
+             leaves them as Zendesk keeps them: {}",
+            standard.len(),
+            standard.join(", ")
+        ));
+    }
+    (triggers, pins, notes)
+}
+
+/// A title as a JSON string, so spaces at its ends show in the header comment.
+fn quoted(title: &str) -> String {
+    Value::String(title.to_owned()).to_string()
 }
 
 fn condition(c: &Condition) -> Value {
@@ -194,7 +223,9 @@ fn condition(c: &Condition) -> Value {
     if let Some(operator) = &c.operator {
         m.insert("operator".into(), json!(operator));
     }
-    if let Some(value) = c.value.as_ref().filter(|v| !v.is_null()) {
+    // Written as read: an explicit `null` stays `null` (a PUT must send it back), `""` stays
+    // `""`, and an absent value stays absent.
+    if let Some(value) = &c.value {
         m.insert("value".into(), value.clone());
     }
     Value::Object(m)
@@ -211,17 +242,20 @@ fn unknown_operator(trigger: &Trigger) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The description without zdpolicy's marker line (its last line), and the key it names.
-fn split_marker(trigger: &Trigger) -> (Option<String>, Option<String>) {
-    let Some(Some(description)) = &trigger.description else {
+/// The policy's `description` for a live trigger, byte for byte, and the key its marker
+/// names. A marked description gives the text before the marker (none if that is all); an
+/// unmarked one is written as read, `null` and `""` included, so nothing is lost or trimmed.
+fn exported_description(trigger: &Trigger) -> (Option<Value>, Option<String>) {
+    let Some(description) = &trigger.description else {
         return (None, None);
     };
-    let Some(key) = marker_key(Some(description)) else {
-        return (Some(description.trim_end().to_owned()), None);
+    let Some(text) = description.as_deref() else {
+        return (Some(Value::Null), None);
     };
-    let text = description.trim_end();
-    let without = text.rfind('\n').map_or("", |i| &text[..i]);
-    (Some(without.trim_end().to_owned()), Some(key.to_owned()))
+    match split_marker(text) {
+        Some(marked) => (marked.text.map(|t| json!(t)), Some(marked.key.to_owned())),
+        None => (Some(json!(text)), None),
+    }
 }
 
 /// A trigger key from a title: lowercase ASCII letters and digits joined by hyphens.

@@ -12,4 +12,5 @@ pub mod refresh;
 pub mod sandbox;
 pub mod select;
 pub mod simulator;
+pub mod snapshot;
 pub mod zendesk;

@@ -1,9 +1,10 @@
 //! The sandbox: the Zendesk simulator started in-process, so `plan`, `apply` and `export` can
 //! run against a stand-in for every account a policy names, with no credentials.
 //!
-//! Its accounts start as a new Zendesk account does and keep their state in a file
-//! (`.zdpolicy/sandbox.json` by default), so an `apply --sandbox` is seen by the next
-//! `plan --sandbox`. Requests go through the same HTTP client as production.
+//! Its accounts start as a new Zendesk account does, or as a seed file says (a `zdpolicy
+//! snapshot` of production), and keep their state in a file (`.zdpolicy/sandbox.json` by
+//! default), so an `apply --sandbox` is seen by the next `plan --sandbox`. Requests go through
+//! the same HTTP client as production.
 //!
 //! A command holds the state file's lock from before it reads the state until after it has
 //! written it back (once, at the end), so two commands at once never lose each other's
@@ -19,8 +20,8 @@ use thiserror::Error;
 use crate::files::{FileLock, LockError};
 use crate::policy::resolve::ResolvedAccount;
 use crate::simulator::{
-    AccountSeed, AdminSettings, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
-    SimulatorError, SunshineSeed,
+    AccountSeed, AdminSettings, OAuthTokenSeed, Role, RunningSimulator, SeedFile, Simulator,
+    SimulatorConfig, SimulatorError, SunshineSeed,
 };
 use crate::zendesk::client::auth::{AccountAuth, AuthMethod, SunshineAuth};
 
@@ -96,12 +97,15 @@ pub struct Sandbox {
 }
 
 /// One account the sandbox should serve.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SandboxAccount {
     /// The subdomain.
     pub subdomain: String,
     /// The Sunshine Conversations app id, if the policy configures one.
     pub sunshine_app_id: Option<String>,
+    /// What the account starts as when the sandbox does not have it yet (`--sandbox-seed`,
+    /// e.g. a `zdpolicy snapshot` of production); a new Zendesk account otherwise.
+    pub seed: Option<AccountSeed>,
 }
 
 impl SandboxAccount {
@@ -113,7 +117,19 @@ impl SandboxAccount {
                 .sunshine_conversations
                 .as_ref()
                 .map(|s| s.app_id.value.clone()),
+            seed: None,
         }
+    }
+
+    /// Starts the account from the seed file's account with the same subdomain, if any.
+    #[must_use]
+    pub fn seeded_from(mut self, seeds: &SeedFile) -> Self {
+        self.seed = seeds
+            .accounts
+            .iter()
+            .find(|a| a.subdomain == self.subdomain)
+            .cloned();
+        self
     }
 }
 
@@ -224,8 +240,13 @@ pub fn reset(
     }
 }
 
+/// The account's seed (its own, or a new account's) with the sandbox's credentials: a seed
+/// file carries none, and the client signs every sandbox request with the sandbox token.
 fn seed(account: &SandboxAccount) -> AccountSeed {
-    let mut seed = AccountSeed::new(account.subdomain.clone());
+    let mut seed = account
+        .seed
+        .clone()
+        .unwrap_or_else(|| AccountSeed::new(account.subdomain.clone()));
     seed.credentials.oauth_tokens.push(OAuthTokenSeed {
         token: SANDBOX_TOKEN.into(),
         role: Role::Admin,

@@ -220,6 +220,7 @@ async fn the_sandbox_does_not_serve_the_sim_routes() {
     let account = SandboxAccount {
         subdomain: "acme".into(),
         sunshine_app_id: None,
+        seed: None,
     };
     let sandbox = Sandbox::start(&state, &[account], &lock, |_| {})
         .await

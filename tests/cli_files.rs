@@ -110,6 +110,44 @@ fn export_output_onto_a_saved_plan_is_refused() {
 }
 
 #[test]
+fn snapshot_output_onto_a_policy_is_refused_and_a_failed_snapshot_writes_nothing() {
+    let dir = workspace();
+    let policy = std::fs::read(dir.path().join("zdpolicy.yaml")).unwrap();
+    let (code, text) =
+        stderr(zdpolicy(dir.path()).args(["snapshot", "--sandbox", "--output", "zdpolicy.yaml"]));
+    assert_eq!(code, Some(1));
+    assert!(text.contains("foreign-file"), "{text}");
+    assert_eq!(
+        std::fs::read(dir.path().join("zdpolicy.yaml")).unwrap(),
+        policy
+    );
+
+    // Its own kind is replaced on a re-run, in YAML and in JSON.
+    for name in ["seed.yaml", "seed.json"] {
+        for _ in 0..2 {
+            zdpolicy(dir.path())
+                .args(["snapshot", "--sandbox", "--output", name])
+                .assert()
+                .success();
+        }
+    }
+    let seed = std::fs::read(dir.path().join("seed.yaml")).unwrap();
+    let (code, text) = stderr(zdpolicy(dir.path()).args([
+        "snapshot",
+        "--api-url",
+        "http://127.0.0.1:9/{subdomain}",
+        "--output",
+        "seed.yaml",
+    ]));
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("2 of 2 accounts could not be read; nothing was written"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("seed.yaml")).unwrap(), seed);
+}
+
+#[test]
 fn export_with_failing_credentials_writes_nothing() {
     let dir = workspace();
     let policy = std::fs::read(dir.path().join("zdpolicy.yaml")).unwrap();

@@ -319,10 +319,27 @@ fn help_is_stable() {
         "apply",
         "show",
         "export",
+        "snapshot",
         "sandbox",
         "simulator",
     ] {
         let stdout = stdout_of(zdpolicy().args([command, "--help"]));
         insta::assert_snapshot!(format!("help_{command}"), stdout);
     }
+}
+
+#[test]
+fn render_shows_trigger_identity_with_released_keys_added_up() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        "version: 1\ndefaults:\n  released_triggers: [old]\naccounts:\n  acme:\n    subdomain: acme\n    trigger_ids: { vip: 36000000000001 }\n    released_triggers: [older]\n    triggers:\n      - { key: vip, title: VIP, previously: [vip-old], actions: [ { field: priority, value: urgent } ] }\n",
+    )
+    .unwrap();
+    let stdout = stdout_of(zdpolicy().current_dir(dir.path()).args([
+        "render",
+        "--explain",
+        "zdpolicy.yaml",
+    ]));
+    insta::assert_snapshot!(stdout);
 }

@@ -169,6 +169,31 @@ async fn no_command_prints_or_writes_the_token() {
                 "literal.yaml".into(),
             ],
         ),
+        (
+            "snapshot -v",
+            vec![
+                "-v".into(),
+                "snapshot".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--output".into(),
+                "snapshot.yaml".into(),
+            ],
+        ),
+        (
+            "snapshot json",
+            vec![
+                "snapshot".into(),
+                "--api-url".into(),
+                api.clone(),
+                "--output".into(),
+                "snapshot.json".into(),
+            ],
+        ),
+        (
+            "snapshot stdout",
+            vec!["snapshot".into(), "--api-url".into(), api.clone()],
+        ),
         ("schema", vec!["schema".into()]),
         (
             "plan --out",
@@ -236,6 +261,12 @@ async fn no_command_prints_or_writes_the_token() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("env:ZDP_LEAK_TOKEN (401)"));
     assert_clean("export with a wrong token", &output);
+    let snapshot = std::fs::read_to_string(dir.path().join("snapshot.yaml")).unwrap();
+    assert!(
+        snapshot.contains("kind: simulator-seed")
+            && snapshot.contains("title: Notify requester and CCs of received request"),
+        "the snapshot holds the account: {snapshot}"
+    );
     let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
     assert!(
         report.contains("\"applied\""),

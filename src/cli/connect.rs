@@ -37,6 +37,10 @@ pub struct ConnectArgs {
     /// Seconds to wait while another command uses the sandbox (0: fail at once).
     #[arg(long, value_name = "SECONDS", default_value_t = super::sandbox::DEFAULT_WAIT_SECONDS)]
     pub sandbox_wait: u64,
+    /// With --sandbox: accounts the sandbox does not have yet start from this simulator seed
+    /// (e.g. one written by `zdpolicy snapshot`), not as new Zendesk accounts.
+    #[arg(long, value_name = "FILE", requires = "sandbox")]
+    pub sandbox_seed: Option<PathBuf>,
     /// Most requests in flight at once, across all accounts.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub parallelism: u16,
@@ -111,8 +115,19 @@ impl ConnectArgs {
             ..ClientConfig::default()
         };
         let sandbox = if self.sandbox {
-            let wanted: Vec<SandboxAccount> =
-                accounts.iter().map(SandboxAccount::for_policy).collect();
+            let seeds = self
+                .sandbox_seed
+                .as_deref()
+                .map(crate::simulator::load_seed_file)
+                .transpose()?;
+            let wanted: Vec<SandboxAccount> = accounts
+                .iter()
+                .map(SandboxAccount::for_policy)
+                .map(|account| match &seeds {
+                    Some(seeds) => account.seeded_from(seeds),
+                    None => account,
+                })
+                .collect();
             let sandbox = Sandbox::start(
                 &self.sandbox_state,
                 &wanted,

@@ -82,6 +82,20 @@ pub enum CliError {
         /// How many were selected.
         total: usize,
     },
+    /// `snapshot` could not read every account, so it wrote nothing.
+    #[error("{failed} of {total} accounts could not be read; nothing was written")]
+    #[diagnostic(
+        code("snapshot-incomplete"),
+        help(
+            "fix the errors above and snapshot again, or leave those accounts out with --exclude"
+        )
+    )]
+    SnapshotIncomplete {
+        /// How many failed.
+        failed: usize,
+        /// How many were selected.
+        total: usize,
+    },
     /// `export` was left with no account (its `--shard` holds none).
     #[error("there is no account to export")]
     #[diagnostic(

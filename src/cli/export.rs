@@ -85,7 +85,7 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
 }
 
 /// A one-account policy for `--subdomain`, loaded like any policy so it is validated the same way.
-fn policy_for_subdomain(subdomain: &str) -> Result<Policy, CliError> {
+pub(super) fn policy_for_subdomain(subdomain: &str) -> Result<Policy, CliError> {
     let subdomain =
         Subdomain::parse(subdomain).map_err(|(message, hint)| CliError::BadSubdomain {
             message,

@@ -13,6 +13,7 @@ mod sandbox;
 mod schema;
 mod show;
 mod simulator;
+mod snapshot;
 mod validate;
 
 use std::process::ExitCode;
@@ -106,6 +107,8 @@ enum Command {
     Show(show::ShowArgs),
     /// Write a policy file from accounts' live state (to adopt zdpolicy on existing accounts).
     Export(export::ExportArgs),
+    /// Write accounts' live state as a simulator seed (for `--sandbox --sandbox-seed`).
+    Snapshot(snapshot::SnapshotArgs),
     /// Manage the built-in sandbox (`--sandbox`): reset it, or play an admin in Admin Center.
     Sandbox(sandbox::SandboxArgs),
     /// Serve a Zendesk-compatible simulator on loopback (for tests, demos and CI).
@@ -123,6 +126,7 @@ impl Command {
             Self::Apply(_) => "zdpolicy apply",
             Self::Show(_) => "zdpolicy show",
             Self::Export(_) => "zdpolicy export",
+            Self::Snapshot(_) => "zdpolicy snapshot",
             Self::Sandbox(_) => "zdpolicy sandbox",
             Self::Simulator(_) => "zdpolicy simulator",
         }
@@ -180,6 +184,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(args, &cli.global),
         Command::Apply(args) => apply::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
+        Command::Snapshot(args) => snapshot::run(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),
     };

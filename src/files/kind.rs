@@ -64,6 +64,8 @@ impl FileKind {
             Self::Schema
         } else if has("format_version") && has("next_id") && has("accounts") {
             Self::SimulatorState
+        } else if has("kind") && has("simulator-seed") {
+            Self::SimulatorSeed
         } else {
             Self::Other
         }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::policy::model::{
     Credentials, Located, Messaging, SessionEndedCondition, SunshineConversations, TriggerSpec,
 };
-use crate::policy::model::{GroupName, UnmanagedTriggers};
+use crate::policy::model::{GroupName, TriggerIds, TriggerKey, UnmanagedTriggers};
 use crate::policy::resolve::{ResolvedAccount, SafetyLimits, join};
 use crate::policy::source::SourceMap;
 
@@ -29,6 +29,10 @@ struct Rendered<'a> {
     rate_limit_per_minute: Option<u32>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     triggers: &'a [TriggerSpec],
+    #[serde(skip_serializing_if = "TriggerIds::is_empty")]
+    trigger_ids: &'a TriggerIds,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    released_triggers: &'a [Located<TriggerKey>],
 }
 
 #[derive(Debug, Serialize)]
@@ -65,6 +69,8 @@ pub fn account_value(account: &ResolvedAccount) -> Value {
             .as_ref()
             .map(|r| r.value),
         triggers: account.triggers(),
+        trigger_ids: &account.trigger_ids,
+        released_triggers: account.released_triggers(),
     };
     serde_json::to_value(&rendered).unwrap_or(Value::Null)
 }

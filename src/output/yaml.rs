@@ -140,10 +140,54 @@ pub fn scalar_text(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) if is_plain_safe(s) => s.clone(),
-        // JSON string syntax is valid YAML double-quoted syntax.
-        Value::String(s) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+        Value::String(s) => double_quoted(s),
         other => flow_text(other),
     }
+}
+
+/// A YAML double-quoted scalar that reads back as exactly `s`. Line breaks, tabs and every
+/// character YAML does not allow raw, or that would be invisible in a review (bidirectional
+/// controls, zero-width characters, a byte-order mark), are escaped; everything else,
+/// right-to-left text included, is written as itself.
+pub fn double_quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters a YAML 1.2 stream may not hold raw (C0 and C1 controls, DEL, U+FFFE/U+FFFF)
+/// and characters that print as nothing (zero-width, bidirectional and line-separator
+/// controls, the byte-order mark): all in the Basic Multilingual Plane, so `\uXXXX` fits.
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{fffe}'
+            | '\u{ffff}'
+    )
 }
 
 fn is_plain_safe(s: &str) -> bool {
@@ -195,6 +239,14 @@ mod tests {
     }
 
     #[test]
+    fn double_quoted_escapes_what_yaml_or_a_reviewer_would_lose() {
+        assert_eq!(double_quoted("a\tb\n"), r#""a\tb\n""#);
+        assert_eq!(double_quoted("q\"\\"), r#""q\"\\""#);
+        assert_eq!(double_quoted("\u{200f}x\u{7f}"), r#""\u200Fx\u007F""#);
+        assert_eq!(double_quoted("שלום  "), "\"שלום  \"");
+    }
+
+    #[test]
     fn writes_nested_values_and_comments() {
         let value = json!({"a": {"b": true, "c": [1, 2]}, "t": [{"key": "x", "v": "no"}]});
         let text = to_yaml(&value, &|p: &str| {
@@ -204,5 +256,66 @@ mod tests {
             text,
             "a:\n  b: true  # set here\n  c: [1, 2]\nt:\n  - key: x\n    v: \"no\"\n"
         );
+    }
+
+    mod round_trip {
+        use super::super::to_yaml;
+        use crate::policy::source::FileId;
+        use crate::policy::yaml::parse;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        /// Text as real accounts hold it: spaces at the ends, tabs, line breaks, quotes,
+        /// Liquid braces, YAML look-alikes, right-to-left and invisible characters.
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just(" ".to_owned()),
+                    Just("\t".to_owned()),
+                    Just("\n".to_owned()),
+                    Just("\r\n".to_owned()),
+                    Just("{{ticket.id}}".to_owned()),
+                    Just("no".to_owned()),
+                    Just("- ".to_owned()),
+                    Just(": ".to_owned()),
+                    Just("#".to_owned()),
+                    Just("'\"".to_owned()),
+                    Just("\u{200f}\u{feff}\u{85}\u{2028}".to_owned()),
+                    Just("שלום".to_owned()),
+                    "[a-z0-9]{1,6}",
+                    any::<char>().prop_map(String::from),
+                ],
+                0..6,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                text().prop_map(Value::String),
+            ];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((text(), inner), 0..4)
+                        .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            /// What the writer writes, YAML reads back as the same value: nothing trimmed,
+            /// re-spaced or re-typed (`"75"` stays a string, `null` stays `null`).
+            #[test]
+            fn written_yaml_reads_back_unchanged(inner in value()) {
+                let document = serde_json::json!({ "v": inner });
+                let text = to_yaml(&document, &|_| None);
+                let node = parse(FileId(0), &text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+                prop_assert_eq!(node.to_json(), document, "{}", text);
+            }
+        }
     }
 }

@@ -100,11 +100,6 @@ pub fn same_actions(a: &[wire::Action], b: &[wire::Action]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_action(x, y))
 }
 
-/// Text compared the way Zendesk may store it: line endings as `\n`.
-pub fn same_text(a: &str, b: &str) -> bool {
-    a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

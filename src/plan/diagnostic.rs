@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::address::Address;
+use crate::policy::source::Location;
 
 /// How serious a finding is. An account with an error is planned only in part; apply must
 /// not run it.
@@ -38,6 +39,18 @@ pub enum DiagnosticCode {
     AdoptAmbiguous,
     /// Several triggers carry the ownership marker of one key.
     DuplicateOwnership,
+    /// `trigger_ids` pins a key to a trigger id the account does not have.
+    PinnedTriggerMissing,
+    /// `trigger_ids` pins a key to a trigger that carries another key's marker.
+    PinnedTriggerOwned,
+    /// A trigger carries the marker of a key that is pinned to another trigger (warning).
+    StrayMarker,
+    /// A managed trigger's condition or action field is not in the account's definitions.
+    FieldNotOffered,
+    /// A condition's operator is not one the account's definitions offer for its field.
+    OperatorNotOffered,
+    /// A value is not one the account's definitions list for its field.
+    ValueNotOffered,
 }
 
 impl DiagnosticCode {
@@ -51,6 +64,12 @@ impl DiagnosticCode {
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
+        Self::PinnedTriggerMissing,
+        Self::PinnedTriggerOwned,
+        Self::StrayMarker,
+        Self::FieldNotOffered,
+        Self::OperatorNotOffered,
+        Self::ValueNotOffered,
     ];
 
     /// The code as written in output.
@@ -64,6 +83,12 @@ impl DiagnosticCode {
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",
+            Self::PinnedTriggerMissing => "pinned-trigger-missing",
+            Self::PinnedTriggerOwned => "pinned-trigger-owned",
+            Self::StrayMarker => "stray-marker",
+            Self::FieldNotOffered => "field-not-offered",
+            Self::OperatorNotOffered => "operator-not-offered",
+            Self::ValueNotOffered => "value-not-offered",
         }
     }
 }
@@ -89,6 +114,10 @@ pub struct PlanDiagnostic {
     /// What to do about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Where in the policy files the problem was written (`file`, `line`, `column`), for
+    /// findings about a policy value.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl PlanDiagnostic {
@@ -104,6 +133,19 @@ impl PlanDiagnostic {
             address,
             message: message.into(),
             help: None,
+            location: None,
+        }
+    }
+
+    /// A warning: worth knowing, the plan is complete.
+    pub fn warning(
+        code: DiagnosticCode,
+        address: Option<Address>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, address, message)
         }
     }
 
@@ -111,6 +153,13 @@ impl PlanDiagnostic {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Says where in the policy the problem was written.
+    #[must_use]
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
         self
     }
 
@@ -129,4 +178,33 @@ pub struct UnmanagedTrigger {
     pub title: String,
     /// Whether it runs.
     pub active: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_location_is_three_flat_keys_and_optional() {
+        let located =
+            PlanDiagnostic::error(DiagnosticCode::FieldNotOffered, None, "m").at(Some(Location {
+                file: "p.yaml".into(),
+                line: 3,
+                column: 7,
+            }));
+        let value = serde_json::to_value(&located).expect("serialise");
+        assert_eq!(
+            value,
+            json!({"severity": "error", "code": "field-not-offered", "message": "m",
+                   "file": "p.yaml", "line": 3, "column": 7})
+        );
+        let back: PlanDiagnostic = serde_json::from_value(value).expect("read back");
+        assert_eq!(back, located);
+        let plain: PlanDiagnostic = serde_json::from_value(
+            json!({"severity": "error", "code": "trigger-conflict", "message": "m"}),
+        )
+        .expect("read without a location");
+        assert_eq!(plain.location, None);
+    }
 }

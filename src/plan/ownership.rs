@@ -19,11 +19,14 @@ pub fn marker_line(key: &TriggerKey) -> String {
     format!("{MARKER_PREFIX}{key}{MARKER_SUFFIX}")
 }
 
-/// The description zdpolicy writes: the policy's text (trailing line breaks removed), then the
-/// marker as the last line.
+/// The description zdpolicy writes: the policy's text exactly as written, a line break, then
+/// the marker as the last line. No text (absent, `null` or empty) gives the marker alone.
+///
+/// Nothing is trimmed: `split_marker` gives back exactly `text`, so an exported description
+/// plans to no change and a write keeps the user's spaces, tabs and line breaks.
 pub fn managed_description(key: &TriggerKey, text: Option<&str>) -> String {
     let marker = marker_line(key);
-    match text.map(|t| t.trim_end_matches(['\n', '\r'])) {
+    match text {
         Some(text) if !text.is_empty() => format!("{text}\n{marker}"),
         _ => marker,
     }
@@ -32,15 +35,43 @@ pub fn managed_description(key: &TriggerKey, text: Option<&str>) -> String {
 /// The key in a description's marker, if its last non-blank line is one. Only the prefix and
 /// the key are required, so a marker whose sentence a person shortened is still recognised.
 pub fn marker_key(description: Option<&str>) -> Option<&str> {
-    let last = description?.lines().rev().find(|l| !l.trim().is_empty())?;
-    let rest = last.trim().strip_prefix(MARKER_PREFIX)?;
+    split_marker(description?).map(|marked| marked.key)
+}
+
+/// A description that ends with zdpolicy's marker, taken apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marked<'a> {
+    /// The text before the marker line, byte for byte (without the one line break that
+    /// separates it from the marker); `None` when the marker is all there is.
+    pub text: Option<&'a str>,
+    /// The key the marker names.
+    pub key: &'a str,
+}
+
+/// Splits a description whose last non-blank line is a marker into the text before it and
+/// the key; `None` when there is no marker. The inverse of [`managed_description`].
+pub fn split_marker(description: &str) -> Option<Marked<'_>> {
+    let content_end = description.trim_end().len();
+    let line_start = description[..content_end].rfind('\n').map_or(0, |i| i + 1);
+    let rest = description[line_start..content_end]
+        .trim()
+        .strip_prefix(MARKER_PREFIX)?;
     let key = &rest[..rest.find(')')?];
-    (!key.is_empty()).then_some(key)
+    if key.is_empty() {
+        return None;
+    }
+    let text = line_start
+        .checked_sub(1)
+        .map(|separator| &description[..separator])
+        .filter(|text| !text.is_empty());
+    Some(Marked { text, key })
 }
 
 /// The live triggers sorted by owner.
 #[derive(Debug, Default)]
 pub struct Owners<'a> {
+    /// Every trigger, in Zendesk's order.
+    pub all: Vec<&'a Trigger>,
     /// Triggers carrying a marker, by key (in Zendesk's order within a key).
     pub managed: BTreeMap<&'a str, Vec<&'a Trigger>>,
     /// Triggers without a marker.
@@ -51,6 +82,7 @@ pub struct Owners<'a> {
 pub fn owners(triggers: &[Trigger]) -> Owners<'_> {
     let mut owners = Owners::default();
     for trigger in triggers {
+        owners.all.push(trigger);
         let description = trigger.description.as_ref().and_then(Option::as_deref);
         match marker_key(description) {
             Some(key) => owners.managed.entry(key).or_default().push(trigger),
@@ -72,7 +104,7 @@ mod tests {
     fn the_marker_is_the_last_line_after_the_users_text() {
         let k = key("vip-messaging");
         assert_eq!(
-            managed_description(&k, Some("Escalates VIPs.\n")),
+            managed_description(&k, Some("Escalates VIPs.")),
             "Escalates VIPs.\nManaged by zdpolicy (key: vip-messaging). Edits in Zendesk are overwritten."
         );
         assert_eq!(managed_description(&k, None), marker_line(&k));
@@ -92,6 +124,41 @@ mod tests {
             marker_key(Some("Managed by zdpolicy (key: x)")),
             Some("x"),
             "a shortened sentence still counts"
+        );
+    }
+
+    /// Regression: the user's text used to lose its trailing spaces and line breaks, so an
+    /// exported description planned to an update whose lines looked identical, forever.
+    #[test]
+    fn the_users_text_comes_back_byte_for_byte() {
+        let k = key("k");
+        for text in [
+            "ends with spaces  ",
+            "tab\tinside",
+            "two  spaces",
+            "ends with a line break\n",
+            "ends with CRLF\r\n",
+            "\n",
+            " ",
+            "line one\r\nline two",
+            "Managed by zdpolicy (key: other). Edits in Zendesk are overwritten.",
+        ] {
+            let written = managed_description(&k, Some(text));
+            assert_eq!(
+                split_marker(&written),
+                Some(Marked {
+                    text: Some(text),
+                    key: "k"
+                }),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            split_marker(&marker_line(&k)),
+            Some(Marked {
+                text: None,
+                key: "k"
+            })
         );
     }
 

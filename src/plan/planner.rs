@@ -89,7 +89,7 @@ pub fn plan_account(desired: &ResolvedAccount, live: &LiveState) -> AccountPlan 
     plan_settings(desired, live, &mut draft);
     let csat_trigger = plan_csat(desired, live, &mut draft);
     let owners = owners(&live.triggers);
-    let outcome = plan_triggers(desired.triggers(), live, &owners, &mut draft);
+    let outcome = plan_triggers(desired, live, &owners, &mut draft);
     plan_categories(&outcome.new_categories, &mut draft);
 
     let unmanaged_triggers = (desired.unmanaged_triggers() == UnmanagedTriggers::Report)

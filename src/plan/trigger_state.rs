@@ -7,13 +7,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{same_actions, same_conditions, same_text};
+use super::canonical::{same_actions, same_conditions};
 use super::categories::{category_ref, live_category_name};
 use super::model::{FieldChange, json as to_json};
 use super::operation::{CategoryRef, TriggerWrite};
 use super::ownership::managed_description;
 use crate::live::LiveState;
-use crate::policy::model::TriggerSpec;
+use crate::policy::model::{self as policy, TriggerSpec};
 use crate::zendesk::wire::{Action, Condition, Conditions, Trigger};
 
 /// A managed trigger as the policy wants it.
@@ -35,16 +35,6 @@ pub(crate) struct Desired<'a> {
 impl<'a> Desired<'a> {
     /// The trigger `spec` describes, its category looked up in `live`.
     pub fn new(spec: &'a TriggerSpec, live: &LiveState) -> Self {
-        let conditions = |list: &[crate::policy::model::Condition]| {
-            list.iter()
-                .map(|c| Condition {
-                    field: c.field.value.clone(),
-                    operator: c.operator.as_ref().map(|op| op.value.name().to_owned()),
-                    value: c.value.clone(),
-                    extra: Map::new(),
-                })
-                .collect()
-        };
         Self {
             key: spec.key.value.as_str(),
             title: spec.title.value.clone(),
@@ -55,25 +45,16 @@ impl<'a> Desired<'a> {
             user_description: spec
                 .description
                 .as_ref()
-                .map(|d| d.value.trim_end_matches(['\n', '\r']).to_owned())
+                .map(|d| d.value.clone())
                 .filter(|d| !d.is_empty()),
             // A trigger is active unless the policy says otherwise (TriggerSpec docs).
             active: spec.active.as_ref().is_none_or(|a| a.value),
             category: spec.category.as_ref().map(|c| category_ref(live, &c.value)),
             conditions: Conditions {
-                all: conditions(&spec.conditions.all),
-                any: conditions(&spec.conditions.any),
+                all: spec.conditions.all.iter().map(wire_condition).collect(),
+                any: spec.conditions.any.iter().map(wire_condition).collect(),
             },
-            actions: spec
-                .actions
-                .value
-                .iter()
-                .map(|a| Action {
-                    field: a.field.value.clone(),
-                    value: a.value.clone(),
-                    extra: Map::new(),
-                })
-                .collect(),
+            actions: spec.actions.value.iter().map(wire_action).collect(),
         }
     }
 
@@ -98,6 +79,28 @@ impl<'a> Desired<'a> {
     }
 }
 
+/// A policy condition as Zendesk's API spells it, its value exactly as written.
+pub(crate) fn wire_condition(condition: &policy::Condition) -> Condition {
+    Condition {
+        field: condition.field.value.clone(),
+        operator: condition
+            .operator
+            .as_ref()
+            .map(|op| op.value.name().to_owned()),
+        value: condition.value.as_ref().map(|v| v.value.clone()),
+        extra: Map::new(),
+    }
+}
+
+/// A policy action as Zendesk's API spells it, its value exactly as written.
+pub(crate) fn wire_action(action: &policy::Action) -> Action {
+    Action {
+        field: action.field.value.clone(),
+        value: action.value.as_ref().map(|v| v.value.clone()),
+        extra: Map::new(),
+    }
+}
+
 /// The managed view of a live trigger.
 pub(crate) fn live_view(trigger: &Trigger, live: &LiveState) -> Value {
     json!({
@@ -113,17 +116,9 @@ pub(crate) fn live_view(trigger: &Trigger, live: &LiveState) -> Value {
 impl Desired<'_> {
     /// Whether a live description is the policy's own text, marker aside: an unmarked trigger
     /// being adopted that differs only by the marker needs no write (the marker is added with
-    /// its next real change).
+    /// its next real change). Byte for byte; absent, `null` and `""` all mean "no text".
     pub fn same_unmarked_description(&self, live: Option<&str>) -> bool {
-        match (
-            live.map(|d| d.trim_end_matches(['\n', '\r']))
-                .filter(|d| !d.is_empty()),
-            &self.user_description,
-        ) {
-            (None, None) => true,
-            (Some(live), Some(wanted)) => same_text(live, wanted),
-            _ => false,
-        }
+        live.filter(|d| !d.is_empty()) == self.user_description.as_deref()
     }
 }
 
@@ -142,7 +137,7 @@ pub(crate) fn field_changes(
         ("title", desired.title != trigger.title),
         (
             "description",
-            !live_description.is_some_and(|d| same_text(d, &desired.description)),
+            live_description != Some(desired.description.as_str()),
         ),
         ("active", desired.active != trigger.active),
         (

@@ -6,16 +6,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::Value;
+
 use super::address::{Address, ObjectKind};
-use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
+use super::definitions::check as check_definitions;
 use super::draft::Draft;
 use super::fingerprint::{LiveObject, seen};
-use super::model::{Change, ChangeAction};
-use super::operation::{CategoryRef, Operation};
-use super::ownership::Owners;
+use super::identity::{Found, claimed_ids, duplicate_ownership, find};
+use super::model::{Change, ChangeAction, FieldChange};
+use super::operation::{CategoryRef, Operation, TriggerWrite};
+use super::ownership::{Owners, split_marker};
 use super::trigger_state::{Desired, field_changes, live_view};
 use crate::live::LiveState;
-use crate::policy::model::TriggerSpec;
+use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::Trigger;
 
 /// What planning the triggers found out that later steps need.
@@ -27,22 +30,43 @@ pub(crate) struct TriggerOutcome {
     pub new_categories: BTreeMap<String, Vec<String>>,
 }
 
-/// Plans every managed trigger, and deletes marked triggers whose key the policy dropped.
+/// Plans every managed trigger, releases the released ones, and deletes marked triggers
+/// whose key the policy dropped.
 pub(crate) fn plan_triggers(
-    specs: &[TriggerSpec],
+    account: &ResolvedAccount,
     live: &LiveState,
     owners: &Owners<'_>,
     draft: &mut Draft<'_>,
 ) -> TriggerOutcome {
     let mut outcome = TriggerOutcome::default();
-    for spec in specs {
+    let claimed = claimed_ids(account, owners);
+    for spec in account.triggers() {
         let desired = Desired::new(spec, live);
         let address = draft.address(ObjectKind::Trigger, desired.key);
-        let adopt = spec.adopt.as_ref().is_some_and(|a| a.value);
-        let Some(change) = plan_one(&desired, adopt, address, live, owners, draft, &mut outcome)
-        else {
-            continue;
+        let mut warnings = Vec::new();
+        let found = find(spec, account, owners, &claimed, &address, &mut warnings);
+        draft.diagnostics.extend(warnings);
+        let found = match found {
+            Err(problem) => {
+                draft.error(*problem);
+                continue;
+            }
+            Ok(found) => found,
         };
+        let problems = check_definitions(
+            spec,
+            found.trigger(),
+            &live.definitions,
+            &address,
+            &account.locator,
+        );
+        if !problems.is_empty() {
+            // Nothing is planned for the trigger: the account has errors, so apply writes none
+            // of it, and Zendesk never answers 422 halfway through.
+            draft.diagnostics.extend(problems);
+            continue;
+        }
+        let change = plan_one(&desired, found, address, live, &mut outcome);
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
             && let Some(CategoryRef::Planned { name }) = &desired.category
         {
@@ -54,84 +78,71 @@ pub(crate) fn plan_triggers(
         }
         draft.changes.push(change);
     }
-    plan_deletes(specs, live, owners, draft);
+    plan_releases(account, live, owners, draft);
+    plan_deletes(live, owners, &claimed_by_policy(account), draft);
     outcome
 }
 
-/// The change for one managed trigger, or `None` (with an error recorded) when ownership is
-/// unclear.
+/// The change for one managed trigger, once it is known which live trigger it is.
 fn plan_one(
     desired: &Desired<'_>,
-    adopt: bool,
+    found: Found<'_>,
     address: Address,
     live: &LiveState,
-    owners: &Owners<'_>,
-    draft: &mut Draft<'_>,
     outcome: &mut TriggerOutcome,
-) -> Option<Change> {
-    match owners.managed.get(desired.key).map(Vec::as_slice) {
-        Some([trigger]) => return Some(update(desired, trigger, address, live, None)),
-        Some(several) if several.len() > 1 => {
-            draft.error(duplicate_ownership(address, desired.key, several));
-            return None;
+) -> Change {
+    let renamed = |trigger: &Trigger, old: Option<&str>| {
+        old.map(|old| {
+            format!(
+                "renames trigger {} from key `{old}` (previously: [{old}]): zdpolicy rewrites its \
+                 marker and keeps the trigger",
+                trigger.id
+            )
+        })
+    };
+    match found {
+        Found::New => create(desired, address),
+        Found::Marked {
+            trigger,
+            renamed_from,
+        } => update(
+            desired,
+            trigger,
+            address,
+            live,
+            renamed(trigger, renamed_from),
+            false,
+        ),
+        Found::Pinned {
+            trigger,
+            renamed_from,
+        } => {
+            let adopting = super::ownership::marker_key(
+                trigger.description.as_ref().and_then(Option::as_deref),
+            )
+            .is_none();
+            if adopting {
+                outcome.adopted.insert(trigger.id);
+            }
+            let reason = renamed(trigger, renamed_from).or_else(|| {
+                adopting.then(|| {
+                    format!(
+                        "adopts trigger {} \"{}\" (pinned in trigger_ids): zdpolicy adds its \
+                         ownership marker and manages it from now on",
+                        trigger.id, trigger.title
+                    )
+                })
+            });
+            update(desired, trigger, address, live, reason, adopting)
         }
-        _ => {}
-    }
-    let same_title: Vec<&Trigger> = owners
-        .unmanaged
-        .iter()
-        .copied()
-        .filter(|t| t.title == desired.title)
-        .collect();
-    match (same_title.as_slice(), adopt) {
-        ([], _) => Some(create(desired, address)),
-        ([trigger], true) => {
+        Found::Adopted(trigger) => {
             outcome.adopted.insert(trigger.id);
             let reason = format!(
                 "adopts trigger {} \"{}\" (adopt: true): zdpolicy adds its ownership marker and \
                  manages it from now on",
                 trigger.id, trigger.title
             );
-            Some(update(desired, trigger, address, live, Some(reason)))
-        }
-        (several, true) => {
-            draft.error(
-                PlanDiagnostic::error(
-                    DiagnosticCode::AdoptAmbiguous,
-                    Some(address),
-                    format!(
-                        "adopt: true, but {} unmanaged triggers are titled \"{}\" (ids {})",
-                        several.len(),
-                        desired.title,
-                        ids(several)
-                    ),
-                )
-                .with_help(
-                    "rename or delete the extra triggers in Zendesk so one remains to adopt",
-                ),
-            );
-            None
-        }
-        (several, false) => {
-            draft.error(
-                PlanDiagnostic::error(
-                    DiagnosticCode::TriggerConflict,
-                    Some(address),
-                    format!(
-                        "trigger {} titled \"{}\" exists and is not managed by zdpolicy; it is left \
-                         alone and no second trigger with its title is created",
-                        ids(several),
-                        desired.title
-                    ),
-                )
-                .with_help(format!(
-                    "to let zdpolicy take it over (and overwrite it with the policy), add \
-                     `adopt: true` to trigger `{}` in the policy; or give the policy's trigger \
-                     another title",
-                    desired.key
-                )),
-            );
-            None
+            update(desired, trigger, address, live, Some(reason), true)
         }
     }
 }
@@ -155,11 +166,11 @@ fn update(
     address: Address,
     live: &LiveState,
     reason: Option<String>,
+    adopting: bool,
 ) -> Change {
     let before = live_view(trigger, live);
     let after = desired.view(before.get("category").cloned());
     let fields = field_changes(desired, trigger, live, &before, &after);
-    let adopting = reason.is_some();
     let only_marker_missing = adopting
         && fields.iter().all(|f| f.field == "description")
         && desired
@@ -180,21 +191,118 @@ fn update(
     change
 }
 
-/// Marked triggers whose key is no longer in the policy are deleted; nothing else ever is.
-fn plan_deletes(
-    specs: &[TriggerSpec],
+/// The keys the policy still accounts for (declared, a previous key of a declared trigger,
+/// or released) and the live triggers pinned by id: neither is ever deleted.
+fn claimed_by_policy(account: &ResolvedAccount) -> Claimed<'_> {
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    for spec in account.triggers() {
+        keys.insert(spec.key.value.as_str());
+        keys.extend(spec.previously.iter().map(|k| k.value.as_str()));
+    }
+    keys.extend(account.released_triggers().iter().map(|k| k.value.as_str()));
+    Claimed {
+        keys,
+        ids: account
+            .trigger_ids
+            .entries
+            .iter()
+            .map(|(_, id)| id.value.0)
+            .collect(),
+    }
+}
+
+/// What the policy still accounts for.
+struct Claimed<'a> {
+    keys: BTreeSet<&'a str>,
+    ids: BTreeSet<u64>,
+}
+
+/// Released keys: the triggers carrying their marker lose it (the text before the marker is
+/// kept byte for byte) and stay in Zendesk, unmanaged from then on. Conditions and actions
+/// are sent exactly as read, since Zendesk replaces both on any update that names one.
+fn plan_releases(
+    account: &ResolvedAccount,
     live: &LiveState,
     owners: &Owners<'_>,
     draft: &mut Draft<'_>,
 ) {
-    let keys: BTreeSet<&str> = specs.iter().map(|s| s.key.value.as_str()).collect();
+    for key in account.released_triggers() {
+        let key = key.value.as_str();
+        let Some(triggers) = owners.managed.get(key) else {
+            // Released already, or never zdpolicy's: nothing to do.
+            continue;
+        };
+        let address = draft.address(ObjectKind::Trigger, key);
+        let [trigger] = triggers.as_slice() else {
+            draft.error(duplicate_ownership(address, key, triggers));
+            continue;
+        };
+        let description = trigger
+            .description
+            .as_ref()
+            .and_then(Option::as_deref)
+            .and_then(split_marker)
+            .and_then(|marked| marked.text)
+            .unwrap_or_default()
+            .to_owned();
+        let before = live_view(trigger, live);
+        let mut after = before.clone();
+        after["description"] = Value::String(description.clone());
+        let mut change = Change::new(
+            address,
+            ChangeAction::Update,
+            Some(before.clone()),
+            Some(after.clone()),
+        );
+        change.fields.push(FieldChange {
+            field: "description".to_owned(),
+            before: before["description"].clone(),
+            after: after["description"].clone(),
+        });
+        change.reason = Some(format!(
+            "releases trigger {} (released_triggers): zdpolicy removes its marker and leaves the \
+             trigger in Zendesk, no longer managed",
+            trigger.id
+        ));
+        change.seen = seen(live, LiveObject::Trigger { id: trigger.id });
+        change.operation = Some(Operation::UpdateTrigger {
+            id: trigger.id,
+            trigger: TriggerWrite {
+                title: None,
+                description: Some(description),
+                active: None,
+                category: None,
+                conditions: trigger.conditions.clone(),
+                actions: trigger.actions.clone(),
+            },
+        });
+        draft.changes.push(change);
+    }
+}
+
+/// Marked triggers whose key the policy no longer accounts for are deleted; nothing else
+/// ever is (not an unmarked trigger, not a pinned one, not a released one).
+fn plan_deletes(
+    live: &LiveState,
+    owners: &Owners<'_>,
+    claimed: &Claimed<'_>,
+    draft: &mut Draft<'_>,
+) {
     for (key, triggers) in &owners.managed {
-        if keys.contains(key) {
+        if claimed.keys.contains(key) {
+            continue;
+        }
+        let triggers: Vec<&Trigger> = triggers
+            .iter()
+            .copied()
+            .filter(|t| !claimed.ids.contains(&t.id))
+            .collect();
+        if triggers.is_empty() {
             continue;
         }
         let address = draft.address(ObjectKind::Trigger, key);
         let [trigger] = triggers.as_slice() else {
-            draft.error(duplicate_ownership(address, key, triggers));
+            draft.error(duplicate_ownership(address, key, &triggers));
             continue;
         };
         let mut change = Change::new(
@@ -211,26 +319,4 @@ fn plan_deletes(
         change.operation = Some(Operation::DeleteTrigger { id: trigger.id });
         draft.changes.push(change);
     }
-}
-
-fn duplicate_ownership(address: Address, key: &str, triggers: &[&Trigger]) -> PlanDiagnostic {
-    PlanDiagnostic::error(
-        DiagnosticCode::DuplicateOwnership,
-        Some(address),
-        format!(
-            "{} triggers (ids {}) carry zdpolicy's marker for key `{key}`; zdpolicy changes none \
-             of them until one remains",
-            triggers.len(),
-            ids(triggers)
-        ),
-    )
-    .with_help("delete the copies in Zendesk, or remove the marker line from their descriptions")
-}
-
-fn ids(triggers: &[&Trigger]) -> String {
-    triggers
-        .iter()
-        .map(|t| t.id.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -259,6 +259,16 @@ impl<'n> MapReader<'n> {
         Some((k, v))
     }
 
+    /// Takes the value of `key` if present, an explicit `null` included: for opaque values
+    /// (condition and action values) where `null`, `""` and an absent key are three different
+    /// things Zendesk sends back.
+    pub fn take_nullable(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.asked.push(key);
+        let index = self.entries.iter().position(|(n, _, _)| n == key)?;
+        self.used[index] = true;
+        Some(self.entries[index].2)
+    }
+
     /// Decodes `key` if present.
     pub fn optional<T: Decode>(&mut self, key: &'static str, decoder: &mut Decoder) -> Option<T> {
         self.take(key).and_then(|node| T::decode(node, decoder))
@@ -390,6 +400,19 @@ mod tests {
         let v: Option<Vec<bool>> = Decode::decode(&node, &mut decoder);
         assert_eq!(v, Some(vec![true, false]));
         assert_eq!(decoder.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn an_explicit_null_is_kept_only_when_asked_for() {
+        let node = parse(FileId(0), "a: null\nb: ~\n").unwrap();
+        let mut decoder = Decoder::default();
+        let mut reader = MapReader::new(&node, "x", &mut decoder).unwrap();
+        assert_eq!(reader.take("a"), None, "null counts as absent for settings");
+        let b = reader.take_nullable("b").map(Node::to_json);
+        assert_eq!(b, Some(serde_json::Value::Null));
+        assert_eq!(reader.take_nullable("c"), None);
+        reader.finish(&mut decoder);
+        assert!(decoder.diagnostics.is_empty());
     }
 
     #[test]

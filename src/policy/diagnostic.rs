@@ -68,14 +68,16 @@ codes! {
     MissingCredentials = "missing-credentials": "Several accounts rely on the single-account environment credentials.",
     DuplicateSubdomain = "duplicate-subdomain": "Two accounts manage the same Zendesk subdomain.",
     UnknownOperator = "unknown-operator": "A trigger condition operator that Zendesk does not document.",
-    UnknownField = "unknown-field": "A trigger condition or action field that Zendesk does not document (custom fields are fine).",
     EmptyActions = "empty-actions": "A trigger without actions; Zendesk rejects it.",
     SunshineRequired = "sunshine-conversations-required": "A setting that needs the account's Sunshine Conversations app.",
     IneffectiveSetting = "ineffective-setting": "A setting that has no effect given another setting.",
     SurveyNeedsAgentEnd = "survey-needs-agent-end": "The CSAT-on-session-end survey needs agents to be able to end sessions.",
     UnusedGroup = "unused-group": "A group that no account lists.",
     RepeatedGroup = "repeated-group": "An account lists the same group twice.",
-    DuplicateTriggerTitle = "duplicate-trigger-title": "Two managed triggers of one account share a title.",
+    DuplicateTriggerTitle = "duplicate-trigger-title": "Two managed triggers of one account share a title and neither is pinned by id.",
+    UnknownTriggerKey = "unknown-trigger-key": "`trigger_ids` pins a key that is not one of the account's managed triggers.",
+    DuplicateTriggerId = "duplicate-trigger-id": "One Zendesk trigger id is pinned to two trigger keys.",
+    IdentityConflict = "identity-conflict": "A trigger key that is both managed and released, or a `previously` key that is still in use.",
 }
 
 /// A label: a span and what to say about it.

@@ -13,10 +13,10 @@ use serde::Serialize;
 use super::decode::{Decode, Decoder};
 use super::model::{
     Account, AccountName, Credentials, DEFAULT_CSAT_TRIGGER_TITLE, GroupName, Layer, Located,
-    Subdomain, SunshineConversations, UnmanagedTriggers,
+    Subdomain, SunshineConversations, TriggerIds, UnmanagedTriggers,
 };
-use super::model::{Messaging, SessionEndedCondition, TriggerSpec};
-use super::source::Span;
+use super::model::{Messaging, SessionEndedCondition, TriggerKey, TriggerSpec};
+use super::source::{Locator, Span};
 use super::yaml::{Node, Value};
 
 /// The layer a resolved value came from.
@@ -65,6 +65,7 @@ const LAYER_KEYS: &[&str] = &[
     "safety",
     "rate_limit_per_minute",
     "triggers",
+    "released_triggers",
 ];
 
 /// One account's policy after layering.
@@ -80,10 +81,14 @@ pub struct ResolvedAccount {
     pub credentials: Option<Credentials>,
     /// Its Sunshine Conversations app, if configured.
     pub sunshine_conversations: Option<SunshineConversations>,
+    /// The Zendesk trigger ids its managed triggers are pinned to.
+    pub trigger_ids: TriggerIds,
     /// The merged settings of every layer.
     pub settings: Layer,
     /// Which layer set each value.
     pub provenance: Provenance,
+    /// Where the policy's files are, to turn the spans of values into `file:line:column`.
+    pub locator: Locator,
 }
 
 /// The safety limits in force for an account, defaults applied.
@@ -167,6 +172,11 @@ impl ResolvedAccount {
         &self.settings.triggers
     }
 
+    /// Keys of triggers zdpolicy stops managing without deleting them (from every layer).
+    pub fn released_triggers(&self) -> &[Located<TriggerKey>] {
+        &self.settings.released_triggers
+    }
+
     /// Where a value came from: the origin of `path`, or of the list it is an item of.
     /// `None` means no layer set it (a built-in default).
     pub fn origin_of(&self, path: &str) -> Option<&Origin> {
@@ -243,8 +253,10 @@ pub fn resolve_account(
         groups: account.groups.clone(),
         credentials: account.credentials.clone(),
         sunshine_conversations: account.sunshine_conversations.clone(),
+        trigger_ids: account.trigger_ids.clone(),
         settings,
         provenance,
+        locator: Locator::default(),
     }
 }
 
@@ -290,6 +302,9 @@ pub fn overlay(
         match existing {
             Some((_, existing)) if path.is_empty() && key == "triggers" => {
                 merge_triggers(existing, value, layer, provenance);
+            }
+            Some((_, existing)) if path.is_empty() && key == "released_triggers" => {
+                add_released(existing, value, layer, provenance);
             }
             Some((_, existing))
                 if matches!(existing.value, Value::Map(_))
@@ -342,6 +357,22 @@ fn merge_triggers(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance:
             record_subtree(&path, trigger, layer, provenance);
         }
     }
+}
+
+/// Adds a layer's released keys to the earlier layers' (a release is never undone by a
+/// later layer: deleting a trigger by accident is the worse mistake).
+fn add_released(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance: &mut Provenance) {
+    let (Value::Seq(base_items), Value::Seq(upper_items)) = (&mut base.value, &upper.value) else {
+        *base = upper.clone();
+        record_value("released_triggers", upper, layer, provenance);
+        return;
+    };
+    for item in upper_items {
+        if !base_items.iter().any(|b| b.value == item.value) {
+            base_items.push(item.clone());
+        }
+    }
+    record_value("released_triggers", upper, layer, provenance);
 }
 
 /// Records a value set at `path`; inside `triggers`, each trigger is recorded under its key.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::decode::did_you_mean;
 use super::diagnostic::{Code, Diagnostic};
-use super::model::{GroupName, Layer, Located};
+use super::model::{GroupName, Layer, Located, TriggerKey, TriggerSpec};
 use super::resolve::ResolvedAccount;
 use super::source::Span;
 
@@ -32,6 +32,7 @@ pub fn check(
         route_without_agent_end(account, &mut found);
         survey_without_agent_end(account, &mut found);
         duplicate_trigger_titles(account, &mut found);
+        trigger_identity(account, &mut found);
         findings.extend(found.into_iter().map(|diagnostic| Finding {
             diagnostic,
             account: account.name.value.to_string(),
@@ -149,13 +150,24 @@ fn survey_without_agent_end(account: &ResolvedAccount, out: &mut Vec<Diagnostic>
 
 fn duplicate_trigger_titles(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
     let triggers = account.triggers();
-    // A map of first uses, not a scan before each trigger: accounts may hold thousands.
-    let mut firsts = HashMap::with_capacity(triggers.len());
+    let pinned = |t: &TriggerSpec| account.trigger_ids.get(t.key.value.as_str()).is_some();
+    // Maps of first uses, not a scan before each trigger: accounts may hold thousands. Pinned
+    // triggers are told apart by id (real accounts hold same-title triggers), so a pinned
+    // trigger only clashes with an earlier unpinned one; an unpinned one with any.
+    let mut first_any: HashMap<&str, &TriggerSpec> = HashMap::with_capacity(triggers.len());
+    let mut first_unpinned: HashMap<&str, &TriggerSpec> = HashMap::new();
     for trigger in triggers {
-        let first = *firsts
-            .entry(trigger.title.value.as_str())
-            .or_insert(trigger);
-        if !std::ptr::eq(first, trigger) {
+        let title = trigger.title.value.as_str();
+        let clash = if pinned(trigger) {
+            first_unpinned.get(title).copied()
+        } else {
+            first_any.get(title).copied()
+        };
+        first_any.entry(title).or_insert(trigger);
+        if !pinned(trigger) {
+            first_unpinned.entry(title).or_insert(trigger);
+        }
+        if let Some(first) = clash {
             out.push(
                 Diagnostic::warning(
                     Code::DuplicateTriggerTitle,
@@ -166,8 +178,104 @@ fn duplicate_trigger_titles(account: &ResolvedAccount, out: &mut Vec<Diagnostic>
                     ),
                 )
                 .with_secondary(first.title.span, "same title here")
-                .with_help("agents and admins tell triggers apart by title; give each its own"),
+                .with_help(
+                    "adoption by title cannot tell them apart: pin both in the account's \
+                     `trigger_ids`, or give each its own title",
+                ),
             );
+        }
+    }
+}
+
+/// `trigger_ids`, `previously` and `released_triggers` must name each trigger once.
+fn trigger_identity(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let triggers = account.triggers();
+    let declared = |key: &str| triggers.iter().find(|t| t.key.value.as_str() == key);
+    let entries = &account.trigger_ids.entries;
+    for (i, (key, id)) in entries.iter().enumerate() {
+        if declared(key.value.as_str()).is_none() {
+            let mut diagnostic = Diagnostic::error(
+                Code::UnknownTriggerKey,
+                key.span,
+                format!(
+                    "trigger_ids pins `{}`, which is not a managed trigger of this account",
+                    key.value
+                ),
+            )
+            .with_help("pin only keys listed under `triggers` (in any layer)");
+            if let Some(best) = did_you_mean(
+                key.value.as_str(),
+                triggers.iter().map(|t| t.key.value.as_str()),
+            ) {
+                diagnostic = diagnostic.with_label(format!("did you mean `{best}`?"));
+            }
+            out.push(diagnostic);
+        }
+        if let Some((first, _)) = entries[..i]
+            .iter()
+            .find(|(_, other)| other.value == id.value)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateTriggerId,
+                    id.span,
+                    format!(
+                        "trigger {} is pinned to both `{}` and `{}`",
+                        id.value, first.value, key.value
+                    ),
+                )
+                .with_secondary(first.span, "pinned here first")
+                .with_help("one Zendesk trigger can be one managed trigger only"),
+            );
+        }
+    }
+    for released in account.released_triggers() {
+        if let Some(spec) = declared(released.value.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    Code::IdentityConflict,
+                    released.span,
+                    format!(
+                        "trigger `{}` is both managed and released",
+                        released.value
+                    ),
+                )
+                .with_secondary(spec.key.span, "managed here")
+                .with_help("remove it from `triggers` to release it, or from `released_triggers` to keep managing it"),
+            );
+        }
+    }
+    let mut claimed: Vec<&Located<TriggerKey>> = Vec::new();
+    for spec in triggers {
+        for old in &spec.previously {
+            let why = if let Some(other) = declared(old.value.as_str()) {
+                Some((other.key.span, "a managed trigger has this key"))
+            } else if let Some(first) = claimed.iter().find(|c| c.value == old.value) {
+                Some((first.span, "also listed here"))
+            } else {
+                account
+                    .released_triggers()
+                    .iter()
+                    .find(|r| r.value == old.value)
+                    .map(|r| (r.span, "released here"))
+            };
+            if let Some((span, label)) = why {
+                out.push(
+                    Diagnostic::error(
+                        Code::IdentityConflict,
+                        old.span,
+                        format!(
+                            "`{}` cannot be a previous key of `{}`: it is in use",
+                            old.value, spec.key.value
+                        ),
+                    )
+                    .with_secondary(span, label)
+                    .with_help(
+                        "a previous key names a trigger's old key, which no other trigger may use",
+                    ),
+                );
+            }
+            claimed.push(old);
         }
     }
 }

@@ -1,6 +1,10 @@
 //! The registry of policy files read in one run, and byte spans into them.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 /// Identifies one file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,9 +174,83 @@ impl SourceMap {
     }
 }
 
+/// Where a span starts, for messages that outlive the policy's files (plans): the file as
+/// the user named it and a one-based line and character column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The file, as given on the command line or found in a directory.
+    pub file: String,
+    /// One-based line.
+    pub line: usize,
+    /// One-based column, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Turns spans into [`Location`]s: the files of one policy, shared by all its accounts so
+/// the pure planner can say where a policy value was written.
+#[derive(Clone, Default)]
+pub struct Locator(Option<Arc<SourceMap>>);
+
+impl Locator {
+    /// A locator for the files of one load.
+    pub fn new(sources: SourceMap) -> Self {
+        Self(Some(Arc::new(sources)))
+    }
+
+    /// Where `span` starts; `None` when the span is not from these files (or there are none).
+    pub fn locate(&self, span: Span) -> Option<Location> {
+        let sources = self.0.as_ref()?;
+        let file = sources.files.get(span.file.0 as usize)?;
+        let at = file.line_column(span.start);
+        Some(Location {
+            file: file.path().display().to_string(),
+            line: at.line,
+            column: at.column,
+        })
+    }
+}
+
+/// Where the files are does not change what a resolved account means: two accounts loaded
+/// from different copies of the same text are equal.
+impl PartialEq for Locator {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Only the file names: the texts may hold literal secrets (masked only when shown).
+impl fmt::Debug for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let files: Vec<String> = self
+            .0
+            .iter()
+            .flat_map(|s| s.files.iter().map(|f| f.path().display().to_string()))
+            .collect();
+        f.debug_tuple("Locator").field(&files).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locator_says_file_line_and_column() {
+        let mut map = SourceMap::new();
+        map.add("a.yaml", "x: 1\n");
+        let id = map.add("b.yaml", "a: 1\n  bé: x\n");
+        let locator = Locator::new(map);
+        let at = locator.locate(Span::new(id, 10, 11)).unwrap();
+        assert_eq!(at.to_string(), "b.yaml:2:5", "é is one column");
+        assert_eq!(Locator::default().locate(Span::new(id, 0, 0)), None);
+        assert_eq!(format!("{locator:?}"), r#"Locator(["a.yaml", "b.yaml"])"#);
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {

@@ -45,10 +45,17 @@ pub(crate) const KNOWN_OPERATORS: &[&str] = &[
     "not_includes_string",
     "within_previous_n_days",
     "within_next_n_days",
+    "is_business_hours",
+    "less_than_business_hours",
+    "greater_than_business_hours",
 ];
 
-/// The definitions the account's triggers may use right now.
+/// The definitions the account's triggers may use right now: a snapshot's as copied, else
+/// generated from the account's features and admin settings.
 pub(crate) fn definitions(account: &Account) -> TriggerDefinitions {
+    if let Some(copied) = &account.definitions {
+        return copied.clone();
+    }
     let conditions = conditions(account);
     TriggerDefinitions {
         actions: actions(account),
@@ -116,6 +123,10 @@ fn conditions(account: &Account) -> Vec<Definition> {
                 ("true", "Is Public"),
                 ("false", "Is Private"),
                 ("not_relevant", "Is present (public or private)"),
+                (
+                    "requester_can_see_comment",
+                    "Is public and visible to the requester",
+                ),
             ]),
         ),
         item(
@@ -126,6 +137,67 @@ fn conditions(account: &Account) -> Vec<Definition> {
             values(SATISFACTION),
         ),
     ];
+    // The rest of Zendesk's ticket trigger conditions reference, with the operators its UI
+    // offers; their values depend on the account (groups, forms, brands), so none are listed.
+    list.extend([
+        item("organization_id", "Organization", "list", CHANGE_OPS, None),
+        item("ticket_form_id", "Form", "list", CHANGE_OPS, None),
+        item("brand_id", "Brand", "list", EQ_OPS, None),
+        item("locale_id", "Requester language", "list", EQ_OPS, None),
+        item("recipient", "Received at", "list", EQ_OPS, None),
+        item(
+            "custom_status_id",
+            "Ticket status",
+            "list",
+            STATUS_OPS,
+            None,
+        ),
+        item("role", "Current user", "list", EQ_OPS, None),
+        item(
+            "ticket_is_public",
+            "Privacy",
+            "list",
+            &["is"],
+            values(&[("public", "Public"), ("private", "Private")]),
+        ),
+        item(
+            "subject_includes_word",
+            "Subject text",
+            "text",
+            TEXT_OPS,
+            None,
+        ),
+        item(
+            "comment_includes_word",
+            "Comment text",
+            "text",
+            TEXT_OPS,
+            None,
+        ),
+        item("reopens", "Reopens", "integer", NUMBER_OPS, None),
+        item("replies", "Agent replies", "integer", NUMBER_OPS, None),
+        item(
+            "agent_stations",
+            "Assignee stations",
+            "integer",
+            NUMBER_OPS,
+            None,
+        ),
+        item(
+            "group_stations",
+            "Group stations",
+            "integer",
+            NUMBER_OPS,
+            None,
+        ),
+        item(
+            "in_business_hours",
+            "Within business hours?",
+            "checkbox",
+            &["is"],
+            values(&[("true", "Yes"), ("false", "No")]),
+        ),
+    ]);
     if account.features.customizable_csat {
         list.push(item(
             CSAT_SURVEY_SENT_SUBJECT,
@@ -176,6 +248,22 @@ fn actions(account: &Account) -> Vec<Definition> {
             "list",
             values(&[("offered_by_system", "Offered")]),
         ),
+        action("notification_target", "Notify target", "list", None),
+        action("cc", "Add cc", "list", None),
+        action("follower", "Add follower", "list", None),
+        action("share_ticket", "Share ticket with", "list", None),
+        action("ticket_form_id", "Ticket form", "list", None),
+        action("brand_id", "Brand", "list", None),
+        action("locale_id", "Set requester language", "list", None),
+        action("custom_status_id", "Ticket status", "list", None),
+        action("set_schedule", "Set schedule", "list", None),
+        action(
+            "side_conversation_ticket",
+            "Side conversation > Ticket",
+            "list",
+            None,
+        ),
+        action("requester_id", "Requester", "list", None),
     ];
     if account.features.customizable_csat {
         list.push(action(
@@ -211,6 +299,18 @@ const CHANGE_OPS: &[&str] = &[
     "not_value_previous",
 ];
 const EQ_OPS: &[&str] = &["is", "is_not"];
+const STATUS_OPS: &[&str] = &[
+    "includes",
+    "not_includes",
+    "changed",
+    "value",
+    "value_previous",
+    "not_changed",
+    "not_value",
+    "not_value_previous",
+];
+const TEXT_OPS: &[&str] = &["includes", "not_includes", "is", "is_not"];
+const NUMBER_OPS: &[&str] = &["is", "less_than", "greater_than"];
 const STATUSES: &[(&str, &str)] = &[
     ("new", "New"),
     ("open", "Open"),

@@ -58,9 +58,9 @@ pub use error::SimulatorError;
 pub use faults::FaultConfig;
 pub use handle::SimulatorHandle;
 pub use seed::{
-    AccountSeed, AdminSettings, ApiTokenSeed, CategorySeed, CredentialsSeed, Features,
-    OAuthClientSeed, OAuthTokenSeed, Plan, Role, RouteAs, SeedFile, SunshineSeed, TriggerSeed,
-    load_seed_file,
+    AccountSeed, AccountSnapshot, AdminSettings, ApiTokenSeed, CategorySeed, CredentialsSeed,
+    Features, OAuthClientSeed, OAuthTokenSeed, Plan, Role, RouteAs, SEED_KIND, SeedFile,
+    SunshineSeed, TriggerSeed, load_seed_file,
 };
 pub use stats::{AccountStats, RequestRecord, Stats};
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::SimulatorError;
+use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// The `kind` a seed file declares, so policy loaders skip it when it sits in a policy
 /// directory (such as `examples/`).
@@ -45,7 +46,7 @@ pub struct AccountSeed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_minute: Option<u32>,
     /// Credentials the account accepts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "CredentialsSeed::is_empty")]
     pub credentials: CredentialsSeed,
     /// The account's Sunshine Conversations app, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +60,36 @@ pub struct AccountSeed {
     /// Triggers added after the default ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<TriggerSeed>,
+    /// What a real account held, as `zdpolicy snapshot` read it: served exactly, instead of
+    /// what a new account has (no default triggers, categories or generated definitions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<AccountSnapshot>,
+}
+
+/// A copy of a real account's readable state, every object exactly as Zendesk answered:
+/// triggers with their ids, positions, timestamps and keys the wire types do not name,
+/// categories, the trigger definitions (its custom fields and so on), account settings and
+/// the Sunshine Conversations app (never its key). Admin-Center-only settings cannot be read
+/// and are not in it: the seed's `admin` (defaults unless set) stands for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSnapshot {
+    /// The `settings` object of `GET /api/v2/account/settings`; the seed's `settings` are
+    /// merged over it.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub settings: Map<String, Value>,
+    /// The trigger categories, as listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger_categories: Vec<TriggerCategory>,
+    /// The triggers, as listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// The `definitions` object of `GET /api/v2/triggers/definitions`, served as it is.
+    pub definitions: TriggerDefinitions,
+    /// The Sunshine Conversations app (`id`, `displayName`, `settings`, …). Served when the
+    /// seed's `sunshine_conversations` gives a key for the same app id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sunshine_app: Option<SunshineApp>,
 }
 
 impl AccountSeed {
@@ -76,6 +107,7 @@ impl AccountSeed {
             default_triggers: true,
             trigger_categories: Vec::new(),
             triggers: Vec::new(),
+            snapshot: None,
         }
     }
 }
@@ -199,6 +231,13 @@ pub struct CredentialsSeed {
     /// (`grant_type: client_credentials`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub oauth_clients: Vec<OAuthClientSeed>,
+}
+
+impl CredentialsSeed {
+    /// Whether no credential is given (an account nobody can sign in to yet).
+    pub fn is_empty(&self) -> bool {
+        self.api_tokens.is_empty() && self.oauth_tokens.is_empty() && self.oauth_clients.is_empty()
+    }
 }
 
 /// An API token of one user.

@@ -8,10 +8,11 @@ use serde_json::{Map, Value};
 
 use super::defaults;
 use super::seed::{
-    AccountSeed, AdminSettings, CredentialsSeed, Features, Plan, Role, valid_subdomain,
+    AccountSeed, AccountSnapshot, AdminSettings, CredentialsSeed, Features, Plan, Role,
+    TriggerSeed, valid_subdomain,
 };
 use super::trigger_input;
-use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory};
+use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// Version of the state file format; a file with another version is refused.
 pub(crate) const STATE_FORMAT: u32 = 1;
@@ -91,6 +92,10 @@ pub(crate) struct Account {
     pub triggers: Vec<Trigger>,
     /// Its Sunshine Conversations app.
     pub sunshine: Option<SunshineState>,
+    /// Trigger definitions copied from a real account (a snapshot seed), served instead of
+    /// the ones generated from the account's features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definitions: Option<TriggerDefinitions>,
 }
 
 /// An OAuth access token issued by the client-credentials grant.
@@ -120,8 +125,12 @@ pub(crate) struct SunshineState {
 }
 
 impl Account {
-    /// Builds an account as Zendesk would create it, then applies the seed.
+    /// Builds an account as Zendesk would create it, or as its snapshot shows it, then
+    /// applies the seed.
     fn from_seed(seed: &AccountSeed, next_id: &mut u64, now: i64) -> Result<Self, String> {
+        if let Some(snapshot) = &seed.snapshot {
+            return Self::from_snapshot(seed, snapshot, next_id, now);
+        }
         let mut account = Self {
             subdomain: seed.subdomain.clone(),
             plan: seed.plan,
@@ -138,6 +147,7 @@ impl Account {
                 .as_ref()
                 .map(defaults::sunshine_state)
                 .transpose()?,
+            definitions: None,
         };
         if seed.features.trigger_categories {
             account.add_category(defaults::DEFAULT_CATEGORY_NAME, Some(0), next_id, now);
@@ -151,23 +161,97 @@ impl Account {
             Vec::new()
         };
         triggers.extend(seed.triggers.iter().cloned());
+        account.create_seeded(&triggers, next_id, now)?;
+        Ok(account)
+    }
+
+    /// An account exactly as a snapshot shows it: its triggers (ids, positions, timestamps
+    /// and unknown keys as read), categories, definitions and settings, then the seed's
+    /// settings merged over them and its triggers created. Ids handed out later follow the
+    /// largest id the snapshot holds.
+    fn from_snapshot(
+        seed: &AccountSeed,
+        snapshot: &AccountSnapshot,
+        next_id: &mut u64,
+        now: i64,
+    ) -> Result<Self, String> {
+        let mut settings = snapshot.settings.clone();
+        super::json_merge::deep_merge(&mut settings, &seed.settings);
+        let sunshine = match (&seed.sunshine_conversations, &snapshot.sunshine_app) {
+            (Some(key), Some(app)) if key.app_id == app.id => Some(SunshineState {
+                key_id: key.key_id.clone(),
+                secret: key.secret.clone(),
+                app: app.clone(),
+            }),
+            (Some(key), _) => Some(defaults::sunshine_state(key)?),
+            (None, _) => None,
+        };
+        let strip_url = |mut trigger: Trigger| {
+            trigger.url = None;
+            trigger
+        };
+        let mut account = Self {
+            subdomain: seed.subdomain.clone(),
+            plan: seed.plan,
+            features: seed.features,
+            admin: seed.admin,
+            rate_limit_per_minute: seed.rate_limit_per_minute,
+            credentials: seed.credentials.clone(),
+            issued_tokens: Vec::new(),
+            settings,
+            categories: snapshot
+                .trigger_categories
+                .iter()
+                .cloned()
+                .map(|mut c| {
+                    c.url = None;
+                    c
+                })
+                .collect(),
+            triggers: snapshot.triggers.iter().cloned().map(strip_url).collect(),
+            sunshine,
+            definitions: Some(snapshot.definitions.clone()),
+        };
+        let largest = account
+            .triggers
+            .iter()
+            .map(|t| t.id)
+            .chain(account.categories.iter().filter_map(|c| c.id.parse().ok()))
+            .max()
+            .unwrap_or(0);
+        *next_id = (*next_id).max(largest.saturating_add(1));
+        for (i, trigger) in account.triggers.iter().enumerate() {
+            if account.triggers[..i].iter().any(|t| t.id == trigger.id) {
+                return Err(format!("the snapshot holds trigger {} twice", trigger.id));
+            }
+        }
+        account.create_seeded(&seed.triggers, next_id, now)?;
+        Ok(account)
+    }
+
+    /// Creates seeded triggers as `POST /api/v2/triggers` would.
+    fn create_seeded(
+        &mut self,
+        triggers: &[TriggerSeed],
+        next_id: &mut u64,
+        now: i64,
+    ) -> Result<(), String> {
         for (index, trigger) in triggers.iter().enumerate() {
             let fail =
                 |why: String| format!("trigger {} ({index}): {why}", title_of(&trigger.trigger));
             let mut input = trigger_input::parse_object(&trigger.trigger)
                 .map_err(|e| fail(e.body().to_string()))?;
             if let Some(name) = &trigger.category {
-                let category = account.categories.iter().find(|c| &c.name == name);
+                let category = self.categories.iter().find(|c| &c.name == name);
                 let id = category
                     .map(|c| c.id.clone())
                     .ok_or_else(|| fail(format!("no category named {name:?}")))?;
                 input.category_id = Some(Some(id));
             }
-            account
-                .create_trigger(input, next_id, now)
+            self.create_trigger(input, next_id, now)
                 .map_err(|e| fail(e.body().to_string()))?;
         }
-        Ok(account)
+        Ok(())
     }
 
     /// Adds a category at `position` (default: after the others) and returns its id.

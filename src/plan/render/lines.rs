@@ -4,6 +4,7 @@
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+use super::visible;
 use crate::plan::fingerprint::LiveObject;
 use crate::plan::manual::LiveValue;
 use crate::plan::model::{AccountPlan, Change, ChangeAction, FieldChange};
@@ -149,6 +150,9 @@ pub(crate) fn account_lines(account: &AccountPlan) -> Vec<Line> {
                 0,
                 format!("{severity}[{}]{at}: {}", d.code, d.message),
             ));
+            if let Some(location) = &d.location {
+                out.push(line(Sign::Note, 1, format!("--> {location}")));
+            }
             if let Some(help) = &d.help {
                 out.push(line(Sign::Note, 1, format!("help: {help}")));
             }
@@ -278,7 +282,7 @@ fn whole_value(sign: Sign, field: &str, value: &Value, out: &mut Vec<Line>) {
         }
         Value::String(text) if text.contains('\n') => {
             out.push(line(sign, 1, format!("{field}:")));
-            out.extend(text.lines().map(|l| line(sign, 2, l)));
+            out.extend(visible::lines(text).map(|l| line(sign, 2, l)));
         }
         _ => out.push(line(sign, 1, format!("{field}: {}", show(value)))),
     }
@@ -330,7 +334,7 @@ fn diff_lines(before: &Value, after: &Value) -> Option<(String, String)> {
         _ => None,
     };
     let text = |v: &Value| match v {
-        Value::String(t) => Some(joined(t.lines().map(str::to_owned).collect())),
+        Value::String(t) => Some(joined(visible::lines(t).collect())),
         Value::Null => Some(String::new()),
         _ => None,
     };
@@ -343,13 +347,13 @@ fn diff_lines(before: &Value, after: &Value) -> Option<(String, String)> {
     None
 }
 
-/// A value in one line: JSON, so strings are quoted and trailing spaces stay visible.
+/// A value in one line: JSON, strings quoted with unseen spaces marked (`"…created.␠␠"`).
 fn show(value: &Value) -> String {
-    value.to_string()
+    visible::value(value)
 }
 
 fn quoted(text: &str) -> String {
-    Value::String(text.to_owned()).to_string()
+    visible::string(text)
 }
 
 #[cfg(test)]
@@ -366,6 +370,11 @@ mod tests {
         assert_eq!(
             diff_lines(&json!("one line"), &json!("two\nlines")),
             Some(("one line\n".to_owned(), "two\nlines\n".to_owned()))
+        );
+        assert_eq!(
+            diff_lines(&json!("a\nb  "), &json!("a\nb")),
+            Some(("a\n\"b␠␠\"\n".to_owned(), "a\nb\n".to_owned())),
+            "lines that differ only by trailing spaces differ visibly"
         );
         assert_eq!(diff_lines(&json!("a"), &json!("b")), None);
         assert_eq!(diff_lines(&json!(true), &json!([1])), None);

@@ -5,3 +5,4 @@ pub mod json;
 mod lines;
 pub mod markdown;
 pub mod text;
+mod visible;

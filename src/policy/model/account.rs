@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::identity::TriggerIds;
 use super::layer::Layer;
 use super::located::Located;
 use super::names::{GroupName, Subdomain};
@@ -29,6 +30,11 @@ pub struct Account {
     /// The account's Sunshine Conversations app; needed only for `end_users_can_end_sessions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sunshine_conversations: Option<SunshineConversations>,
+    /// The Zendesk trigger each managed trigger is in this account, by trigger key
+    /// (`{vip-messaging: 360012345678}`). A pinned trigger is adopted by its id, whatever its
+    /// title; `export` pins every trigger it writes.
+    #[serde(default, skip_serializing_if = "TriggerIds::is_empty")]
+    pub trigger_ids: TriggerIds,
     /// The account's own settings.
     #[serde(flatten)]
     pub settings: Layer,
@@ -41,6 +47,7 @@ impl DecodeEntry for Account {
         let groups = reader.optional("groups", decoder).unwrap_or_default();
         let credentials = reader.optional("credentials", decoder);
         let sunshine_conversations = reader.optional("sunshine_conversations", decoder);
+        let trigger_ids = reader.optional("trigger_ids", decoder).unwrap_or_default();
         let settings = Layer::read(&mut reader, decoder);
         reader.finish(decoder);
         Some(Self {
@@ -48,6 +55,7 @@ impl DecodeEntry for Account {
             groups,
             credentials,
             sunshine_conversations,
+            trigger_ids,
             settings,
         })
     }

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::located::Located;
+use super::names::TriggerKey;
 use super::trigger::TriggerSpec;
 use crate::policy::decode::{Decode, DecodeEntry, Decoder, MapReader, decode_choice};
 use crate::policy::diagnostic::{Code, Diagnostic};
@@ -44,6 +45,11 @@ pub struct Layer {
     /// later layer replaces the earlier one whole; other triggers are kept, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<TriggerSpec>,
+    /// Keys of triggers zdpolicy stops managing without deleting them: their ownership marker
+    /// is removed and the trigger stays in Zendesk, as it is. These lists add up across
+    /// layers (a key released in `defaults` is released in every account).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub released_triggers: Vec<Located<TriggerKey>>,
 }
 
 impl Layer {
@@ -68,6 +74,9 @@ impl Layer {
             .take("triggers")
             .and_then(|node| decode_triggers(node, decoder))
             .unwrap_or_default();
+        let released_triggers = reader
+            .optional("released_triggers", decoder)
+            .unwrap_or_default();
         Self {
             messaging,
             csat,
@@ -75,6 +84,7 @@ impl Layer {
             safety,
             rate_limit_per_minute,
             triggers,
+            released_triggers,
         }
     }
 }

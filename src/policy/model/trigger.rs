@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::located::Located;
 use super::names::TriggerKey;
-use crate::policy::decode::{Decode, Decoder, MapReader, decode_choice, did_you_mean};
+use crate::policy::decode::{Decode, Decoder, MapReader, decode_choice};
 use crate::policy::diagnostic::{Code, Diagnostic};
 use crate::policy::yaml::{Node, Value};
 
@@ -31,9 +31,14 @@ pub struct TriggerSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<Located<bool>>,
     /// Take over an existing trigger with this title that zdpolicy does not manage yet.
-    /// Without it, a same-title trigger is reported as a conflict and left alone.
+    /// Without it, a same-title trigger is reported as a conflict and left alone. A trigger
+    /// pinned in the account's `trigger_ids` is adopted by its id instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adopt: Option<Located<bool>>,
+    /// Keys this trigger had before (`previously: [old-key]`): the Zendesk trigger carrying
+    /// the marker of an old key is this one, renamed in place rather than deleted and created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previously: Vec<Located<TriggerKey>>,
     /// When the trigger fires: `all` must all hold, and at least one of `any` if it is not empty.
     #[serde(default)]
     pub conditions: Conditions,
@@ -55,6 +60,7 @@ impl Decode for TriggerSpec {
         let category: Option<Located<String>> = reader.optional("category", decoder);
         let active = reader.optional("active", decoder);
         let adopt = reader.optional("adopt", decoder);
+        let previously = reader.optional("previously", decoder).unwrap_or_default();
         let conditions = reader.optional("conditions", decoder).unwrap_or_default();
         let actions: Option<Located<Vec<Action>>> = reader.required("actions", decoder);
         reader.finish(decoder);
@@ -86,6 +92,7 @@ impl Decode for TriggerSpec {
             category,
             active,
             adopt,
+            previously,
             conditions,
             actions: actions?,
         })
@@ -121,16 +128,17 @@ impl Decode for Conditions {
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// The ticket field, e.g. `status`, `current_tags`, `via_id`, or a custom field
-    /// `custom_fields_<id>`. Fields Zendesk does not document give a warning, not an error.
+    /// `custom_fields_<id>`. `plan` checks it against the account's trigger definitions.
     #[schemars(extend("anyOf" = [{"enum": KNOWN_CONDITION_FIELDS}, {"type": "string", "minLength": 1}]))]
     pub field: Located<String>,
     /// The comparison. Some fields (e.g. `update_type`) take none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Located<Operator>>,
     /// The value to compare with: a string, number, boolean, list or null, as in Zendesk's API.
-    /// Operators such as `present` and `changed` take none.
+    /// Operators such as `present` and `changed` take none. Kept exactly as written: `null`,
+    /// `""` and leaving the key out are three different things, each sent back as written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Located<serde_json::Value>>,
 }
 
 impl Decode for Condition {
@@ -138,10 +146,10 @@ impl Decode for Condition {
         let mut reader = MapReader::new(node, "condition", decoder)?;
         let field: Option<Located<String>> = reader.required("field", decoder);
         let operator = reader.optional("operator", decoder);
-        let value = reader.take("value").map(Node::to_json);
+        let value = opaque_value(&mut reader);
         reader.finish(decoder);
         let field = field?;
-        check_field(&field, KNOWN_CONDITION_FIELDS, "condition", decoder);
+        check_field(&field, "condition", decoder);
         Some(Self {
             field,
             operator,
@@ -155,75 +163,53 @@ impl Decode for Condition {
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// What to set or do, e.g. `priority`, `group_id`, `set_tags`, `notification_user`, or a
-    /// custom field `custom_fields_<id>`. Fields Zendesk does not document give a warning.
+    /// custom field `custom_fields_<id>`. `plan` checks it against the account's definitions.
     #[schemars(extend("anyOf" = [{"enum": KNOWN_ACTION_FIELDS}, {"type": "string", "minLength": 1}]))]
     pub field: Located<String>,
     /// The value: a string, number, boolean, list (e.g. `[recipient, subject, body]` for
-    /// `notification_user`) or null. Kept exactly as written.
+    /// `notification_user`) or null. Kept exactly as written, an explicit `null` included.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Located<serde_json::Value>>,
 }
 
 impl Decode for Action {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
         let mut reader = MapReader::new(node, "action", decoder)?;
         let field: Option<Located<String>> = reader.required("field", decoder);
-        let value = reader.take("value").map(Node::to_json);
+        let value = opaque_value(&mut reader);
         reader.finish(decoder);
         let field = field?;
-        check_field(&field, KNOWN_ACTION_FIELDS, "action", decoder);
+        check_field(&field, "action", decoder);
         Some(Self { field, value })
     }
 }
 
-/// Warns about a field Zendesk does not document, unless it is a custom-field reference.
-fn check_field(field: &Located<String>, known: &[&'static str], kind: &str, decoder: &mut Decoder) {
-    let name = field.value.as_str();
-    if name.is_empty() {
+/// A condition's or action's `value` as written, opaque: an explicit `null` is a value too
+/// (older accounts send it for `changed` and `not_present`, and a PUT must send it back).
+fn opaque_value(reader: &mut MapReader<'_>) -> Option<Located<serde_json::Value>> {
+    reader.take_nullable("value").map(|node| Located {
+        value: node.to_json(),
+        span: node.span,
+    })
+}
+
+/// A field must not be empty. Whether the account offers it is checked by `plan`, against
+/// the account's own trigger definitions: no list written here can know an account's custom
+/// fields, schedules or the fields Zendesk adds, so a warning from one could be false.
+fn check_field(field: &Located<String>, kind: &str, decoder: &mut Decoder) {
+    if field.value.is_empty() {
         decoder.report(Diagnostic::error(
             Code::InvalidValue,
             field.span,
             format!("empty {kind} field"),
         ));
-        return;
     }
-    if known.contains(&name) || is_custom_field(name) {
-        return;
-    }
-    let mut diagnostic = Diagnostic::warning(
-        Code::UnknownField,
-        field.span,
-        format!("`{name}` is not a {kind} field Zendesk documents"),
-    )
-    .with_help("fine if your account defines it; otherwise Zendesk will reject the trigger");
-    if let Some(best) = did_you_mean(name, known.iter().copied()) {
-        diagnostic = diagnostic.with_label(format!("did you mean `{best}`?"));
-    }
-    decoder.report(diagnostic);
 }
 
-/// Custom ticket, user and organization fields are named after their id or key.
-fn is_custom_field(name: &str) -> bool {
-    let numeric_suffix = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
-    };
-    numeric_suffix("custom_fields_")
-        || [
-            "requester.custom_fields.",
-            "organization.custom_fields.",
-            "user.custom_fields_",
-            "organization.custom_fields_",
-        ]
-        .iter()
-        .any(|prefix| {
-            name.strip_prefix(prefix)
-                .is_some_and(|rest| !rest.is_empty())
-        })
-}
-
-/// Condition fields documented for ticket triggers (Zendesk "Conditions reference" and the
-/// Triggers API page); unknown ones only warn because accounts add their own.
+/// Condition fields of ticket triggers (Zendesk's conditions reference, with the legacy
+/// names older accounts still hold). Editors offer them as completions; nothing is refused
+/// for not being here (custom fields are `custom_fields_<id>`, `requester.custom_fields.<key>`,
+/// `organization.custom_fields.<key>`).
 pub const KNOWN_CONDITION_FIELDS: &[&str] = &[
     "status",
     "custom_status_id",
@@ -242,6 +228,7 @@ pub const KNOWN_CONDITION_FIELDS: &[&str] = &[
     "ticket_is_public",
     "subject_includes_word",
     "comment_includes_word",
+    "description_includes_word",
     "satisfaction_score",
     "reopens",
     "replies",
@@ -252,12 +239,18 @@ pub const KNOWN_CONDITION_FIELDS: &[&str] = &[
     "ticket_form_id",
     "brand_id",
     "role",
+    "ticket_type_id",
+    "exact_created_at",
     "requester_twitter_followers_count",
     "requester_twitter_statuses_count",
     "requester_twitter_verified",
+    "assignee_id#all_agents",
+    "requester_id#all_agents",
+    "group_id#current_groups",
 ];
 
-/// Action fields documented for ticket triggers (Zendesk "Actions reference").
+/// Action fields of ticket triggers (Zendesk's actions reference, legacy names included),
+/// offered as completions like [`KNOWN_CONDITION_FIELDS`].
 pub const KNOWN_ACTION_FIELDS: &[&str] = &[
     "status",
     "custom_status_id",
@@ -273,6 +266,8 @@ pub const KNOWN_ACTION_FIELDS: &[&str] = &[
     "notification_group",
     "notification_target",
     "notification_webhook",
+    "side_conversation_ticket",
+    "set_schedule",
     "ticket_form_id",
     "follower",
     "share_ticket",
@@ -280,6 +275,9 @@ pub const KNOWN_ACTION_FIELDS: &[&str] = &[
     "locale_id",
     "brand_id",
     "requester_id",
+    "assignee_id#all_agents",
+    "requester_id#all_agents",
+    "group_id#current_groups",
 ];
 
 macro_rules! operators {
@@ -319,6 +317,13 @@ operators! {
     NotIncludesString = "not_includes_string": "Does not contain the text.",
     WithinPreviousNDays = "within_previous_n_days": "Within the previous N days (date fields).",
     WithinNextNDays = "within_next_n_days": "Within the next N days (date fields).",
+    LessThanEqual = "less_than_equal": "Less than or equal to.",
+    GreaterThanEqual = "greater_than_equal": "Greater than or equal to.",
+    IncludesWords = "includes_words": "Contains at least one of the words.",
+    NotIncludesWords = "not_includes_words": "Contains none of the words.",
+    IsBusinessHours = "is_business_hours": "Is, counted in business hours.",
+    LessThanBusinessHours = "less_than_business_hours": "Less than, in business hours.",
+    GreaterThanBusinessHours = "greater_than_business_hours": "Greater than, in business hours.",
 }
 
 impl Decode for Operator {
@@ -338,15 +343,6 @@ impl Decode for Operator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn custom_fields_are_recognised() {
-        assert!(is_custom_field("custom_fields_360001234"));
-        assert!(is_custom_field("requester.custom_fields.vip"));
-        assert!(!is_custom_field("custom_fields_"));
-        assert!(!is_custom_field("custom_fields_abc"));
-        assert!(!is_custom_field("priorty"));
-    }
 
     #[test]
     fn operator_names_round_trip() {
