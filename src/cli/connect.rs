@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{CliError, GlobalArgs};
+use crate::live::LiveState;
 use crate::plan::Plan;
 use crate::policy::resolve::ResolvedAccount;
 use crate::refresh::read_and_plan;
@@ -161,6 +162,37 @@ impl ConnectArgs {
         let reads = read_accounts(&connection.client, accounts, &|_| bar.inc(1)).await;
         bar.finish_and_clear();
         reads
+    }
+
+    /// Connects, reads every account, closes, and turns each account read into `T`; an
+    /// account that could not be read is printed as an error and counted. What `export` and
+    /// `snapshot` do: neither writes anything unless every account was read.
+    ///
+    /// # Errors
+    /// When the connection cannot be opened or closed (the sandbox cannot start or save).
+    pub fn read_each<T>(
+        &self,
+        accounts: &[ResolvedAccount],
+        global: &GlobalArgs,
+        each: impl Fn(&ResolvedAccount, &LiveState) -> T,
+    ) -> Result<(Vec<T>, usize), CliError> {
+        super::runtime()?.block_on(async {
+            let connection = self.connect(accounts, global).await?;
+            let reads = self.read(&connection, accounts, global).await;
+            connection.close().await?;
+            let mut done = Vec::with_capacity(reads.len());
+            let mut failed = 0;
+            for (account, read) in accounts.iter().zip(reads) {
+                match read.result {
+                    Ok(live) => done.push(each(account, &live)),
+                    Err(err) => {
+                        failed += 1;
+                        super::out::error_line(&format!("error: {err}"));
+                    }
+                }
+            }
+            Ok((done, failed))
+        })
     }
 
     /// Reads every account and plans it (an unreadable account is an error in its plan).

@@ -49,29 +49,11 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     if accounts.is_empty() {
         return Err(CliError::NothingToExport);
     }
-    let runtime = super::runtime()?;
-    let (exported, failed) = runtime.block_on(async {
-        let connection = args.connect.connect(&accounts, global).await?;
-        let reads = args.connect.read(&connection, &accounts, global).await;
-        connection.close().await?;
-        let mut exported = Vec::new();
-        let mut failed = 0;
-        for (account, read) in accounts.iter().zip(reads) {
-            match read.result {
-                Ok(live) => exported.push(export_account(
-                    account,
-                    &live,
-                    ExportOptions {
-                        triggers: args.triggers,
-                    },
-                )),
-                Err(err) => {
-                    failed += 1;
-                    super::out::error_line(&format!("error: {err}"));
-                }
-            }
-        }
-        Ok::<_, CliError>((exported, failed))
+    let options = ExportOptions {
+        triggers: args.triggers,
+    };
+    let (exported, failed) = args.connect.read_each(&accounts, global, |account, live| {
+        export_account(account, live, options)
     })?;
     if failed > 0 {
         // Half an export over a working policy would lose the accounts that failed.

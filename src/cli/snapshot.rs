@@ -46,23 +46,8 @@ pub fn run(args: &SnapshotArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|path| OutputFile::create(path, FileKind::SimulatorSeed, args.force))
         .transpose()?;
-    let runtime = super::runtime()?;
-    let (seeds, failed) = runtime.block_on(async {
-        let connection = args.connect.connect(&accounts, global).await?;
-        let reads = args.connect.read(&connection, &accounts, global).await;
-        connection.close().await?;
-        let mut seeds = Vec::new();
-        let mut failed = 0;
-        for (account, read) in accounts.iter().zip(reads) {
-            match read.result {
-                Ok(live) => seeds.push(account_seed(account.subdomain.value.as_str(), &live)),
-                Err(err) => {
-                    failed += 1;
-                    super::out::error_line(&format!("error: {err}"));
-                }
-            }
-        }
-        Ok::<_, CliError>((seeds, failed))
+    let (seeds, failed) = args.connect.read_each(&accounts, global, |account, live| {
+        account_seed(account.subdomain.value.as_str(), live)
     })?;
     if failed > 0 {
         // Half a snapshot would seed a sandbox that is missing accounts.
