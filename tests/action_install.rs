@@ -74,12 +74,12 @@ impl Release {
         archive
     }
 
-    /// The checksum file beside an archive, as `HASH  NAME`.
+    /// The checksum file beside an archive, as dist writes it: `HASH *NAME` (binary mode).
     fn add_checksum(&self, archive: &Path, hash: &str) {
         let name = archive.file_name().unwrap().to_string_lossy();
         std::fs::write(
             self.path(&format!("{name}.sha256")),
-            format!("{hash}  {name}\n"),
+            format!("{hash} *{name}\n"),
         )
         .unwrap();
     }
