@@ -1,5 +1,5 @@
-//! The checked-in JSON Schema: up to date, accepting every example, and agreeing with the
-//! loader on every invalid fixture.
+//! The checked-in JSON Schema (and its versioned copy for editors): up to date, accepting every
+//! example, and agreeing with the loader on every invalid fixture.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,8 +12,11 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let hidden = path.file_name().unwrap().to_string_lossy().starts_with('.');
-            if path.is_dir() && !hidden {
+            // Hidden entries are no policy files, as for the loader (`.github/`, `.gitlab-ci.yml`).
+            if path.file_name().unwrap().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 files.push(path);
@@ -40,6 +43,21 @@ fn checked_in_schema_is_up_to_date() {
     assert!(
         checked_in == zdpolicy::policy::schema::policy_schema_text(),
         "schemas/zdpolicy.schema.json is out of date: run `cargo run -- schema --output schemas/zdpolicy.schema.json`"
+    );
+}
+
+#[test]
+fn the_versioned_schema_editors_link_to_is_the_checked_in_schema() {
+    // Editors load schemas/v1/ by a raw URL of a release tag: it must be what the loader takes.
+    let versioned = fs::read_to_string("schemas/v1/zdpolicy.schema.json").unwrap();
+    assert!(
+        versioned == zdpolicy::policy::schema::policy_schema_text(),
+        "schemas/v1/zdpolicy.schema.json is out of date: run `cargo run -- schema --output schemas/v1/zdpolicy.schema.json`"
+    );
+    assert_eq!(
+        zdpolicy::policy::model::SUPPORTED_VERSION,
+        1,
+        "a new format version gets its own schemas/vN/"
     );
 }
 
