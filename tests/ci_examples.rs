@@ -139,6 +139,7 @@ fn credential_variables() -> BTreeSet<String> {
     let loaded = policy::load(&PolicyFiles {
         label: "multi-account".into(),
         files: vec![PathBuf::from("examples/multi-account/zdpolicy.yaml")],
+        skipped: Vec::new(),
     });
     assert!(!loaded.has_errors());
     let mut refs: Vec<&SecretRef> = Vec::new();
