@@ -341,3 +341,26 @@ fn without_port(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Regression (#19): `apply -q` printed the plan, the manual-step checklist and the summary.
+#[test]
+fn quiet_apply_prints_only_errors() {
+    let dir = workspace();
+    let output = zdpolicy(dir.path())
+        .args([
+            "-q",
+            "apply",
+            "--sandbox",
+            "--auto-approve",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+    // It did apply: the next plan has nothing left to create.
+    let text = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--color", "never"]));
+    assert!(text.contains("Plan: 0 to add, 0 to change"), "{text}");
+}
