@@ -43,8 +43,10 @@ pub async fn refresh(
             live: read.result.map_err(ReadFailure::from),
         })
         .collect();
-    Refreshed {
-        plan: plan_borrowed(&inputs),
-        inputs,
+    let mut plan = plan_borrowed(&inputs);
+    // The planner is pure and knows no URLs; the header must name where this run read.
+    for account in &mut plan.accounts {
+        account.host = Some(client.config().base_url.host_for(&account.subdomain));
     }
+    Refreshed { plan, inputs }
 }

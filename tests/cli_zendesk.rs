@@ -95,12 +95,15 @@ fn plan_of_the_multi_account_example() {
         text.ends_with("Plan: 4 to add, 3 to change, 0 to destroy, 2 manual steps.\n"),
         "{text}"
     );
-    insta::assert_snapshot!("plan_multi_account_human", text);
+    // Headers name the sandbox's address: `acme-prod (127.0.0.1:PORT/acme)`, never Zendesk's.
+    assert!(text.contains("acme-prod (127.0.0.1:"), "{text}");
+    assert!(!text.contains("zendesk.com)"), "{text}");
+    insta::assert_snapshot!("plan_multi_account_human", without_port(&text));
 
     let markdown = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--format", "markdown"]));
     assert!(markdown.starts_with("**Plan: 4 to add"), "{markdown}");
     assert!(markdown.contains("<!-- zdpolicy-plan -->"));
-    insta::assert_snapshot!("plan_multi_account_markdown", markdown);
+    insta::assert_snapshot!("plan_multi_account_markdown", without_port(&markdown));
     let json: serde_json::Value = serde_json::from_str(&stdout(zdpolicy(dir.path()).args([
         "plan",
         "--sandbox",
@@ -129,6 +132,7 @@ fn plan_of_the_multi_account_example() {
         (r#""(created_at|updated_at)": "[^"]+""#, r#""$1": "[time]""#),
         (r#""sha256": "[0-9a-f]{64}""#, r#""sha256": "[sha256]""#),
         (r#"": "[0-9a-f]{16}""#, r#"": "[field hash]""#),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
     ];
     insta::with_settings!({filters => filters}, {
         insta::assert_json_snapshot!("plan_multi_account_json", json);
@@ -183,7 +187,8 @@ fn saved_plans_show_as_they_were_planned() {
     assert!(saved.contains("\"policy_hash\""));
     let planned = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--color", "never"]));
     let shown = stdout(zdpolicy(dir.path()).args(["show", "plan.json", "--color", "never"]));
-    assert_eq!(planned, shown);
+    // The saved plan names where it was read; this `plan` ran against a new sandbox port.
+    assert_eq!(without_port(&planned), without_port(&shown));
     std::fs::write(dir.path().join("bad.json"), "{\"format_version\": \"9.0\"}").unwrap();
     zdpolicy(dir.path())
         .args(["show", "bad.json"])
@@ -203,7 +208,7 @@ fn selectors_narrow_the_accounts() {
         "--color",
         "never",
     ]));
-    assert!(text.contains("acme-eu (acme-eu.zendesk.com)"));
+    assert!(text.contains("acme-eu (127.0.0.1:"), "{text}");
     assert!(!text.contains("acme-prod"));
     let one = stdout(zdpolicy(dir.path()).args([
         "plan",
@@ -320,4 +325,42 @@ fn verbose_prints_one_line_per_request() {
         .stderr(predicate::str::contains(
             "acme-eu: GET /api/v2/triggers?page[size]=100 -> 200 (",
         ));
+}
+
+/// `text` with the sandbox's port (new each run) replaced by `[PORT]`.
+fn without_port(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (before, after) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(before);
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(if digits > 0 { "[PORT]" } else { "" });
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Regression (#19): `apply -q` printed the plan, the manual-step checklist and the summary.
+#[test]
+fn quiet_apply_prints_only_errors() {
+    let dir = workspace();
+    let output = zdpolicy(dir.path())
+        .args([
+            "-q",
+            "apply",
+            "--sandbox",
+            "--auto-approve",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+    // It did apply: the next plan has nothing left to create.
+    let text = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--color", "never"]));
+    assert!(text.contains("Plan: 0 to add, 0 to change"), "{text}");
 }

@@ -52,7 +52,9 @@ fn mismatches_with_the_accounts_definitions_are_located_errors_and_nothing_is_wr
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
-    insta::assert_snapshot!(text);
+    insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]")]}, {
+        insta::assert_snapshot!(text);
+    });
     let before = sandbox_triggers(dir.path());
 
     let output = zdpolicy(dir.path())

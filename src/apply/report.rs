@@ -133,6 +133,14 @@ impl ApplyReport {
 
     /// The summary printed on stderr: problems, the manual checklist, then one line of counts.
     pub fn summary(&self) -> String {
+        let mut out = self.errors();
+        self.checklist_and_headline(&mut out);
+        out
+    }
+
+    /// Only the summary's error lines: accounts that failed, changes that failed or were
+    /// stale (what `--quiet` still prints).
+    pub fn errors(&self) -> String {
         let mut out = String::new();
         for account in &self.accounts {
             if let Some(error) = &account.error {
@@ -149,6 +157,10 @@ impl ApplyReport {
                 }
             }
         }
+        out
+    }
+
+    fn checklist_and_headline(&self, out: &mut String) {
         let manual: Vec<&ChangeReport> = self
             .accounts
             .iter()
@@ -185,7 +197,6 @@ impl ApplyReport {
             t.pending_manual,
             if t.pending_manual == 1 { "" } else { "s" }
         ));
-        out
     }
 }
 

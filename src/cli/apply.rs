@@ -70,7 +70,11 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let Some(report) = report else {
         return Ok(EXIT_OK);
     };
-    eprint!("{}", report.summary());
+    if global.quiet {
+        eprint!("{}", report.errors());
+    } else {
+        eprint!("{}", report.summary());
+    }
     if let Some(file) = report_file {
         let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
         text.push('\n');
@@ -137,10 +141,13 @@ async fn plan_and_apply(
     let accounts = args.select.select(&policy.accounts)?;
     let connection = args.connect.connect(&accounts, global).await?;
     let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
-    super::out::print(&plan::render::text::render(
-        &plan,
-        global.color_for(Stream::Stdout),
-    ))?;
+    // `-q` leaves the plan out, unless a prompt is about to ask to approve it.
+    if !global.quiet || !args.auto_approve {
+        super::out::print(&plan::render::text::render(
+            &plan,
+            global.color_for(Stream::Stdout),
+        ))?;
+    }
     let violations = plan::check_safety(&plan, args.force);
     for violation in &violations {
         eprintln!("error: {violation}");

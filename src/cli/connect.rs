@@ -113,6 +113,7 @@ impl ConnectArgs {
             retry_budget: Duration::from_secs(self.retry_budget),
             credential_timeout: Duration::from_secs(self.credential_timeout),
             log_requests: global.verbose,
+            report_retries: !global.quiet,
             ..ClientConfig::default()
         };
         let sandbox = if self.sandbox {

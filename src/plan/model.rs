@@ -51,6 +51,12 @@ pub struct AccountPlan {
     /// Its Zendesk subdomain.
     #[serde(deserialize_with = "subdomain")]
     pub subdomain: Subdomain,
+    /// Where the plan read it, e.g. `acme.zendesk.com` or `127.0.0.1:7357/acme` (the base URL
+    /// without its scheme); set by the edge that read it, `None` in a plan made from a
+    /// given live state. Shown in headers only: apply does not compare it, since the same
+    /// account may be reached at another address (a sandbox's port changes between runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     /// The safety limits in force for it.
     pub safety: Limits,
     /// Every managed object, in address order, including those with nothing to do.

@@ -103,6 +103,7 @@ pub fn plan_account(desired: &ResolvedAccount, live: &LiveState) -> AccountPlan 
     AccountPlan {
         account: account.clone(),
         subdomain: desired.subdomain.value.clone(),
+        host: None,
         safety: desired.safety().into(),
         changes,
         diagnostics,
@@ -136,6 +137,7 @@ fn unreadable(desired: &ResolvedAccount, failure: &ReadFailure) -> AccountPlan {
     AccountPlan {
         account: account.clone(),
         subdomain: desired.subdomain.value.clone(),
+        host: None,
         safety: desired.safety().into(),
         changes: Vec::new(),
         diagnostics: vec![

@@ -73,7 +73,8 @@ fn line(sign: Sign, depth: usize, text: impl Into<String>) -> Line {
 }
 
 /// `acme-prod (acme.zendesk.com): 1 to add, 0 to change, 0 to destroy, 1 manual step`, and
-/// how many errors the account has, if any.
+/// how many errors the account has, if any. The host is the one the plan was read from
+/// (`127.0.0.1:7357/acme` with `--api-url` or the sandbox), else Zendesk's own.
 pub(crate) fn account_title(account: &AccountPlan) -> String {
     let summary = Summary::of_account(account);
     let counts = if summary.is_empty() {
@@ -91,10 +92,11 @@ pub(crate) fn account_title(account: &AccountPlan) -> String {
         1 => ", 1 error".to_owned(),
         n => format!(", {n} errors"),
     };
-    format!(
-        "{} ({}.zendesk.com): {counts}{errors}",
-        account.account, account.subdomain
-    )
+    let host = account
+        .host
+        .clone()
+        .unwrap_or_else(|| format!("{}.zendesk.com", account.subdomain));
+    format!("{} ({host}): {counts}{errors}", account.account)
 }
 
 /// Whether a view has anything to show for the account.

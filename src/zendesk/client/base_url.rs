@@ -78,6 +78,16 @@ impl BaseUrlTemplate {
         self.template.replace("{subdomain}", subdomain.as_str())
     }
 
+    /// The base URL of one account as a person reads it: without the scheme, e.g.
+    /// `acme.zendesk.com` or `127.0.0.1:7357/acme`.
+    pub fn host_for(&self, subdomain: &Subdomain) -> String {
+        let url = self.for_subdomain(subdomain);
+        match url.split_once("://") {
+            Some((_, rest)) => rest.to_owned(),
+            None => url,
+        }
+    }
+
     /// The template as given.
     pub fn as_str(&self) -> &str {
         &self.template
@@ -109,6 +119,11 @@ mod tests {
         );
         let sim = BaseUrlTemplate::parse("http://127.0.0.1:7357/{subdomain}/").unwrap();
         assert_eq!(sim.for_subdomain(&acme), "http://127.0.0.1:7357/acme");
+        assert_eq!(sim.host_for(&acme), "127.0.0.1:7357/acme");
+        assert_eq!(
+            BaseUrlTemplate::default().host_for(&acme),
+            "acme.zendesk.com"
+        );
     }
 
     #[test]

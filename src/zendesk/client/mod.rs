@@ -56,7 +56,14 @@ pub struct ClientConfig {
     pub log_requests: bool,
     /// Longest a `cmd:` credential command (or the read of a `file:`) may take.
     pub credential_timeout: Duration,
+    /// Print one line to stderr before each retry (the CLI's default; off with `--quiet`):
+    /// account, why, the wait and the budget left. Never a header or a body.
+    pub report_retries: bool,
 }
+
+/// Connection attempts in a row that never opened after which a request gives up at once:
+/// a refused connection (a wrong port, a typo in `--api-url`) does not heal by waiting.
+pub const MAX_CONNECT_FAILURES: u32 = 3;
 
 /// Where an account's credentials come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +85,7 @@ impl Default for ClientConfig {
             credentials: CredentialMode::Policy,
             log_requests: false,
             credential_timeout: crate::zendesk::secrets::DEFAULT_TIMEOUT,
+            report_retries: false,
         }
     }
 }
@@ -196,6 +204,8 @@ pub struct AccountClient {
 /// Why one attempt failed, and whether another may follow.
 struct Failed {
     retry: bool,
+    /// The connection never opened (nothing was sent).
+    unconnected: bool,
     status: u16,
     after: Option<Duration>,
     error: ZendeskError,
@@ -238,16 +248,41 @@ impl AccountClient {
             .with_max_delay(Duration::from_secs(20))
             .with_max_times(12)
             .build();
+        let mut unconnected = 0;
         loop {
             let failed = match self.attempt(method.clone(), api, path, body, target).await {
                 Ok(answer) => return Ok(answer),
                 Err(failed) if !failed.retry => return Err(failed.error),
                 Err(failed) => failed,
             };
+            unconnected = if failed.unconnected {
+                unconnected + 1
+            } else {
+                0
+            };
+            if unconnected >= MAX_CONNECT_FAILURES {
+                return Err(failed.error);
+            }
             // The backoff advances on every retry, so its count bounds Retry-After loops too.
             let delay = backoff.next();
             match next_wait(failed.after, delay, started.elapsed(), budget) {
-                Wait::Sleep(wait) => tokio::time::sleep(wait).await,
+                Wait::Sleep(wait) => {
+                    if self.client.config.report_retries {
+                        let why = match failed.status {
+                            0 if failed.unconnected => "could not connect".to_owned(),
+                            0 => "the connection broke".to_owned(),
+                            status => status.to_string(),
+                        };
+                        let left = budget.saturating_sub(started.elapsed());
+                        eprintln!(
+                            "{}: {why}, retrying in {:.1} s (budget {} s left)",
+                            self.name,
+                            wait.as_secs_f64(),
+                            left.as_secs()
+                        );
+                    }
+                    tokio::time::sleep(wait).await;
+                }
                 Wait::TooLong { asked, left } => {
                     return Err(ZendeskError::WaitTooLong {
                         account: self.name.clone(),
@@ -326,6 +361,7 @@ impl AccountClient {
         );
         let fatal = |error| Failed {
             retry: false,
+            unconnected: false,
             status: 0,
             after: None,
             error,
@@ -346,6 +382,7 @@ impl AccountClient {
                 let sent = !err.is_connect();
                 return Err(Failed {
                     retry: !sent || idempotent,
+                    unconnected: !sent,
                     status: 0,
                     after: None,
                     error: self.transport(target, describe(&err), sent),
@@ -373,6 +410,7 @@ impl AccountClient {
             Err(BodyError::Broken(err)) => {
                 return Err(Failed {
                     retry: idempotent,
+                    unconnected: false,
                     status: 0,
                     after: None,
                     error: self.transport(
@@ -396,6 +434,7 @@ impl AccountClient {
         let retry = matches!(status, 429 | 503) || (idempotent && status >= 500);
         Err(Failed {
             retry,
+            unconnected: false,
             status,
             after: retry_after(&answer.headers, SystemTime::now()),
             error: self.status_error(&answer, api, target),
