@@ -124,7 +124,9 @@ mod tests {
             format!("pid {}: zdpolicy plan\n", std::process::id())
         );
         let mut seen = None;
-        let err = FileLock::acquire(&state, "zdpolicy apply", Duration::from_millis(1), |h| {
+        // Long enough that the first refusal comes before the wait is over, even on a busy
+        // machine (1 ms was not: the holder was named in the error but never told as waiting).
+        let err = FileLock::acquire(&state, "zdpolicy apply", Duration::from_millis(200), |h| {
             seen = Some(h.to_owned())
         })
         .expect_err("held");
