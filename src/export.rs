@@ -70,6 +70,10 @@ pub fn export_account(
     if let Some(end) = live.end_session_after_inactivity() {
         messaging.insert("end_session_after_inactivity".into(), json!(end));
     }
+    let inactivity = crate::plan::inactivity::exported(live);
+    if !inactivity.is_empty() {
+        messaging.insert("inactivity".into(), Value::Object(inactivity));
+    }
     notes.push(
         "agent_ended_sessions_route_as is not readable through Zendesk's API (Admin Center only); \
          add it by hand if you want zdpolicy to show it as a manual step"

@@ -99,6 +99,23 @@ pub fn end_session_after_inactivity_unread(want: bool) -> ManualStep {
     }
 }
 
+/// Another `messaging_inactivity` key when the account settings do not report it.
+pub fn inactivity_unread(key: &str, want: &serde_json::Value) -> ManualStep {
+    ManualStep {
+        live_value: LiveValue::Unknown,
+        instruction: format!("Set the messaging inactivity setting `{key}` to {want}"),
+        admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
+                       settings > (capacity release and inactivity reminders, see the article) > \
+                       Save settings"
+            .to_owned(),
+        reference: INACTIVITY_ARTICLE.to_owned(),
+        why: format!(
+            "the account settings Zendesk returned have no `messaging_inactivity.{key}`, so \
+             zdpolicy cannot tell whether a change is needed"
+        ),
+    }
+}
+
 /// Sunshine Conversations `endSessionEnabled` when the app's settings do not report it.
 pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
     let verb = if want { "Turn on" } else { "Turn off" };

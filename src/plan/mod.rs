@@ -17,6 +17,7 @@ mod draft;
 pub mod error;
 pub mod fingerprint;
 mod hash;
+pub mod inactivity;
 pub mod manual;
 pub mod model;
 pub mod operation;

@@ -8,13 +8,14 @@ use super::address::ObjectKind;
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::draft::{Draft, scalar_change};
 use super::fingerprint::{LiveObject, seen};
+use super::inactivity::plan_inactivity;
 use super::manual::{self, ManualStep};
 use super::model::{Change, ChangeAction};
 use super::operation::Operation;
 use crate::live::LiveState;
 use crate::policy::model::RouteAs;
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::{AccountSettings, MessagingInactivity, SunshineAppSettings};
+use crate::zendesk::wire::SunshineAppSettings;
 
 /// `setting.end_session_after_inactivity`.
 pub const END_SESSION_AFTER_INACTIVITY: &str = "end_session_after_inactivity";
@@ -28,9 +29,7 @@ pub const AGENT_ENDED_SESSIONS_ROUTE_AS: &str = "agent_ended_sessions_route_as";
 /// Plans every setting the policy sets.
 pub(crate) fn plan_settings(desired: &ResolvedAccount, live: &LiveState, draft: &mut Draft<'_>) {
     let messaging = desired.messaging();
-    if let Some(want) = messaging.end_session_after_inactivity {
-        end_session_after_inactivity(want.value, live, draft);
-    }
+    plan_inactivity(&messaging, live, draft);
     if let Some(want) = messaging.end_users_can_end_sessions {
         end_users_can_end_sessions(want.value, live, draft);
     }
@@ -40,32 +39,6 @@ pub(crate) fn plan_settings(desired: &ResolvedAccount, live: &LiveState, draft: 
     if let Some(route) = messaging.agent_ended_sessions_route_as {
         route_as(route.value, draft);
     }
-}
-
-/// `messaging_inactivity.end_session`, written with `PUT /api/v2/account/settings`.
-fn end_session_after_inactivity(want: bool, live: &LiveState, draft: &mut Draft<'_>) {
-    let address = draft.address(ObjectKind::Setting, END_SESSION_AFTER_INACTIVITY);
-    let Some(have) = live.end_session_after_inactivity() else {
-        let step = manual::end_session_after_inactivity_unread(want);
-        draft
-            .changes
-            .push(manual_change(address, None, want.into(), step));
-        return;
-    };
-    let mut change = scalar_change(address, have.into(), want.into());
-    if change.action == ChangeAction::Update {
-        change.seen = seen(live, LiveObject::AccountSettings);
-        change.operation = Some(Operation::UpdateAccountSettings {
-            settings: AccountSettings {
-                messaging_inactivity: Some(MessagingInactivity {
-                    end_session: Some(want),
-                    ..MessagingInactivity::default()
-                }),
-                ..AccountSettings::default()
-            },
-        });
-    }
-    draft.changes.push(change);
 }
 
 /// Sunshine Conversations `settings.endSessionEnabled`, written with `PATCH /sc/v2/apps/{id}`.
@@ -145,7 +118,7 @@ fn route_as(route: RouteAs, draft: &mut Draft<'_>) {
         .push(manual_change(address, None, channel.into(), step));
 }
 
-fn manual_change(
+pub(crate) fn manual_change(
     address: super::address::Address,
     before: Option<Value>,
     after: Value,

@@ -85,6 +85,9 @@ pub(crate) struct Account {
     pub issued_tokens: Vec<IssuedToken>,
     /// `GET /api/v2/account/settings` (the `settings` object).
     pub settings: Map<String, Value>,
+    /// Settings keys (`SECTION.KEY`) a PUT ignores and names in `X-Zendesk-API-Warn`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_settings: Vec<String>,
     /// Trigger categories (stored without `url`, which depends on the address served).
     pub categories: Vec<TriggerCategory>,
     /// Triggers (stored without `url`).
@@ -131,6 +134,7 @@ impl Account {
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
             settings: defaults::account_settings(seed),
+            ignored_settings: seed.ignored_settings.clone(),
             categories: Vec::new(),
             triggers: Vec::new(),
             sunshine: seed

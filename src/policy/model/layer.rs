@@ -7,6 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::inactivity::Inactivity;
 use super::located::Located;
 use super::trigger::TriggerSpec;
 use crate::policy::decode::{Decode, DecodeEntry, Decoder, MapReader, decode_choice};
@@ -143,10 +144,29 @@ pub struct Messaging {
     /// `endSessionEnabled`). Needs the account's `sunshine_conversations` app to be configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_users_can_end_sessions: Option<Located<bool>>,
+    /// Whether end users can reopen a conversation they ended (Sunshine Conversations app
+    /// setting `disableConversationReopen`, inverted). Must be `false` for end users to end
+    /// sessions. Needs the account's `sunshine_conversations` app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_users_can_reopen_conversations: Option<Located<bool>>,
     /// Whether a session ends with the final inactivity reminder (account setting
-    /// `messaging_inactivity.end_session`).
+    /// `messaging_inactivity.end_session`); the same setting as `inactivity.end_session`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_session_after_inactivity: Option<Located<bool>>,
+    /// The whole messaging inactivity object (capacity release and reminders). Merges key by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactivity: Option<Inactivity>,
+}
+
+impl Messaging {
+    /// `messaging_inactivity.end_session` as the policy sets it: `inactivity.end_session`, or
+    /// else `end_session_after_inactivity` (the rules refuse the two when they disagree).
+    pub fn end_session(&self) -> Option<&Located<bool>> {
+        self.inactivity
+            .as_ref()
+            .and_then(|i| i.end_session.as_ref())
+            .or(self.end_session_after_inactivity.as_ref())
+    }
 }
 
 impl Decode for Messaging {
@@ -157,7 +177,10 @@ impl Decode for Messaging {
             agent_ended_sessions_route_as: reader
                 .optional("agent_ended_sessions_route_as", decoder),
             end_users_can_end_sessions: reader.optional("end_users_can_end_sessions", decoder),
+            end_users_can_reopen_conversations: reader
+                .optional("end_users_can_reopen_conversations", decoder),
             end_session_after_inactivity: reader.optional("end_session_after_inactivity", decoder),
+            inactivity: reader.optional("inactivity", decoder),
         };
         reader.finish(decoder);
         Some(value)

@@ -6,6 +6,7 @@
 
 mod account;
 mod document;
+mod inactivity;
 mod layer;
 mod located;
 mod names;
@@ -13,6 +14,7 @@ mod trigger;
 
 pub use account::{Account, Credentials, SunshineConversations};
 pub use document::{Document, NamedMap, SUPPORTED_VERSION};
+pub use inactivity::{Inactivity, Reminder};
 pub use layer::{
     Csat, DEFAULT_CSAT_TRIGGER_TITLE, Layer, Messaging, RouteAs, Safety, SessionEndedCondition,
     UnmanagedTriggers,
