@@ -155,3 +155,88 @@ async fn a_key_zendesk_ignores_is_a_failed_change_and_stays_planned() {
     );
     sim.shutdown().await.unwrap();
 }
+
+fn end_users_policy(reopen: Option<bool>) -> String {
+    let reopen = reopen
+        .map(|r| format!("      end_users_can_reopen_conversations: {r}\n"))
+        .unwrap_or_default();
+    format!(
+        "version: 1
+accounts:
+  acme:
+    subdomain: acme
+    sunshine_conversations: {{ app_id: {APP}, key_id: env:SC_KEY, key_secret: env:SC_SECRET }}
+    messaging:
+      end_users_can_end_sessions: true
+{reopen}"
+    )
+}
+
+const APP: &str = "5f0c0a1b2c3d4e5f6a7b8c9d";
+
+fn with_app(mut seed: AccountSeed) -> AccountSeed {
+    seed.sunshine_conversations = Some(zdpolicy::simulator::SunshineSeed {
+        app_id: APP.into(),
+        key_id: "sc-key".into(),
+        secret: "sc-secret-value".into(),
+        display_name: None,
+        settings: serde_json::Map::new(),
+    });
+    seed
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn end_users_ending_sessions_needs_reopen_off_and_applies_it_first() {
+    // The simulator's app allows reopening (Zendesk's default).
+    let sim = simulator(vec![with_app(seed("acme"))]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = cli(dir.path(), &sim);
+        cmd.env("SC_KEY", "sc-key")
+            .env("SC_SECRET", "sc-secret-value")
+            .args(args);
+        stdout(&mut cmd)
+    };
+
+    std::fs::write(dir.path().join("zdpolicy.yaml"), end_users_policy(None)).unwrap();
+    let (code, plan, _) = run(&["plan"]);
+    assert_eq!(code, Some(1), "{plan}");
+    insta::assert_snapshot!("end_users_prerequisite_error", plan);
+
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        end_users_policy(Some(false)),
+    )
+    .unwrap();
+    sim.handle().reset_stats();
+    let (code, _, stderr) = run(&["apply", "--auto-approve", "--report", "report.json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let patches: Vec<String> = sim
+        .handle()
+        .requests(Some("acme"))
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(patches.len(), 2, "{patches:?}");
+    let order: Vec<String> = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(dir.path().join("report.json")).unwrap(),
+    )
+    .unwrap()["accounts"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["address"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "acme.setting.end_users_can_reopen_conversations",
+            "acme.setting.end_users_can_end_sessions"
+        ],
+        "reopening goes off before end sessions go on (the simulator refuses the other order)"
+    );
+    let (code, plan, _) = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, Some(0), "{plan}");
+    sim.shutdown().await.unwrap();
+}

@@ -142,8 +142,10 @@ fn bulk_outcome(report: &mut ChangeReport, result: &Result<(), String>) {
 }
 
 /// The steps in the order apply makes them: categories (which triggers may need), then
-/// triggers, then settings; manual steps and skipped no-ops last. Stable: within a rank, the
-/// plan's (address) order.
+/// triggers, then settings, stricter Sunshine Conversations settings first (reopening off
+/// before end sessions on, end sessions off before reopening on: Zendesk requires reopening
+/// off while end users can end sessions); manual steps and skipped no-ops last. Stable: within
+/// a rank, the plan's (address) order.
 pub fn in_order(mut steps: Vec<Step<'_>>) -> Vec<Step<'_>> {
     steps.sort_by_key(|s| rank(s.change));
     steps
@@ -157,8 +159,13 @@ fn rank(change: &Change) -> u8 {
             | Operation::UpdateTrigger { .. }
             | Operation::DeleteTrigger { .. },
         ) => 1,
-        Some(Operation::UpdateAccountSettings { .. } | Operation::UpdateSunshineApp { .. }) => 2,
-        None => 3,
+        Some(Operation::UpdateAccountSettings { .. }) => 2,
+        Some(Operation::UpdateSunshineApp { settings, .. }) => {
+            let stricter = settings.disable_conversation_reopen == Some(true)
+                || settings.end_session_enabled == Some(false);
+            if stricter { 2 } else { 3 }
+        }
+        None => 4,
     }
 }
 

@@ -32,6 +32,8 @@ pub enum DiagnosticCode {
     SessionEndedConditionMissing,
     /// The policy sets a Sunshine Conversations setting but the app was not read.
     SunshineAppNotRead,
+    /// End users ending sessions lacks a prerequisite (multi-conversations on, reopening off).
+    EndSessionPrerequisite,
     /// A trigger zdpolicy does not manage has a managed trigger's title.
     TriggerConflict,
     /// `adopt: true`, but several unmanaged triggers have the title.
@@ -48,6 +50,7 @@ impl DiagnosticCode {
         Self::CsatTriggerAmbiguous,
         Self::SessionEndedConditionMissing,
         Self::SunshineAppNotRead,
+        Self::EndSessionPrerequisite,
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
@@ -61,6 +64,7 @@ impl DiagnosticCode {
             Self::CsatTriggerAmbiguous => "csat-trigger-ambiguous",
             Self::SessionEndedConditionMissing => "session-ended-condition-missing",
             Self::SunshineAppNotRead => "sunshine-app-not-read",
+            Self::EndSessionPrerequisite => "end-session-prerequisite",
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",

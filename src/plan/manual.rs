@@ -132,3 +132,19 @@ pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
             .to_owned(),
     }
 }
+
+/// Sunshine Conversations `disableConversationReopen` when the app's settings do not report it.
+pub fn end_users_can_reopen_unread(want: bool) -> ManualStep {
+    let verb = if want { "Allow" } else { "Stop" };
+    ManualStep {
+        live_value: LiveValue::Unknown,
+        instruction: format!("{verb} end users reopening conversations they ended"),
+        admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
+                       settings > (reopening conversations, see the article) > Save settings"
+            .to_owned(),
+        reference: END_USERS_ARTICLE.to_owned(),
+        why: "the Sunshine Conversations app's settings have no `disableConversationReopen`, so \
+              zdpolicy cannot tell whether a change is needed"
+            .to_owned(),
+    }
+}

@@ -29,6 +29,7 @@ pub mod saved;
 pub mod settings;
 pub mod simulate;
 pub mod summary;
+pub mod sunshine;
 mod trigger_state;
 mod triggers;
 
