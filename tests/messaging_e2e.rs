@@ -240,3 +240,49 @@ async fn end_users_ending_sessions_needs_reopen_off_and_applies_it_first() {
     assert_eq!(code, Some(0), "{plan}");
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_without_messaging_says_so_instead_of_guessing_a_value() {
+    let mut bare = seed("acme");
+    bare.features.messaging = false;
+    bare.features.customizable_csat = false;
+    bare.features.omnichannel_routing = false;
+    bare.features.trigger_categories = false;
+    let sim = simulator(vec![bare]).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        "version: 1
+accounts:
+  acme:
+    subdomain: acme
+    messaging:
+      agents_can_end_sessions: true
+      agent_ended_sessions_route_as: email
+    csat: { survey_on_session_end: true }
+    triggers:
+      - key: vip
+        title: VIP
+        category: Routing
+        actions: [ { field: priority, value: urgent } ]
+",
+    )
+    .unwrap();
+    let (code, plan, _) = stdout(cli(dir.path(), &sim).arg("plan"));
+    assert_eq!(code, Some(1), "{plan}");
+    assert!(!plan.contains("now false"), "{plan}");
+    insta::assert_snapshot!("preflight_without_messaging", plan);
+
+    let (code, exported, stderr) =
+        stdout(cli(dir.path(), &sim).args(["export", "--subdomain", "acme"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let comments: Vec<&str> = exported.lines().filter(|l| l.starts_with('#')).collect();
+    insta::assert_snapshot!("preflight_export_comments", comments.join("\n"));
+    assert!(
+        !exported
+            .lines()
+            .any(|l| !l.starts_with('#') && l.contains("agents_can_end_sessions")),
+        "no guessed value is exported: {exported}"
+    );
+    sim.shutdown().await.unwrap();
+}

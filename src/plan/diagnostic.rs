@@ -34,6 +34,14 @@ pub enum DiagnosticCode {
     SunshineAppNotRead,
     /// End users ending sessions lacks a prerequisite (multi-conversations on, reopening off).
     EndSessionPrerequisite,
+    /// A setting needs messaging, which the account does not have (off, or not on its plan).
+    MessagingUnavailable,
+    /// The CSAT edit needs customer satisfaction, which is off for the account.
+    CsatUnavailable,
+    /// A managed trigger names a category, and the account has no trigger categories.
+    TriggerCategoriesOff,
+    /// A setting that does not apply to the account (e.g. routing without omnichannel routing).
+    NotApplicable,
     /// A trigger zdpolicy does not manage has a managed trigger's title.
     TriggerConflict,
     /// `adopt: true`, but several unmanaged triggers have the title.
@@ -51,6 +59,10 @@ impl DiagnosticCode {
         Self::SessionEndedConditionMissing,
         Self::SunshineAppNotRead,
         Self::EndSessionPrerequisite,
+        Self::MessagingUnavailable,
+        Self::CsatUnavailable,
+        Self::TriggerCategoriesOff,
+        Self::NotApplicable,
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
@@ -65,6 +77,10 @@ impl DiagnosticCode {
             Self::SessionEndedConditionMissing => "session-ended-condition-missing",
             Self::SunshineAppNotRead => "sunshine-app-not-read",
             Self::EndSessionPrerequisite => "end-session-prerequisite",
+            Self::MessagingUnavailable => "messaging-unavailable",
+            Self::CsatUnavailable => "csat-unavailable",
+            Self::TriggerCategoriesOff => "trigger-categories-off",
+            Self::NotApplicable => "not-applicable",
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",
@@ -108,6 +124,18 @@ impl PlanDiagnostic {
             address,
             message: message.into(),
             help: None,
+        }
+    }
+
+    /// A warning: worth knowing, the plan is complete.
+    pub fn warning(
+        code: DiagnosticCode,
+        address: Option<Address>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, address, message)
         }
     }
 

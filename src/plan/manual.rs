@@ -62,21 +62,39 @@ pub fn agents_can_end_sessions(want: bool) -> ManualStep {
     }
 }
 
-/// Routing of agent-ended sessions: no public API to write or read (reference/zendesk-api.md §1).
-pub fn agent_ended_sessions_route_as(channel: &str) -> ManualStep {
+/// The routing control, as Zendesk's article names it.
+const ROUTE_AS_EMAIL: &str = "Route agent-ended messaging sessions as email tickets";
+
+/// Routing of agent-ended sessions: no public API to write or read (reference/zendesk-api.md
+/// §1). Zendesk's control is one checkbox in the routing configuration: checked routes them as
+/// email, unchecked as messaging. `routing_on` says whether the account settings show
+/// omnichannel routing on (else it was not reported).
+pub fn agent_ended_sessions_route_as(email: bool, routing_on: bool) -> ManualStep {
+    let (verb, channel) = if email {
+        ("Select", "email")
+    } else {
+        ("Deselect", "messaging")
+    };
+    let why = if routing_on {
+        format!("{NO_API}, to write or to read: check it by hand")
+    } else {
+        format!(
+            "{NO_API}, to write or to read, and the account settings do not report \
+             `routing.enabled`: the step applies only to accounts with omnichannel routing"
+        )
+    };
     ManualStep {
         live_value: LiveValue::Unknown,
         instruction: format!(
-            "Route tickets of agent-ended messaging sessions as {channel} tickets"
+            "{verb} \"{ROUTE_AS_EMAIL}\" (tickets of agent-ended sessions are routed as {channel})"
         ),
-        // The article's section names the option; its exact label is not quoted here
-        // because no public copy of it was found (reference/zendesk-api.md §1).
         admin_center: format!(
             "Admin Center > Objects and rules > Omnichannel routing > Routing configuration > \
-             Edit > (agent-ended messaging sessions) route as {channel} > Save"
+             Edit > Messaging routing > \"{ROUTE_AS_EMAIL}\" (checked = email, unchecked = \
+             messaging) > Save"
         ),
         reference: ROUTE_ARTICLE.to_owned(),
-        why: format!("{NO_API}, to write or to read: check it by hand"),
+        why,
     }
 }
 

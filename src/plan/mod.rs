@@ -23,6 +23,7 @@ pub mod model;
 pub mod operation;
 pub mod ownership;
 pub mod planner;
+pub mod preflight;
 pub mod render;
 pub mod safety;
 pub mod saved;

@@ -6,10 +6,12 @@
 use serde_json::Value;
 
 use super::address::ObjectKind;
+use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::draft::Draft;
 use super::inactivity::plan_inactivity;
 use super::manual::{self, ManualStep};
 use super::model::{Change, ChangeAction};
+use super::preflight::{self, Availability};
 use super::sunshine::plan_sunshine;
 use crate::live::LiveState;
 use crate::policy::model::RouteAs;
@@ -32,14 +34,23 @@ pub(crate) fn plan_settings(desired: &ResolvedAccount, live: &LiveState, draft: 
         agents_can_end_sessions(want.value, live, draft);
     }
     if let Some(route) = messaging.agent_ended_sessions_route_as {
-        route_as(route.value, draft);
+        route_as(route.value, live, draft);
     }
 }
 
 /// No public API; the live value shows as the "Messaging session ended reason" condition in
-/// the trigger definitions, which Zendesk offers only while the setting is on.
+/// the trigger definitions, which Zendesk offers only while the setting is on. On an account
+/// without messaging there is no such value to show.
 fn agents_can_end_sessions(want: bool, live: &LiveState, draft: &mut Draft<'_>) {
     let address = draft.address(ObjectKind::Setting, AGENTS_CAN_END_SESSIONS);
+    if preflight::messaging(live) == Availability::Off {
+        draft.error(preflight::messaging_off(
+            address,
+            AGENTS_CAN_END_SESSIONS,
+            want,
+        ));
+        return;
+    }
     let have = live.agents_can_end_sessions();
     if have == want {
         draft.changes.push(Change::new(
@@ -56,14 +67,39 @@ fn agents_can_end_sessions(want: bool, live: &LiveState, draft: &mut Draft<'_>) 
         .push(manual_change(address, Some(have.into()), want.into(), step));
 }
 
-/// No public API to read or write: always a manual step of unknown need.
-fn route_as(route: RouteAs, draft: &mut Draft<'_>) {
+/// No public API to read or write: a manual step of unknown need, on accounts with messaging
+/// and omnichannel routing (the control is in the routing configuration); elsewhere it does
+/// not apply, and the plan says so.
+fn route_as(route: RouteAs, live: &LiveState, draft: &mut Draft<'_>) {
     let address = draft.address(ObjectKind::Setting, AGENT_ENDED_SESSIONS_ROUTE_AS);
+    let not_applicable = if preflight::messaging(live) == Availability::Off {
+        Some(preflight::MESSAGING_OFF)
+    } else if preflight::routing(live) == Availability::Off {
+        Some(preflight::ROUTING_OFF)
+    } else {
+        None
+    };
+    if let Some(why) = not_applicable {
+        draft.error(
+            PlanDiagnostic::warning(
+                DiagnosticCode::NotApplicable,
+                Some(address),
+                format!("agent_ended_sessions_route_as does not apply: {why}"),
+            )
+            .with_help(
+                "the routing of agent-ended sessions is part of the omnichannel routing \
+                 configuration; remove the setting for this account, or turn omnichannel \
+                 routing on",
+            ),
+        );
+        return;
+    }
     let channel = match route {
         RouteAs::Messaging => "messaging",
         RouteAs::Email => "email",
     };
-    let step = manual::agent_ended_sessions_route_as(channel);
+    let routing_known = preflight::routing(live) == Availability::On;
+    let step = manual::agent_ended_sessions_route_as(route == RouteAs::Email, routing_known);
     draft
         .changes
         .push(manual_change(address, None, channel.into(), step));

@@ -88,6 +88,12 @@ impl ReadApi for Writer<'_> {
         self.client.list_trigger_categories()
     }
 
+    fn trigger_categories(
+        &self,
+    ) -> impl Future<Output = Result<Option<Vec<TriggerCategory>>, ZendeskError>> + Send {
+        self.client.trigger_categories()
+    }
+
     fn trigger_definitions(
         &self,
     ) -> impl Future<Output = Result<super::wire::TriggerDefinitions, ZendeskError>> + Send {
