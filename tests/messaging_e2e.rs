@@ -286,3 +286,59 @@ accounts:
     );
     sim.shutdown().await.unwrap();
 }
+
+fn confirmed_policy(route: &str) -> String {
+    format!(
+        "version: 1
+accounts:
+  acme:
+    subdomain: acme
+    messaging:
+      agent_ended_sessions_route_as: {route}
+      confirmed:
+        agent_ended_sessions_route_as: {{ value: email, date: 2026-12-01 }}
+"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_manual_step_is_not_repeated_until_the_policy_value_changes() {
+    let sim = simulator(vec![seed("acme")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("zdpolicy.yaml"), confirmed_policy("email")).unwrap();
+
+    let (code, text, _) = stdout(cli(dir.path(), &sim).arg("plan"));
+    assert_eq!(code, Some(0), "{text}");
+    insta::assert_snapshot!("confirmed_text", text);
+    let (_, markdown, _) = stdout(cli(dir.path(), &sim).args(["plan", "--format", "markdown"]));
+    assert!(
+        markdown.contains(
+            "acme.setting.agent_ended_sessions_route_as: \"email\", confirmed on 2026-12-01"
+        ),
+        "{markdown}"
+    );
+    let (_, json, _) = stdout(cli(dir.path(), &sim).args(["plan", "--format", "json"]));
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let manual = &json["accounts"][0]["changes"][0]["manual"];
+    assert_eq!(manual["live_value"], "confirmed");
+    assert_eq!(manual["confirmed"]["date"], "2026-12-01");
+    assert_eq!(json["summary"]["manual"], 0);
+    assert_eq!(json["summary"]["confirmed"], 1);
+
+    let (code, _, stderr) = stdout(cli(dir.path(), &sim).args(["apply", "--auto-approve"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("Manual steps"),
+        "not listed as pending: {stderr}"
+    );
+
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        confirmed_policy("messaging"),
+    )
+    .unwrap();
+    let (code, text, _) = stdout(cli(dir.path(), &sim).arg("plan"));
+    assert_eq!(code, Some(0), "{text}");
+    insta::assert_snapshot!("confirmed_outdated_text", text);
+    sim.shutdown().await.unwrap();
+}

@@ -170,9 +170,9 @@ fn rank(change: &Change) -> u8 {
 }
 
 /// Whether apply (or a person) has something to do for a change: an operation to send or a
-/// manual step to list.
+/// manual step to list (not one recorded as done).
 pub fn has_work(change: &Change) -> bool {
-    change.operation.is_some() || change.action == ChangeAction::Manual
+    change.operation.is_some() || change.action == ChangeAction::Manual && !change.is_confirmed()
 }
 
 /// Why a write did not do what it should.

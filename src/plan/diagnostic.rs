@@ -42,6 +42,10 @@ pub enum DiagnosticCode {
     TriggerCategoriesOff,
     /// A setting that does not apply to the account (e.g. routing without omnichannel routing).
     NotApplicable,
+    /// A confirmed manual step was confirmed for another value than the policy wants now.
+    ConfirmationOutdated,
+    /// A confirmation of a manual step whose live value is readable (and differs).
+    ConfirmationIgnored,
     /// A trigger zdpolicy does not manage has a managed trigger's title.
     TriggerConflict,
     /// `adopt: true`, but several unmanaged triggers have the title.
@@ -63,6 +67,8 @@ impl DiagnosticCode {
         Self::CsatUnavailable,
         Self::TriggerCategoriesOff,
         Self::NotApplicable,
+        Self::ConfirmationOutdated,
+        Self::ConfirmationIgnored,
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
@@ -81,6 +87,8 @@ impl DiagnosticCode {
             Self::CsatUnavailable => "csat-unavailable",
             Self::TriggerCategoriesOff => "trigger-categories-off",
             Self::NotApplicable => "not-applicable",
+            Self::ConfirmationOutdated => "confirmation-outdated",
+            Self::ConfirmationIgnored => "confirmation-ignored",
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",

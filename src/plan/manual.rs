@@ -13,6 +13,18 @@ pub enum LiveValue {
     Differs,
     /// Not readable: the step may or may not be needed.
     Unknown,
+    /// Not readable, and the policy records that a person did the step for the value it
+    /// wants (`messaging.confirmed`): not repeated.
+    Confirmed,
+}
+
+/// A manual step recorded as done (`messaging.confirmed` in the policy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// The value set by hand.
+    pub value: serde_json::Value,
+    /// When, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// A step a person takes in Admin Center.
@@ -28,6 +40,9 @@ pub struct ManualStep {
     pub reference: String,
     /// Why zdpolicy cannot do it itself (or cannot tell whether it is needed).
     pub why: String,
+    /// The confirmation that it was done (`live_value: confirmed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmation>,
 }
 
 /// Zendesk's article "Allowing agents to end messaging sessions".
@@ -48,6 +63,7 @@ const NO_API: &str = "Zendesk offers no public API for this setting";
 pub fn agents_can_end_sessions(want: bool) -> ManualStep {
     let verb = if want { "Select" } else { "Deselect" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Differs,
         instruction: format!("{verb} \"Agents can end messaging sessions at any time\""),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
@@ -84,6 +100,7 @@ pub fn agent_ended_sessions_route_as(email: bool, routing_on: bool) -> ManualSte
         )
     };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!(
             "{verb} \"{ROUTE_AS_EMAIL}\" (tickets of agent-ended sessions are routed as {channel})"
@@ -102,6 +119,7 @@ pub fn agent_ended_sessions_route_as(email: bool, routing_on: bool) -> ManualSte
 pub fn end_session_after_inactivity_unread(want: bool) -> ManualStep {
     let verb = if want { "Turn on" } else { "Turn off" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!(
             "{verb} ending the messaging session with the final inactivity reminder"
@@ -120,6 +138,7 @@ pub fn end_session_after_inactivity_unread(want: bool) -> ManualStep {
 /// Another `messaging_inactivity` key when the account settings do not report it.
 pub fn inactivity_unread(key: &str, want: &serde_json::Value) -> ManualStep {
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!("Set the messaging inactivity setting `{key}` to {want}"),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
@@ -138,6 +157,7 @@ pub fn inactivity_unread(key: &str, want: &serde_json::Value) -> ManualStep {
 pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
     let verb = if want { "Turn on" } else { "Turn off" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!("{verb} the end session feature for end users"),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
@@ -155,6 +175,7 @@ pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
 pub fn end_users_can_reopen_unread(want: bool) -> ManualStep {
     let verb = if want { "Allow" } else { "Stop" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!("{verb} end users reopening conversations they ended"),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \

@@ -9,12 +9,12 @@ use super::address::ObjectKind;
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::draft::Draft;
 use super::inactivity::plan_inactivity;
-use super::manual::{self, ManualStep};
+use super::manual::{self, Confirmation, LiveValue, ManualStep};
 use super::model::{Change, ChangeAction};
 use super::preflight::{self, Availability};
 use super::sunshine::plan_sunshine;
 use crate::live::LiveState;
-use crate::policy::model::RouteAs;
+use crate::policy::model::{Confirmed, RouteAs};
 use crate::policy::resolve::ResolvedAccount;
 
 /// `setting.end_session_after_inactivity`.
@@ -36,6 +36,65 @@ pub(crate) fn plan_settings(desired: &ResolvedAccount, live: &LiveState, draft: 
     if let Some(route) = messaging.agent_ended_sessions_route_as {
         route_as(route.value, live, draft);
     }
+    if let Some(confirmed) = &messaging.confirmed {
+        confirm(confirmed, draft);
+    }
+}
+
+/// Marks the manual steps a person recorded as done (`messaging.confirmed`): a step whose live
+/// value cannot be read, confirmed for the value the policy wants, is not repeated. A
+/// confirmation of another value, or of a step whose live value was read, changes nothing and
+/// says why.
+fn confirm(confirmed: &Confirmed, draft: &mut Draft<'_>) {
+    let mut findings = Vec::new();
+    for (name, confirmation) in &confirmed.0 {
+        let Some(change) = draft
+            .changes
+            .iter_mut()
+            .find(|c| c.address.kind == ObjectKind::Setting && c.address.name == *name)
+        else {
+            continue;
+        };
+        let (Some(step), Some(after)) = (change.manual.as_mut(), change.after.as_ref()) else {
+            continue;
+        };
+        let date = &confirmation.date.value;
+        let value = &confirmation.value.value;
+        let address = Some(change.address.clone());
+        match step.live_value {
+            LiveValue::Unknown if value == after => {
+                step.live_value = LiveValue::Confirmed;
+                step.confirmed = Some(Confirmation {
+                    value: value.clone(),
+                    date: date.clone(),
+                });
+            }
+            LiveValue::Unknown => findings.push(
+                PlanDiagnostic::warning(
+                    DiagnosticCode::ConfirmationOutdated,
+                    address,
+                    format!(
+                        "the step was confirmed on {date} for {value}, but the policy now wants {after}"
+                    ),
+                )
+                .with_help(format!(
+                    "do the step, then record it as `confirmed: {{ {name}: {{ value: {after}, date: YYYY-MM-DD }} }}`"
+                )),
+            ),
+            LiveValue::Differs => findings.push(
+                PlanDiagnostic::warning(
+                    DiagnosticCode::ConfirmationIgnored,
+                    address,
+                    format!(
+                        "the confirmation of {date} is ignored: Zendesk's API shows the live value, and it differs"
+                    ),
+                )
+                .with_help("do the step again; a readable value needs no confirmation"),
+            ),
+            LiveValue::Confirmed => {}
+        }
+    }
+    draft.diagnostics.extend(findings);
 }
 
 /// No public API; the live value shows as the "Messaging session ended reason" condition in

@@ -7,6 +7,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::confirmed::Confirmed;
 use super::inactivity::Inactivity;
 use super::located::Located;
 use super::trigger::TriggerSpec;
@@ -128,7 +129,7 @@ impl DecodeEntry for Layer {
 }
 
 /// How messaging sessions end.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Messaging {
     /// "Agents can end messaging sessions at any time" (Admin Center > Channels > Messaging and
@@ -156,6 +157,11 @@ pub struct Messaging {
     /// The whole messaging inactivity object (capacity release and reminders). Merges key by key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inactivity: Option<Inactivity>,
+    /// Manual steps done by hand, by setting: `{ value: V, date: YYYY-MM-DD }`. A step whose
+    /// live value cannot be read is then shown as confirmed instead of repeated, while the
+    /// policy wants that value. Merges key by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmed>,
 }
 
 impl Messaging {
@@ -181,6 +187,7 @@ impl Decode for Messaging {
                 .optional("end_users_can_reopen_conversations", decoder),
             end_session_after_inactivity: reader.optional("end_session_after_inactivity", decoder),
             inactivity: reader.optional("inactivity", decoder),
+            confirmed: reader.optional("confirmed", decoder),
         };
         reader.finish(decoder);
         Some(value)

@@ -5,6 +5,7 @@
 //! tests check that they accept and reject the same files.
 
 mod account;
+mod confirmed;
 mod document;
 mod inactivity;
 mod layer;
@@ -13,6 +14,7 @@ mod names;
 mod trigger;
 
 pub use account::{Account, Credentials, SunshineConversations};
+pub use confirmed::{CONFIRMABLE, Confirmation, Confirmed};
 pub use document::{Document, NamedMap, SUPPORTED_VERSION};
 pub use inactivity::{Inactivity, Reminder};
 pub use layer::{
