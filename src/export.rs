@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::live::LiveState;
 use crate::plan::csat::survey_on_session_end;
 use crate::plan::ownership::split_marker;
+use crate::plan::preflight::{self, Availability};
 use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
@@ -60,21 +61,63 @@ pub fn export_account(
     }
 
     let mut messaging = Map::new();
-    messaging.insert(
-        "agents_can_end_sessions".into(),
-        json!(live.agents_can_end_sessions()),
-    );
+    // Without messaging, "agents cannot end sessions" would be a guess, not a live value.
+    if preflight::messaging(live) == Availability::Off {
+        notes.push(format!(
+            "agents_can_end_sessions was not exported: {}",
+            preflight::MESSAGING_OFF
+        ));
+    } else {
+        messaging.insert(
+            "agents_can_end_sessions".into(),
+            json!(live.agents_can_end_sessions()),
+        );
+    }
+    for (off, note) in [
+        (
+            preflight::routing(live),
+            format!(
+                "agent_ended_sessions_route_as does not apply: {}",
+                preflight::ROUTING_OFF
+            ),
+        ),
+        (
+            preflight::csat(live),
+            format!(
+                "csat.survey_on_session_end cannot apply: {}",
+                preflight::CSAT_OFF
+            ),
+        ),
+        (
+            preflight::trigger_categories(live),
+            format!(
+                "managed triggers cannot name a category: {}",
+                preflight::CATEGORIES_OFF
+            ),
+        ),
+    ] {
+        if off == Availability::Off {
+            notes.push(note);
+        }
+    }
     if let Some(enabled) = live.end_users_can_end_sessions() {
         messaging.insert("end_users_can_end_sessions".into(), json!(enabled));
     }
     if let Some(end) = live.end_session_after_inactivity() {
         messaging.insert("end_session_after_inactivity".into(), json!(end));
     }
-    notes.push(
-        "agent_ended_sessions_route_as is not readable through Zendesk's API (Admin Center only); \
-         add it by hand if you want zdpolicy to show it as a manual step"
-            .into(),
-    );
+    let inactivity = crate::plan::inactivity::exported(live);
+    if !inactivity.is_empty() {
+        messaging.insert("inactivity".into(), Value::Object(inactivity));
+    }
+    let messaging_off = preflight::messaging(live) == Availability::Off;
+    if !messaging_off && preflight::routing(live) != Availability::Off {
+        notes.push(
+            "agent_ended_sessions_route_as is not readable through Zendesk's API (Admin Center only); \
+             add it by hand if you want zdpolicy to show it as a manual step"
+                .into(),
+        );
+    }
     if account.sunshine_conversations.is_none() {
         notes.push(
             "end_users_can_end_sessions needs the account's Sunshine Conversations app: add \
@@ -91,6 +134,8 @@ pub fn export_account(
                 json!({ "survey_on_session_end": configured }),
             );
         }
+        // Without messaging or CSAT, the notes above already say why.
+        Err(_) if messaging_off || preflight::csat(live) == Availability::Off => {}
         Err(why) => notes.push(format!(
             "csat.survey_on_session_end was not exported: {why}"
         )),

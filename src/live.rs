@@ -31,6 +31,15 @@ pub struct LiveState {
     pub settings: AccountSettings,
     /// The Sunshine Conversations app, when the policy configures one for the account.
     pub sunshine: Option<SunshineApp>,
+    /// Whether the account has ticket trigger categories: `false` when
+    /// `/api/v2/trigger_categories` answered `TriggerCategoriesNotEnabled` (then `categories`
+    /// is empty because the feature is off, not because none exist).
+    #[serde(default = "yes")]
+    pub trigger_categories_enabled: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A condition resolved from the account's trigger definitions: its API field and value.
@@ -122,6 +131,7 @@ mod tests {
             )
             .unwrap(),
             sunshine: None,
+            trigger_categories_enabled: true,
         }
     }
 

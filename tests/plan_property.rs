@@ -445,7 +445,7 @@ fn live_state(s: &Scenario) -> LiveState {
     if let Some(end_session) = s.inactivity_live {
         settings["messaging_inactivity"] = json!({"enabled": true, "end_session": end_session});
     }
-    let mut app_settings = json!({"multiConvoEnabled": true});
+    let mut app_settings = json!({"multiConvoEnabled": true, "disableConversationReopen": true});
     if let Some(enabled) = s.end_users_live {
         app_settings["endSessionEnabled"] = json!(enabled);
     }

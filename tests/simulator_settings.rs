@@ -163,3 +163,81 @@ async fn admin_only_settings_change_in_process_and_over_http() {
     assert_eq!(typo, 400);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn inactivity_puts_follow_zendesks_rules_and_name_ignored_keys() {
+    let sim = Sim::start().await;
+    let put = |body: serde_json::Value| {
+        sim.admin(Method::PUT, "/api/v2/account/settings")
+            .json(&body)
+            .sent()
+    };
+    let response = put(json!({"settings": {"messaging_inactivity": {
+        "timeout": 20, "default_localized_messages": [], "colour": "red"
+    }}}))
+    .await;
+    assert_eq!(response.status(), 200);
+    let warning = response
+        .headers()
+        .get("x-zendesk-api-warn")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("a warning header");
+    let parsed = zdpolicy::zendesk::api_warn::ApiWarning::parse(&warning);
+    assert_eq!(
+        parsed.unpermitted_keys,
+        [
+            "settings.messaging_inactivity.default_localized_messages",
+            "settings.messaging_inactivity.colour"
+        ]
+    );
+    let shown = sim.get_json("/api/v2/account/settings").await;
+    let inactivity = &shown["settings"]["messaging_inactivity"];
+    assert_eq!(inactivity["timeout"], 20);
+    assert!(inactivity.get("colour").is_none());
+    assert_eq!(
+        inactivity["default_localized_messages"][0]["locale"], "en-US",
+        "read-only: kept as it was"
+    );
+
+    let clean = put(json!({"settings": {"messaging_inactivity": {"enabled": true}}})).await;
+    assert!(clean.headers().get("x-zendesk-api-warn").is_none());
+
+    let (status, body) = sim
+        .admin(Method::PUT, "/api/v2/account/settings")
+        .json(&json!({"settings": {"messaging_inactivity": {"reminders": [
+            {"message": "Still there?"}, {"message": "Closing"}
+        ]}}}))
+        .sent_json()
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"], "RecordInvalid");
+    assert_eq!(
+        body["details"]["reminders"][0]["description"],
+        "Reminder 2: timeout is required"
+    );
+    let after = sim.get_json("/api/v2/account/settings").await;
+    assert_eq!(
+        after["settings"]["messaging_inactivity"]["reminders"],
+        json!([]),
+        "a refused PUT changes nothing"
+    );
+
+    sim.handle()
+        .set_ignored_settings("acme", vec!["messaging_inactivity.end_session".into()])
+        .expect("known account");
+    let ignored = put(json!({"settings": {"messaging_inactivity": {"end_session": true}}})).await;
+    assert!(
+        ignored
+            .headers()
+            .get("x-zendesk-api-warn")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("\"settings.messaging_inactivity.end_session\""))
+    );
+    let still = sim.get_json("/api/v2/account/settings").await;
+    assert_eq!(
+        still["settings"]["messaging_inactivity"]["end_session"],
+        false
+    );
+    sim.stop().await;
+}

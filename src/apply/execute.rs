@@ -10,9 +10,10 @@ use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
 use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerWrite};
 use crate::policy::model::AccountName;
+use crate::zendesk::api_warn::ApiWarning;
 use crate::zendesk::client::error::ZendeskError;
 use crate::zendesk::read::ReadApi;
-use crate::zendesk::wire::TriggerBulkUpdateItem;
+use crate::zendesk::wire::{AccountSettings, TriggerBulkUpdateItem};
 use crate::zendesk::write::WriteApi;
 
 /// How often a create whose outcome was unknown is checked and tried again.
@@ -141,8 +142,10 @@ fn bulk_outcome(report: &mut ChangeReport, result: &Result<(), String>) {
 }
 
 /// The steps in the order apply makes them: categories (which triggers may need), then
-/// triggers, then settings; manual steps and skipped no-ops last. Stable: within a rank, the
-/// plan's (address) order.
+/// triggers, then settings, stricter Sunshine Conversations settings first (reopening off
+/// before end sessions on, end sessions off before reopening on: Zendesk requires reopening
+/// off while end users can end sessions); manual steps and skipped no-ops last. Stable: within
+/// a rank, the plan's (address) order.
 pub fn in_order(mut steps: Vec<Step<'_>>) -> Vec<Step<'_>> {
     steps.sort_by_key(|s| rank(s.change));
     steps
@@ -156,15 +159,36 @@ fn rank(change: &Change) -> u8 {
             | Operation::UpdateTrigger { .. }
             | Operation::DeleteTrigger { .. },
         ) => 1,
-        Some(Operation::UpdateAccountSettings { .. } | Operation::UpdateSunshineApp { .. }) => 2,
-        None => 3,
+        Some(Operation::UpdateAccountSettings { .. }) => 2,
+        Some(Operation::UpdateSunshineApp { settings, .. }) => {
+            let stricter = settings.disable_conversation_reopen == Some(true)
+                || settings.end_session_enabled == Some(false);
+            if stricter { 2 } else { 3 }
+        }
+        None => 4,
     }
 }
 
 /// Whether apply (or a person) has something to do for a change: an operation to send or a
-/// manual step to list.
+/// manual step to list (not one recorded as done).
 pub fn has_work(change: &Change) -> bool {
-    change.operation.is_some() || change.action == ChangeAction::Manual
+    change.operation.is_some() || change.action == ChangeAction::Manual && !change.is_confirmed()
+}
+
+/// Why a write did not do what it should.
+#[derive(Debug, thiserror::Error)]
+enum WriteFailure {
+    /// Zendesk refused it, or it could not be sent.
+    #[error(transparent)]
+    Zendesk(#[from] ZendeskError),
+    /// Zendesk answered with success but ignored some of the keys sent.
+    #[error("Zendesk ignored {keys} (X-Zendesk-API-Warn: {warning})")]
+    Ignored {
+        /// The keys, e.g. `messaging_inactivity.timeout`.
+        keys: String,
+        /// The header, for the record.
+        warning: String,
+    },
 }
 
 /// Sends one change; returns the id of what it created.
@@ -172,7 +196,7 @@ async fn apply_one<A: ReadApi + WriteApi>(
     api: &A,
     change: &Change,
     categories: &mut BTreeMap<String, String>,
-) -> Result<Option<String>, ZendeskError> {
+) -> Result<Option<String>, WriteFailure> {
     let Some(operation) = &change.operation else {
         return Ok(None);
     };
@@ -198,9 +222,8 @@ async fn apply_one<A: ReadApi + WriteApi>(
         }
         Operation::CreateTrigger { trigger } => {
             let body = trigger.request_body(category_id(trigger, categories).as_deref());
-            create_trigger(api, trigger, &body)
-                .await
-                .map(|id| Some(id.to_string()))
+            let id = create_trigger(api, trigger, &body).await?;
+            Ok(Some(id.to_string()))
         }
         Operation::UpdateTrigger { id, trigger } => {
             let body = trigger.request_body(category_id(trigger, categories).as_deref());
@@ -212,7 +235,8 @@ async fn apply_one<A: ReadApi + WriteApi>(
             Ok(None)
         }
         Operation::UpdateAccountSettings { settings } => {
-            api.update_account_settings(settings).await?;
+            let warning = api.update_account_settings(settings).await?;
+            ignored_keys(settings, warning.as_ref())?;
             Ok(None)
         }
         Operation::UpdateSunshineApp { app_id, settings } => {
@@ -220,6 +244,46 @@ async fn apply_one<A: ReadApi + WriteApi>(
             Ok(None)
         }
     }
+}
+
+/// Fails a settings write whose keys Zendesk answered with success but ignored, as it says in
+/// `X-Zendesk-API-Warn` (reference/zendesk-api.md: settings PUTs can drop keys silently).
+fn ignored_keys(
+    settings: &AccountSettings,
+    warning: Option<&ApiWarning>,
+) -> Result<(), WriteFailure> {
+    let Some(warning) = warning else {
+        return Ok(());
+    };
+    let sent = sent_keys(settings);
+    let ignored: Vec<&str> = sent
+        .iter()
+        .map(String::as_str)
+        .filter(|key| warning.ignores(&format!("settings.{key}")))
+        .collect();
+    if ignored.is_empty() {
+        return Ok(());
+    }
+    Err(WriteFailure::Ignored {
+        keys: ignored.join(", "),
+        warning: warning.raw.clone(),
+    })
+}
+
+/// The dotted keys a settings write sends, one level into each section
+/// (`messaging_inactivity.timeout`).
+fn sent_keys(settings: &AccountSettings) -> Vec<String> {
+    let value = crate::plan::model::json(settings);
+    let mut keys = Vec::new();
+    for (section, inner) in value.as_object().into_iter().flatten() {
+        match inner.as_object() {
+            Some(inner) if !inner.is_empty() => {
+                keys.extend(inner.keys().map(|key| format!("{section}.{key}")));
+            }
+            _ => keys.push(section.clone()),
+        }
+    }
+    keys
 }
 
 /// Whether a change only flips a trigger's active state and/or moves its category: Zendesk's

@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 
 use super::address::ObjectKind;
 use super::fingerprint::LiveObject;
+use super::inactivity::InactivityField;
 use super::model::{Change, ChangeAction, Plan};
 use super::operation::Operation;
-use super::settings::{END_SESSION_AFTER_INACTIVITY, END_USERS_CAN_END_SESSIONS};
-use crate::zendesk::wire::{AccountSettings, MessagingInactivity, SunshineAppSettings};
+use super::sunshine::AppSetting;
 
 /// The first change whose parts disagree: its address and how.
 pub fn first_disagreement(plan: &Plan) -> Option<(String, String)> {
@@ -79,36 +79,22 @@ fn disagreement(change: &Change) -> Option<String> {
             Some(LiveObject::Trigger { id: *id })
         }
         (Operation::UpdateAccountSettings { settings }, ObjectKind::Setting)
-            if name == END_SESSION_AFTER_INACTIVITY =>
+            if InactivityField::from_setting(name).is_some() =>
         {
-            let wanted = change
-                .after
-                .as_ref()
-                .and_then(Value::as_bool)
-                .map(|on| AccountSettings {
-                    messaging_inactivity: Some(MessagingInactivity {
-                        end_session: Some(on),
-                        ..MessagingInactivity::default()
-                    }),
-                    ..AccountSettings::default()
-                });
+            let wanted = InactivityField::from_setting(name)
+                .zip(change.after.as_ref())
+                .and_then(|(field, after)| field.write(after));
             if wanted.as_ref() != Some(settings) {
                 return Some("`operation` writes other settings than `after` shows".to_owned());
             }
             Some(LiveObject::AccountSettings)
         }
         (Operation::UpdateSunshineApp { app_id, settings }, ObjectKind::Setting)
-            if name == END_USERS_CAN_END_SESSIONS =>
+            if AppSetting::from_setting(name).is_some() =>
         {
-            let wanted =
-                change
-                    .after
-                    .as_ref()
-                    .and_then(Value::as_bool)
-                    .map(|on| SunshineAppSettings {
-                        end_session_enabled: Some(on),
-                        ..SunshineAppSettings::default()
-                    });
+            let wanted = AppSetting::from_setting(name)
+                .zip(change.after.as_ref())
+                .and_then(|(setting, after)| setting.write(after));
             if wanted.as_ref() != Some(settings) {
                 return Some("`operation` writes other settings than `after` shows".to_owned());
             }

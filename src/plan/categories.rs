@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::address::ObjectKind;
+use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::draft::Draft;
 use super::model::{Change, ChangeAction};
 use super::operation::{CategoryRef, Operation};
+use super::preflight::{self, Availability};
 use crate::live::LiveState;
 
 /// The category named `name`: an existing one (the first with that exact name, in Zendesk's
@@ -36,9 +38,28 @@ pub(crate) fn live_category_name<'a>(
 
 /// Plans a create for each category that managed triggers need and that does not exist.
 /// `needed` maps a category name to the keys of the triggers that put themselves in it.
-pub(crate) fn plan_categories(needed: &BTreeMap<String, Vec<String>>, draft: &mut Draft<'_>) {
+pub(crate) fn plan_categories(
+    needed: &BTreeMap<String, Vec<String>>,
+    live: &LiveState,
+    draft: &mut Draft<'_>,
+) {
     for (name, keys) in needed {
         let address = draft.address(ObjectKind::Category, name);
+        if preflight::trigger_categories(live) == Availability::Off {
+            draft.error(
+                PlanDiagnostic::error(
+                    DiagnosticCode::TriggerCategoriesOff,
+                    Some(address),
+                    format!(
+                        "trigger {} names category \"{name}\", but {}",
+                        keys.join(", "),
+                        preflight::CATEGORIES_OFF
+                    ),
+                )
+                .with_help("remove `category` from these triggers for this account"),
+            );
+            continue;
+        }
         let mut change = Change::new(
             address,
             ChangeAction::Create,

@@ -17,6 +17,7 @@ use super::draft::Draft;
 use super::fingerprint::{LiveObject, seen};
 use super::model::{Change, ChangeAction, FieldChange, json as to_json};
 use super::operation::{Operation, TriggerWrite};
+use super::preflight::{self, Availability};
 use crate::live::{ENDED_BY_AGENT_TITLE, LiveState, SESSION_ENDED_REASON_TITLE};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Conditions, Trigger};
@@ -80,18 +81,7 @@ fn find_trigger<'a>(
     match found.as_slice() {
         [one] => Some(one),
         [] => {
-            draft.error(
-                PlanDiagnostic::error(
-                    DiagnosticCode::CsatTriggerMissing,
-                    Some(address.clone()),
-                    format!("the account has no trigger titled \"{title}\""),
-                )
-                .with_help(
-                    "Zendesk creates this trigger with the customizable CSAT feature (Admin Center > \
-                     Objects and rules > Business rules > Customer satisfaction); if the account's \
-                     trigger has another title, set `csat.trigger_title`",
-                ),
-            );
+            draft.error(missing_trigger(title, live, address));
             None
         }
         several => {
@@ -112,6 +102,41 @@ fn find_trigger<'a>(
             None
         }
     }
+}
+
+/// Why the account has no messaging CSAT trigger, as far as its API shows: no messaging, CSAT
+/// off, or (with both on) customizable CSAT absent or the trigger under another title.
+fn missing_trigger(title: &str, live: &LiveState, address: &Address) -> PlanDiagnostic {
+    if preflight::messaging(live) == Availability::Off {
+        return preflight::messaging_off(address.clone(), "csat.survey_on_session_end", true);
+    }
+    if preflight::csat(live) == Availability::Off {
+        return PlanDiagnostic::error(
+            DiagnosticCode::CsatUnavailable,
+            Some(address.clone()),
+            format!(
+                "csat.survey_on_session_end cannot apply: {}",
+                preflight::CSAT_OFF
+            ),
+        )
+        .with_help(
+            "turn on customizable CSAT (Admin Center > Objects and rules > Business rules > \
+             Customer satisfaction), or remove the setting for this account",
+        );
+    }
+    PlanDiagnostic::error(
+        DiagnosticCode::CsatTriggerMissing,
+        Some(address.clone()),
+        format!(
+            "the account has no trigger titled \"{title}\": customizable CSAT is absent (legacy \
+             CSAT has no such trigger), or the trigger has another title (the API does not say which)"
+        ),
+    )
+    .with_help(
+        "Zendesk creates this trigger with the customizable CSAT feature (Admin Center > \
+         Objects and rules > Business rules > Customer satisfaction); if the account's \
+         trigger has another title, set `csat.trigger_title`",
+    )
 }
 
 /// "Messaging session ended reason | Changed to | Ended by agent": the policy's override, or

@@ -33,6 +33,20 @@ pub enum DiagnosticCode {
     SessionEndedConditionMissing,
     /// The policy sets a Sunshine Conversations setting but the app was not read.
     SunshineAppNotRead,
+    /// End users ending sessions lacks a prerequisite (multi-conversations on, reopening off).
+    EndSessionPrerequisite,
+    /// A setting needs messaging, which the account does not have (off, or not on its plan).
+    MessagingUnavailable,
+    /// The CSAT edit needs customer satisfaction, which is off for the account.
+    CsatUnavailable,
+    /// A managed trigger names a category, and the account has no trigger categories.
+    TriggerCategoriesOff,
+    /// A setting that does not apply to the account (e.g. routing without omnichannel routing).
+    NotApplicable,
+    /// A confirmed manual step was confirmed for another value than the policy wants now.
+    ConfirmationOutdated,
+    /// A confirmation of a manual step whose live value is readable (and differs).
+    ConfirmationIgnored,
     /// A trigger zdpolicy does not manage has a managed trigger's title.
     TriggerConflict,
     /// `adopt: true`, but several unmanaged triggers have the title.
@@ -61,6 +75,13 @@ impl DiagnosticCode {
         Self::CsatTriggerAmbiguous,
         Self::SessionEndedConditionMissing,
         Self::SunshineAppNotRead,
+        Self::EndSessionPrerequisite,
+        Self::MessagingUnavailable,
+        Self::CsatUnavailable,
+        Self::TriggerCategoriesOff,
+        Self::NotApplicable,
+        Self::ConfirmationOutdated,
+        Self::ConfirmationIgnored,
         Self::TriggerConflict,
         Self::AdoptAmbiguous,
         Self::DuplicateOwnership,
@@ -80,6 +101,13 @@ impl DiagnosticCode {
             Self::CsatTriggerAmbiguous => "csat-trigger-ambiguous",
             Self::SessionEndedConditionMissing => "session-ended-condition-missing",
             Self::SunshineAppNotRead => "sunshine-app-not-read",
+            Self::EndSessionPrerequisite => "end-session-prerequisite",
+            Self::MessagingUnavailable => "messaging-unavailable",
+            Self::CsatUnavailable => "csat-unavailable",
+            Self::TriggerCategoriesOff => "trigger-categories-off",
+            Self::NotApplicable => "not-applicable",
+            Self::ConfirmationOutdated => "confirmation-outdated",
+            Self::ConfirmationIgnored => "confirmation-ignored",
             Self::TriggerConflict => "trigger-conflict",
             Self::AdoptAmbiguous => "adopt-ambiguous",
             Self::DuplicateOwnership => "duplicate-ownership",

@@ -13,6 +13,18 @@ pub enum LiveValue {
     Differs,
     /// Not readable: the step may or may not be needed.
     Unknown,
+    /// Not readable, and the policy records that a person did the step for the value it
+    /// wants (`messaging.confirmed`): not repeated.
+    Confirmed,
+}
+
+/// A manual step recorded as done (`messaging.confirmed` in the policy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// The value set by hand.
+    pub value: serde_json::Value,
+    /// When, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// A step a person takes in Admin Center.
@@ -28,6 +40,9 @@ pub struct ManualStep {
     pub reference: String,
     /// Why zdpolicy cannot do it itself (or cannot tell whether it is needed).
     pub why: String,
+    /// The confirmation that it was done (`live_value: confirmed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmation>,
 }
 
 /// Zendesk's article "Allowing agents to end messaging sessions".
@@ -48,6 +63,7 @@ const NO_API: &str = "Zendesk offers no public API for this setting";
 pub fn agents_can_end_sessions(want: bool) -> ManualStep {
     let verb = if want { "Select" } else { "Deselect" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Differs,
         instruction: format!("{verb} \"Agents can end messaging sessions at any time\""),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
@@ -62,21 +78,40 @@ pub fn agents_can_end_sessions(want: bool) -> ManualStep {
     }
 }
 
-/// Routing of agent-ended sessions: no public API to write or read (reference/zendesk-api.md §1).
-pub fn agent_ended_sessions_route_as(channel: &str) -> ManualStep {
+/// The routing control, as Zendesk's article names it.
+const ROUTE_AS_EMAIL: &str = "Route agent-ended messaging sessions as email tickets";
+
+/// Routing of agent-ended sessions: no public API to write or read (reference/zendesk-api.md
+/// §1). Zendesk's control is one checkbox in the routing configuration: checked routes them as
+/// email, unchecked as messaging. `routing_on` says whether the account settings show
+/// omnichannel routing on (else it was not reported).
+pub fn agent_ended_sessions_route_as(email: bool, routing_on: bool) -> ManualStep {
+    let (verb, channel) = if email {
+        ("Select", "email")
+    } else {
+        ("Deselect", "messaging")
+    };
+    let why = if routing_on {
+        format!("{NO_API}, to write or to read: check it by hand")
+    } else {
+        format!(
+            "{NO_API}, to write or to read, and the account settings do not report \
+             `routing.enabled`: the step applies only to accounts with omnichannel routing"
+        )
+    };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!(
-            "Route tickets of agent-ended messaging sessions as {channel} tickets"
+            "{verb} \"{ROUTE_AS_EMAIL}\" (tickets of agent-ended sessions are routed as {channel})"
         ),
-        // The article's section names the option; its exact label is not quoted here
-        // because no public copy of it was found (reference/zendesk-api.md §1).
         admin_center: format!(
             "Admin Center > Objects and rules > Omnichannel routing > Routing configuration > \
-             Edit > (agent-ended messaging sessions) route as {channel} > Save"
+             Edit > Messaging routing > \"{ROUTE_AS_EMAIL}\" (checked = email, unchecked = \
+             messaging) > Save"
         ),
         reference: ROUTE_ARTICLE.to_owned(),
-        why: format!("{NO_API}, to write or to read: check it by hand"),
+        why,
     }
 }
 
@@ -84,6 +119,7 @@ pub fn agent_ended_sessions_route_as(channel: &str) -> ManualStep {
 pub fn end_session_after_inactivity_unread(want: bool) -> ManualStep {
     let verb = if want { "Turn on" } else { "Turn off" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!(
             "{verb} ending the messaging session with the final inactivity reminder"
@@ -99,10 +135,29 @@ pub fn end_session_after_inactivity_unread(want: bool) -> ManualStep {
     }
 }
 
+/// Another `messaging_inactivity` key when the account settings do not report it.
+pub fn inactivity_unread(key: &str, want: &serde_json::Value) -> ManualStep {
+    ManualStep {
+        confirmed: None,
+        live_value: LiveValue::Unknown,
+        instruction: format!("Set the messaging inactivity setting `{key}` to {want}"),
+        admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
+                       settings > (capacity release and inactivity reminders, see the article) > \
+                       Save settings"
+            .to_owned(),
+        reference: INACTIVITY_ARTICLE.to_owned(),
+        why: format!(
+            "the account settings Zendesk returned have no `messaging_inactivity.{key}`, so \
+             zdpolicy cannot tell whether a change is needed"
+        ),
+    }
+}
+
 /// Sunshine Conversations `endSessionEnabled` when the app's settings do not report it.
 pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
     let verb = if want { "Turn on" } else { "Turn off" };
     ManualStep {
+        confirmed: None,
         live_value: LiveValue::Unknown,
         instruction: format!("{verb} the end session feature for end users"),
         admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
@@ -112,6 +167,23 @@ pub fn end_users_can_end_sessions_unread(want: bool) -> ManualStep {
         reference: END_USERS_ARTICLE.to_owned(),
         why: "the Sunshine Conversations app's settings have no `endSessionEnabled`, so zdpolicy \
               cannot tell whether a change is needed"
+            .to_owned(),
+    }
+}
+
+/// Sunshine Conversations `disableConversationReopen` when the app's settings do not report it.
+pub fn end_users_can_reopen_unread(want: bool) -> ManualStep {
+    let verb = if want { "Allow" } else { "Stop" };
+    ManualStep {
+        confirmed: None,
+        live_value: LiveValue::Unknown,
+        instruction: format!("{verb} end users reopening conversations they ended"),
+        admin_center: "Admin Center > Channels > Messaging and social > Messaging > Manage \
+                       settings > (reopening conversations, see the article) > Save settings"
+            .to_owned(),
+        reference: END_USERS_ARTICLE.to_owned(),
+        why: "the Sunshine Conversations app's settings have no `disableConversationReopen`, so \
+              zdpolicy cannot tell whether a change is needed"
             .to_owned(),
     }
 }

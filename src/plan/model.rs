@@ -201,7 +201,7 @@ impl Change {
 
     /// Whether apply (or a person) has something to do: creates, updates, deletes, and manual
     /// steps whose live value is known to differ. A manual step whose live value cannot be
-    /// read is not counted: it would never go away.
+    /// read is not counted: it would never go away; nor is a confirmed one.
     pub fn is_pending(&self) -> bool {
         match self.action {
             ChangeAction::Create | ChangeAction::Update | ChangeAction::Delete => true,
@@ -211,6 +211,13 @@ impl Change {
                 .as_ref()
                 .is_some_and(|m| m.live_value == LiveValue::Differs),
         }
+    }
+
+    /// Whether this is a manual step recorded as done (`messaging.confirmed`).
+    pub fn is_confirmed(&self) -> bool {
+        self.manual
+            .as_ref()
+            .is_some_and(|m| m.live_value == LiveValue::Confirmed)
     }
 }
 

@@ -90,7 +90,7 @@ pub fn plan_account(desired: &ResolvedAccount, live: &LiveState) -> AccountPlan 
     let csat_trigger = plan_csat(desired, live, &mut draft);
     let owners = owners(&live.triggers);
     let outcome = plan_triggers(desired, live, &owners, &mut draft);
-    plan_categories(&outcome.new_categories, &mut draft);
+    plan_categories(&outcome.new_categories, live, &mut draft);
 
     let unmanaged_triggers = (desired.unmanaged_triggers() == UnmanagedTriggers::Report)
         .then(|| unmanaged(&owners, csat_trigger, &outcome.adopted));

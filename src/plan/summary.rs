@@ -14,8 +14,11 @@ pub struct Summary {
     pub change: usize,
     /// Deletes.
     pub destroy: usize,
-    /// Manual steps (known to be needed or not).
+    /// Manual steps (known to be needed or not), not counting confirmed ones.
     pub manual: usize,
+    /// Manual steps recorded as done (`messaging.confirmed`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub confirmed: usize,
     /// Accounts (or, for one account, 0 or 1) with errors.
     pub accounts_with_errors: usize,
 }
@@ -31,12 +34,14 @@ impl Summary {
                 change: a.change + b.change,
                 destroy: a.destroy + b.destroy,
                 manual: a.manual + b.manual,
+                confirmed: a.confirmed + b.confirmed,
                 accounts_with_errors: a.accounts_with_errors + b.accounts_with_errors,
             })
     }
 
     /// Counts one account.
     pub fn of_account(account: &AccountPlan) -> Self {
+        let confirmed = account.changes.iter().filter(|c| c.is_confirmed()).count();
         let count = |action| {
             account
                 .changes
@@ -48,7 +53,8 @@ impl Summary {
             add: count(ChangeAction::Create),
             change: count(ChangeAction::Update),
             destroy: count(ChangeAction::Delete),
-            manual: count(ChangeAction::Manual),
+            manual: count(ChangeAction::Manual) - confirmed,
+            confirmed,
             accounts_with_errors: usize::from(account.has_errors()),
         }
     }
@@ -58,14 +64,24 @@ impl Summary {
         self.add + self.change + self.destroy + self.manual == 0
     }
 
-    /// `Plan: 2 to add, 3 to change, 0 to destroy, 1 manual step.`
+    /// `Plan: 2 to add, 3 to change, 0 to destroy, 1 manual step.`, with `, 1 confirmed` before
+    /// the full stop when manual steps are recorded as done.
     pub fn line(&self) -> String {
         let steps = if self.manual == 1 { "step" } else { "steps" };
+        let confirmed = if self.confirmed > 0 {
+            format!(", {} confirmed", self.confirmed)
+        } else {
+            String::new()
+        };
         format!(
-            "Plan: {} to add, {} to change, {} to destroy, {} manual {steps}.",
+            "Plan: {} to add, {} to change, {} to destroy, {} manual {steps}{confirmed}.",
             self.add, self.change, self.destroy, self.manual
         )
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The line a view shows when there is nothing to do.
@@ -92,11 +108,20 @@ mod tests {
             change: 3,
             destroy: 0,
             manual: 1,
+            confirmed: 0,
             accounts_with_errors: 0,
         };
         assert_eq!(
             summary.line(),
             "Plan: 2 to add, 3 to change, 0 to destroy, 1 manual step."
+        );
+        let confirmed = Summary {
+            confirmed: 2,
+            ..summary
+        };
+        assert_eq!(
+            confirmed.line(),
+            "Plan: 2 to add, 3 to change, 0 to destroy, 1 manual step, 2 confirmed."
         );
         let none = Summary::default();
         assert_eq!(

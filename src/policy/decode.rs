@@ -107,6 +107,18 @@ impl Decode for u32 {
     }
 }
 
+impl Decode for u64 {
+    fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
+        match &node.value {
+            Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
+            _ => {
+                decoder.wrong_type(node, "a non-negative integer");
+                None
+            }
+        }
+    }
+}
+
 impl Decode for serde_json::Value {
     fn decode(node: &Node, _decoder: &mut Decoder) -> Option<Self> {
         Some(node.to_json())

@@ -71,6 +71,7 @@ codes! {
     EmptyActions = "empty-actions": "A trigger without actions; Zendesk rejects it.",
     SunshineRequired = "sunshine-conversations-required": "A setting that needs the account's Sunshine Conversations app.",
     IneffectiveSetting = "ineffective-setting": "A setting that has no effect given another setting.",
+    ConflictingSetting = "conflicting-setting": "One setting given under its two names with different values.",
     SurveyNeedsAgentEnd = "survey-needs-agent-end": "The CSAT-on-session-end survey needs agents to be able to end sessions.",
     UnusedGroup = "unused-group": "A group that no account lists.",
     RepeatedGroup = "repeated-group": "An account lists the same group twice.",

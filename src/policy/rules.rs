@@ -30,6 +30,7 @@ pub fn check(
         unknown_and_repeated_groups(account, groups, &mut found);
         sunshine_required(account, &mut found);
         route_without_agent_end(account, &mut found);
+        end_session_twice(account, &mut found);
         survey_without_agent_end(account, &mut found);
         duplicate_trigger_titles(account, &mut found);
         trigger_identity(account, &mut found);
@@ -121,6 +122,32 @@ fn route_without_agent_end(account: &ResolvedAccount, out: &mut Vec<Diagnostic>)
             .with_label("has no effect")
             .with_secondary(agents.span, "agents cannot end sessions")
             .with_help("remove it, or let agents end sessions"),
+        );
+    }
+}
+
+/// `end_session_after_inactivity` and `inactivity.end_session` are one Zendesk setting.
+fn end_session_twice(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let messaging = account.messaging();
+    let (Some(old), Some(new)) = (
+        &messaging.end_session_after_inactivity,
+        messaging
+            .inactivity
+            .as_ref()
+            .and_then(|i| i.end_session.as_ref()),
+    ) else {
+        return;
+    };
+    if old.value != new.value {
+        out.push(
+            Diagnostic::error(
+                Code::ConflictingSetting,
+                new.span,
+                "inactivity.end_session and end_session_after_inactivity are one setting, set to different values",
+            )
+            .with_label(format!("set to {} here", new.value))
+            .with_secondary(old.span, format!("set to {} here", old.value))
+            .with_help("keep one of them (`inactivity.end_session` is the newer spelling)"),
         );
     }
 }
@@ -453,6 +480,17 @@ mod tests {
             "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: false }\naccounts:\n  a:\n    subdomain: a\n    messaging: { agents_can_end_sessions: true }\n    csat: { survey_on_session_end: true }\n"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn end_session_under_both_names_must_agree() {
+        let policy = |new: bool| {
+            format!(
+                "version: 1\ndefaults:\n  messaging: {{ end_session_after_inactivity: true }}\naccounts:\n  a:\n    subdomain: a\n    messaging: {{ inactivity: {{ end_session: {new} }} }}\n"
+            )
+        };
+        assert_eq!(codes(&policy(false)), ["conflicting-setting"]);
+        assert!(codes(&policy(true)).is_empty());
     }
 
     #[test]

@@ -161,7 +161,11 @@ pub(crate) fn account_settings(seed: &AccountSeed) -> Map<String, Value> {
             "end_session": false,
             "timeout": 30,
             "ticket_status_id": null,
-            "reminders": []
+            "reminders": [],
+            // Read-only; its item shape is [NOT FOUND], these keys are the simulator's own.
+            "default_localized_messages": [
+                {"locale": "en-US", "message": "Are you still there?"}
+            ]
         },
         "routing": {
             "enabled": features.omnichannel_routing,

@@ -61,6 +61,21 @@ impl SimulatorHandle {
             .ok_or_else(|| unknown(subdomain))
     }
 
+    /// Sets the settings keys (`SECTION.KEY`) an account's settings PUT ignores and names
+    /// in `X-Zendesk-API-Warn`.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownAccount`].
+    pub fn set_ignored_settings(
+        &self,
+        subdomain: &str,
+        keys: Vec<String>,
+    ) -> Result<(), SimulatorError> {
+        self.shared
+            .write_account(subdomain, |account, _| account.ignored_settings = keys)
+            .ok_or_else(|| unknown(subdomain))
+    }
+
     /// Sets the faults of every account without faults of its own; sequences restart.
     pub fn set_faults(&self, config: FaultConfig) {
         lock(&self.shared.faults).set_global(config);

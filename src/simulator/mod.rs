@@ -38,6 +38,7 @@ mod query;
 mod routes;
 mod seed;
 mod server;
+mod settings_ops;
 mod shared;
 mod state;
 mod stats;

@@ -42,6 +42,11 @@ pub struct AccountSeed {
     /// Account settings merged over the defaults of `GET /api/v2/account/settings`.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub settings: Map<String, Value>,
+    /// Settings keys (`SECTION.KEY`, e.g. `messaging_inactivity.timeout`) that
+    /// `PUT /api/v2/account/settings` ignores and names in `X-Zendesk-API-Warn`, as Zendesk
+    /// does with keys an account cannot set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_settings: Vec<String>,
     /// Requests per minute, instead of the plan's limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_minute: Option<u32>,
@@ -101,6 +106,7 @@ impl AccountSeed {
             features: Features::default(),
             admin: AdminSettings::default(),
             settings: Map::new(),
+            ignored_settings: Vec::new(),
             rate_limit_per_minute: None,
             credentials: CredentialsSeed::default(),
             sunshine_conversations: None,

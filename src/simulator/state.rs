@@ -86,6 +86,9 @@ pub(crate) struct Account {
     pub issued_tokens: Vec<IssuedToken>,
     /// `GET /api/v2/account/settings` (the `settings` object).
     pub settings: Map<String, Value>,
+    /// Settings keys (`SECTION.KEY`) a PUT ignores and names in `X-Zendesk-API-Warn`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_settings: Vec<String>,
     /// Trigger categories (stored without `url`, which depends on the address served).
     pub categories: Vec<TriggerCategory>,
     /// Triggers (stored without `url`).
@@ -140,6 +143,7 @@ impl Account {
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
             settings: defaults::account_settings(seed),
+            ignored_settings: seed.ignored_settings.clone(),
             categories: Vec::new(),
             triggers: Vec::new(),
             sunshine: seed
@@ -198,6 +202,7 @@ impl Account {
             rate_limit_per_minute: seed.rate_limit_per_minute,
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
+            ignored_settings: seed.ignored_settings.clone(),
             settings,
             categories: snapshot
                 .trigger_categories

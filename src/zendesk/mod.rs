@@ -2,6 +2,7 @@
 //! simulator), the HTTP client (auth, pagination, retries, rate limits), secret resolution,
 //! and the read trait planning uses. Writing is a separate trait that only apply constructs.
 
+pub mod api_warn;
 pub mod client;
 pub mod pages;
 pub mod read;

@@ -33,6 +33,12 @@ pub trait ReadApi: Sync {
     fn list_trigger_categories(
         &self,
     ) -> impl Future<Output = Result<Vec<TriggerCategory>, ZendeskError>> + Send;
+    /// Every trigger category, or `None` when the account does not have the feature.
+    fn trigger_categories(
+        &self,
+    ) -> impl Future<Output = Result<Option<Vec<TriggerCategory>>, ZendeskError>> + Send {
+        async { self.list_trigger_categories().await.map(Some) }
+    }
     /// The trigger definitions.
     fn trigger_definitions(
         &self,
@@ -54,14 +60,15 @@ pub trait ReadApi: Sync {
 pub async fn read_live_state(api: &impl ReadApi) -> Result<LiveState, ZendeskError> {
     let (triggers, categories, definitions, settings, sunshine) = tokio::try_join!(
         api.list_triggers(),
-        api.list_trigger_categories(),
+        api.trigger_categories(),
         api.trigger_definitions(),
         api.account_settings(),
         api.sunshine_app(),
     )?;
     Ok(LiveState {
         triggers,
-        categories,
+        trigger_categories_enabled: categories.is_some(),
+        categories: categories.unwrap_or_default(),
         definitions,
         settings,
         sunshine,
@@ -174,6 +181,10 @@ impl ReadApi for AccountClient {
     }
 
     async fn list_trigger_categories(&self) -> Result<Vec<TriggerCategory>, ZendeskError> {
+        Ok(self.trigger_categories().await?.unwrap_or_default())
+    }
+
+    async fn trigger_categories(&self) -> Result<Option<Vec<TriggerCategory>>, ZendeskError> {
         let target = Target {
             object: "trigger categories",
             account_wide: true,
@@ -194,9 +205,9 @@ impl ReadApi for AccountClient {
             }) if detail.contains("not enabled")
                 || detail.contains("TriggerCategoriesNotEnabled") =>
             {
-                Ok(Vec::new())
+                Ok(None)
             }
-            other => other,
+            other => other.map(Some),
         }
     }
 

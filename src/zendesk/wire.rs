@@ -281,13 +281,42 @@ pub struct AccountSettings {
 /// OpenAPI document since 2026).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessagingInactivity {
-    /// Whether the messaging inactivity feature is on.
+    /// Whether the messaging inactivity feature (auto-release of agent capacity) is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Minutes of end-user inactivity before the capacity is released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    /// The ticket status set when the capacity is released (`null`: unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub ticket_status_id: Option<Option<u64>>,
     /// "Whether messaging session should end with the final reminder".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_session: Option<bool>,
-    /// Every other key (`timeout`, `reminders`, `ticket_status_id`, …).
+    /// The reminders sent to an inactive end user, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<Vec<InactivityReminder>>,
+    /// Every other key (the read-only `default_localized_messages`, …).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One reminder of `messaging_inactivity.reminders`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InactivityReminder {
+    /// The text sent to the end user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Seconds of inactivity before it is sent (Zendesk requires it from the 2nd reminder on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    /// The ticket status set when it is sent (required from the 2nd reminder on).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+    pub ticket_status_id: Option<Option<u64>>,
+    /// Tags added to the ticket when it is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Every other key, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

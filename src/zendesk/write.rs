@@ -6,6 +6,7 @@ use std::future::Future;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::api_warn::ApiWarning;
 use super::client::error::ZendeskError;
 use super::client::{AccountClient, Api, Target};
 use super::read::ReadApi;
@@ -13,6 +14,9 @@ use super::wire::{
     AccountSettings, SunshineAppSettings, Trigger, TriggerBulkUpdateItem, TriggerCategory,
     TriggerCategoryResponse, TriggerResponse,
 };
+
+/// The header in which Zendesk reports keys it ignored (header names are case-insensitive).
+const API_WARN: &str = "x-zendesk-api-warn";
 
 /// Writing to one account, with Zendesk's documented endpoints.
 pub trait WriteApi: Sync {
@@ -40,11 +44,12 @@ pub trait WriteApi: Sync {
     ) -> impl Future<Output = Result<(), ZendeskError>> + Send;
     /// `DELETE /api/v2/triggers/{id}`; a trigger that is already gone counts as deleted.
     fn delete_trigger(&self, id: u64) -> impl Future<Output = Result<(), ZendeskError>> + Send;
-    /// `PUT /api/v2/account/settings` (Zendesk merges the keys sent).
+    /// `PUT /api/v2/account/settings` (Zendesk merges the keys sent); the answer's
+    /// `X-Zendesk-API-Warn` header, if any, which may say that a key was ignored.
     fn update_account_settings(
         &self,
         settings: &AccountSettings,
-    ) -> impl Future<Output = Result<(), ZendeskError>> + Send;
+    ) -> impl Future<Output = Result<Option<ApiWarning>, ZendeskError>> + Send;
     /// `PATCH /sc/v2/apps/{app_id}` (Sunshine Conversations, its own key).
     fn update_sunshine_app(
         &self,
@@ -81,6 +86,12 @@ impl ReadApi for Writer<'_> {
         &self,
     ) -> impl Future<Output = Result<Vec<TriggerCategory>, ZendeskError>> + Send {
         self.client.list_trigger_categories()
+    }
+
+    fn trigger_categories(
+        &self,
+    ) -> impl Future<Output = Result<Option<Vec<TriggerCategory>>, ZendeskError>> + Send {
+        self.client.trigger_categories()
     }
 
     fn trigger_definitions(
@@ -203,13 +214,14 @@ impl WriteApi for Writer<'_> {
     async fn update_account_settings(
         &self,
         settings: &AccountSettings,
-    ) -> Result<(), ZendeskError> {
+    ) -> Result<Option<ApiWarning>, ZendeskError> {
         let target = Target {
             object: "account settings",
             account_wide: true,
         };
         let body = json!({ "settings": settings });
-        self.client
+        let answer = self
+            .client
             .send(
                 Method::PUT,
                 Api::Support,
@@ -218,7 +230,11 @@ impl WriteApi for Writer<'_> {
                 target,
             )
             .await?;
-        Ok(())
+        Ok(answer
+            .headers
+            .get(API_WARN)
+            .and_then(|v| v.to_str().ok())
+            .map(ApiWarning::parse))
     }
 
     async fn update_sunshine_app(

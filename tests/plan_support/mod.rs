@@ -134,7 +134,7 @@ pub fn live(
         "sunshine": {
             "id": "app1",
             "displayName": "Messaging",
-            "settings": {"multiConvoEnabled": true, "endSessionEnabled": end_users}
+            "settings": {"multiConvoEnabled": true, "endSessionEnabled": end_users, "disableConversationReopen": true}
         }
     }))
     .expect("live state")

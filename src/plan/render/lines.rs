@@ -126,7 +126,7 @@ pub(crate) fn account_lines(account: &AccountPlan) -> Vec<Line> {
     let manual: Vec<&Change> = account
         .changes
         .iter()
-        .filter(|c| c.action == ChangeAction::Manual)
+        .filter(|c| c.action == ChangeAction::Manual && !c.is_confirmed())
         .collect();
     if !manual.is_empty() {
         out.push(line(
@@ -136,6 +136,27 @@ pub(crate) fn account_lines(account: &AccountPlan) -> Vec<Line> {
         ));
         for change in manual {
             manual_step(change, &mut out);
+        }
+    }
+    let confirmed: Vec<&Change> = account
+        .changes
+        .iter()
+        .filter(|c| c.is_confirmed())
+        .collect();
+    if !confirmed.is_empty() {
+        heading(&mut out, "Manual steps confirmed done (not repeated):");
+        for change in confirmed {
+            let (value, date) = change
+                .manual
+                .as_ref()
+                .and_then(|m| m.confirmed.as_ref())
+                .map(|c| (show(&c.value), c.date.as_str()))
+                .unwrap_or_default();
+            out.push(line(
+                Sign::Note,
+                1,
+                format!("{}: {value}, confirmed on {date}", change.address),
+            ));
         }
     }
     if !account.diagnostics.is_empty() {

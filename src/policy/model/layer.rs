@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::confirmed::Confirmed;
+use super::inactivity::Inactivity;
 use super::located::Located;
 use super::names::TriggerKey;
 use super::trigger::TriggerSpec;
@@ -140,7 +142,7 @@ impl DecodeEntry for Layer {
 }
 
 /// How messaging sessions end.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Messaging {
     /// "Agents can end messaging sessions at any time" (Admin Center > Channels > Messaging and
@@ -156,10 +158,34 @@ pub struct Messaging {
     /// `endSessionEnabled`). Needs the account's `sunshine_conversations` app to be configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_users_can_end_sessions: Option<Located<bool>>,
+    /// Whether end users can reopen a conversation they ended (Sunshine Conversations app
+    /// setting `disableConversationReopen`, inverted). Must be `false` for end users to end
+    /// sessions. Needs the account's `sunshine_conversations` app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_users_can_reopen_conversations: Option<Located<bool>>,
     /// Whether a session ends with the final inactivity reminder (account setting
-    /// `messaging_inactivity.end_session`).
+    /// `messaging_inactivity.end_session`); the same setting as `inactivity.end_session`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_session_after_inactivity: Option<Located<bool>>,
+    /// The whole messaging inactivity object (capacity release and reminders). Merges key by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactivity: Option<Inactivity>,
+    /// Manual steps done by hand, by setting: `{ value: V, date: YYYY-MM-DD }`. A step whose
+    /// live value cannot be read is then shown as confirmed instead of repeated, while the
+    /// policy wants that value. Merges key by key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmed>,
+}
+
+impl Messaging {
+    /// `messaging_inactivity.end_session` as the policy sets it: `inactivity.end_session`, or
+    /// else `end_session_after_inactivity` (the rules refuse the two when they disagree).
+    pub fn end_session(&self) -> Option<&Located<bool>> {
+        self.inactivity
+            .as_ref()
+            .and_then(|i| i.end_session.as_ref())
+            .or(self.end_session_after_inactivity.as_ref())
+    }
 }
 
 impl Decode for Messaging {
@@ -170,7 +196,11 @@ impl Decode for Messaging {
             agent_ended_sessions_route_as: reader
                 .optional("agent_ended_sessions_route_as", decoder),
             end_users_can_end_sessions: reader.optional("end_users_can_end_sessions", decoder),
+            end_users_can_reopen_conversations: reader
+                .optional("end_users_can_reopen_conversations", decoder),
             end_session_after_inactivity: reader.optional("end_session_after_inactivity", decoder),
+            inactivity: reader.optional("inactivity", decoder),
+            confirmed: reader.optional("confirmed", decoder),
         };
         reader.finish(decoder);
         Some(value)

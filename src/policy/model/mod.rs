@@ -5,16 +5,20 @@
 //! tests check that they accept and reject the same files.
 
 mod account;
+mod confirmed;
 mod document;
 mod identity;
+mod inactivity;
 mod layer;
 mod located;
 mod names;
 mod trigger;
 
 pub use account::{Account, Credentials, SunshineConversations};
+pub use confirmed::{CONFIRMABLE, Confirmation, Confirmed};
 pub use document::{Document, NamedMap, SUPPORTED_VERSION};
 pub use identity::{TriggerId, TriggerIds};
+pub use inactivity::{Inactivity, Reminder};
 pub use layer::{
     Csat, DEFAULT_CSAT_TRIGGER_TITLE, Layer, Messaging, RouteAs, Safety, SessionEndedCondition,
     UnmanagedTriggers,

@@ -40,6 +40,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             put(account_faults).delete(clear_account_faults),
         )
         .route("/_sim/accounts/{subdomain}/rate_limit", put(rate_limit))
+        .route(
+            "/_sim/accounts/{subdomain}/ignored_settings",
+            put(ignored_settings),
+        )
         .route("/_sim/faults", put(global_faults))
         .route("/_sim/stats", get(stats).delete(reset_stats))
         .route("/_sim/requests", get(requests))
@@ -185,6 +189,25 @@ async fn rate_limit(
         StatusCode::OK,
         &json!({"per_minute": body.per_minute}),
     ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoredSettingsBody {
+    keys: Vec<String>,
+}
+
+/// `PUT /_sim/accounts/{subdomain}/ignored_settings` with `{"keys": ["SECTION.KEY", …]}`.
+async fn ignored_settings(
+    State(shared): State<Arc<Shared>>,
+    Path(subdomain): Path<String>,
+    body: Bytes,
+) -> Answer {
+    let body: IgnoredSettingsBody = parse(&body)?;
+    handle(shared)
+        .set_ignored_settings(&subdomain, body.keys.clone())
+        .map_err(|e| error(StatusCode::NOT_FOUND, e))?;
+    Ok(json_of(StatusCode::OK, &json!({"keys": body.keys})))
 }
 
 /// `GET /_sim/stats`.

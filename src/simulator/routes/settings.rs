@@ -1,5 +1,6 @@
 //! Account settings: `GET /api/v2/account/settings` (agents) and `PUT` (admins), which
-//! merges the sent sections key by key into the account's settings.
+//! merges the sent sections key by key into the account's settings, leaving out the keys
+//! Zendesk ignores.
 
 use std::sync::Arc;
 
@@ -12,8 +13,9 @@ use serde_json::{Value, json};
 use super::super::api_error::ApiError;
 use super::super::gate::AccountCtx;
 use super::super::json_merge::deep_merge;
+use super::super::settings_ops;
 use super::super::shared::Shared;
-use super::{json_body, json_of};
+use super::{json_body, json_of, with_header};
 
 /// `GET /api/v2/account/settings` → `{"settings": {…}}`.
 pub(crate) async fn show(
@@ -27,8 +29,8 @@ pub(crate) async fn show(
 }
 
 /// `PUT /api/v2/account/settings` with `{"settings": {…}}` → the whole settings after the
-/// merge. Keys Zendesk does not have are merged too [simulated by choice: Zendesk's handling of
-/// unknown settings is not documented].
+/// merge. Keys Zendesk would ignore are left out and named in `X-Zendesk-API-Warn`; invalid
+/// `messaging_inactivity` values answer 422 and change nothing (see [`settings_ops`]).
 pub(crate) async fn update(
     State(shared): State<Arc<Shared>>,
     Extension(ctx): Extension<AccountCtx>,
@@ -38,11 +40,19 @@ pub(crate) async fn update(
     let Some(Value::Object(patch)) = body.get("settings") else {
         return Err(ApiError::ParameterMissing("settings".to_owned()));
     };
-    let settings = shared
+    let (settings, dropped) = shared
         .write_account(&ctx.subdomain, |account, _| {
-            deep_merge(&mut account.settings, patch);
-            account.settings.clone()
+            let (patch, dropped) = settings_ops::permitted(patch, &account.ignored_settings);
+            let mut merged = account.settings.clone();
+            deep_merge(&mut merged, &patch);
+            if let Some(Value::Object(section)) = merged.get("messaging_inactivity") {
+                settings_ops::check_inactivity(section).map_err(ApiError::Invalid)?;
+            }
+            account.settings = merged;
+            Ok::<_, ApiError>((account.settings.clone(), dropped))
         })
-        .ok_or(ApiError::NotFound)?;
-    Ok(json_of(StatusCode::OK, &json!({ "settings": settings })))
+        .ok_or(ApiError::NotFound)??;
+    let response = json_of(StatusCode::OK, &json!({ "settings": settings }));
+    let warning = (!dropped.is_empty()).then(|| settings_ops::warn_header(&dropped));
+    Ok(with_header(response, "x-zendesk-api-warn", warning))
 }

@@ -81,8 +81,9 @@ fn authorised_app<'a>(
 }
 
 /// The app after a PATCH. `endSessionEnabled` needs `multiConvoEnabled` ("multiConvo is
-/// required" [SEEN spec 17.5.0]); turning multi-conversations off again is refused ("Enabling
-/// `multiConvo` is irreversible" [SEEN spec]).
+/// required" [SEEN spec 17.5.0]) and `disableConversationReopen` [SEEN help article
+/// 10046732687770]; turning multi-conversations off again is refused ("Enabling `multiConvo`
+/// is irreversible" [SEEN spec]).
 fn patched(current: &SunshineApp, patch: &Map<String, Value>) -> Result<SunshineApp, ApiError> {
     let mut merged = match serde_json::to_value(current) {
         Ok(Value::Object(map)) => map,
@@ -97,6 +98,7 @@ fn patched(current: &SunshineApp, patch: &Map<String, Value>) -> Result<Sunshine
     let SunshineAppSettings {
         end_session_enabled,
         multi_convo_enabled,
+        disable_conversation_reopen,
         ..
     } = &app.settings;
     if current.settings.multi_convo_enabled == Some(true) && *multi_convo_enabled == Some(false) {
@@ -106,6 +108,13 @@ fn patched(current: &SunshineApp, patch: &Map<String, Value>) -> Result<Sunshine
     }
     if *end_session_enabled == Some(true) && *multi_convo_enabled != Some(true) {
         return Err(bad_request("endSessionEnabled requires multiConvoEnabled"));
+    }
+    // Zendesk's article requires reopening off for end users to end sessions; whether the API
+    // refuses the combination is [NOT FOUND]: the simulator refuses it, in either order.
+    if *end_session_enabled == Some(true) && *disable_conversation_reopen != Some(true) {
+        return Err(bad_request(
+            "endSessionEnabled requires disableConversationReopen",
+        ));
     }
     Ok(app)
 }
