@@ -123,6 +123,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     sources.add("bench.yaml", text);
     let policy = load_sources("bench".into(), sources);
     let client = Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template())?,
         parallelism: options.parallelism,
         ..ClientConfig::default()

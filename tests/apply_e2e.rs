@@ -355,6 +355,8 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
         ..FaultConfig::default()
     });
     let client = Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
         parallelism: 16,
         request_timeout: Duration::from_secs(5),
@@ -460,6 +462,8 @@ async fn active_flags_change_in_one_update_many_request() {
         load_sources("p".into(), sources).accounts
     };
     let client = Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
         ..ClientConfig::default()
     })
@@ -989,6 +993,8 @@ async fn changes_sent_in_one_update_many_are_reported_applied_after_a_later_fail
         policy.accounts
     };
     let client = Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
         ..ClientConfig::default()
     })

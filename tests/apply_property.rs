@@ -55,6 +55,8 @@ proptest! {
             std::fs::write(&token, TOKEN).unwrap();
             let accounts = accounts(&text, &token);
             let client = Client::new(ClientConfig {
+                // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+                allow_credential_commands: true,
                 base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
                 request_timeout: Duration::from_secs(5),
                 ..ClientConfig::default()

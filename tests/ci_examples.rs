@@ -154,7 +154,7 @@ fn credential_variables() -> BTreeSet<String> {
             Credentials::ApiToken { api_token, .. } => refs.push(api_token),
         }
         if let Some(sunshine) = &account.sunshine_conversations {
-            refs.extend([&sunshine.key_id, &sunshine.key_secret]);
+            refs.extend([&sunshine.key_id.value, &sunshine.key_secret.value]);
         }
     }
     refs.into_iter()

@@ -43,12 +43,21 @@ fn write_policy(dir: &Path, accounts: &[(&str, &str)]) {
     std::fs::write(dir.join("zdpolicy.yaml"), text).unwrap();
 }
 
+/// `plan` as a trusted job runs it: `file:` and `cmd:` references allowed.
 fn plan(dir: &Path, sim: &RunningSimulator, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["--allow-credential-commands"];
+    args.extend_from_slice(extra);
+    plan_untrusted(dir, sim, &args)
+}
+
+/// `plan` as a pull-request job runs it: only `env:` references allowed.
+fn plan_untrusted(dir: &Path, sim: &RunningSimulator, extra: &[&str]) -> (Option<i32>, String) {
     let output = Command::cargo_bin("zdpolicy")
         .unwrap()
         .current_dir(dir)
         .env_remove("ZDPOLICY_API_URL")
         .env_remove("NO_COLOR")
+        .env_remove("ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS")
         .args(["--color", "never", "plan", "--api-url", &sim.url_template()])
         .args(extra)
         .output()
@@ -115,4 +124,35 @@ async fn credential_failures_are_said_once_in_plain_words() {
     assert_eq!(out.matches("the command failed").count(), 1, "{out}");
     insta::assert_snapshot!("credential_failures", out);
     sim.shutdown().await.unwrap();
+}
+
+/// A pull request that adds a `cmd:` or `file:` credential must not run or read it: the run
+/// stops before resolving anything, says where the reference is and how to allow it.
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_and_files_are_refused_unless_allowed_from_outside_the_policy() {
+    let sim = simulator(&["acme", "globex"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(
+        dir.path(),
+        &[
+            ("acme", "cmd:sh -c 'echo run >> runs.txt; echo token'"),
+            ("globex", "file:/etc/hostname"),
+        ],
+    );
+    let (code, out) = plan_untrusted(dir.path(), &sim, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!dir.path().join("runs.txt").exists(), "the command ran");
+    assert!(out.contains("credential-commands-not-allowed"), "{out}");
+    assert!(
+        out.contains("zdpolicy.yaml:5:33: account `acme`: `cmd:sh -c 'echo run >> runs.txt; echo token'` would run a command"),
+        "{out}"
+    );
+    assert!(
+        out.contains("account `globex`: `file:/etc/hostname` would read a file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS=1"),
+        "{out}"
+    );
 }

@@ -72,6 +72,8 @@ fn policy(dir: &Path, accounts: &[&str], credentials: &str) -> Policy {
 
 fn client(sim: &RunningSimulator, parallelism: usize) -> Client {
     Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
         parallelism,
         request_timeout: Duration::from_secs(5),

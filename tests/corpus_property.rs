@@ -134,6 +134,8 @@ async fn run(shapes: Vec<corpus::Shape>, pick: prop::sample::Index, edit: Edit) 
     let token = dir.path().join("token");
     std::fs::write(&token, corpus::TOKEN).unwrap();
     let client = Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
         request_timeout: Duration::from_secs(5),
         ..ClientConfig::default()

@@ -51,6 +51,11 @@ pub struct ConnectArgs {
     /// Seconds a `cmd:` credential command may run (it is killed then), or a `file:` take to read.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub credential_timeout: u64,
+    /// Resolve `file:` and `cmd:` credential references (read the file, run the command).
+    /// Without it only `env:` references are: a policy edited in a pull request must not run
+    /// commands or read files with the job's secrets. Set it only where the policy is trusted.
+    #[arg(long, env = crate::policy::trust::ALLOW_ENV)]
+    pub allow_credential_commands: bool,
     /// Show a progress bar while reading accounts (`auto`: only on a terminal, with more than a few accounts).
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
@@ -102,16 +107,25 @@ impl ConnectArgs {
     /// Builds the client; with `--sandbox`, starts the sandbox for these accounts first.
     ///
     /// # Errors
-    /// A bad `--api-url`, or a sandbox that cannot start.
+    /// A `file:` or `cmd:` credential reference that was not allowed (checked before anything
+    /// is resolved or read), a bad `--api-url`, or a sandbox that cannot start.
     pub async fn connect(
         &self,
         accounts: &[ResolvedAccount],
         global: &GlobalArgs,
     ) -> Result<Connection, CliError> {
+        // The sandbox resolves no reference, so it has nothing to refuse.
+        if !self.sandbox && !self.allow_credential_commands {
+            let refused = crate::policy::trust::refused_references(accounts);
+            if !refused.is_empty() {
+                return Err(CliError::CredentialCommandsNotAllowed { refused });
+            }
+        }
         let mut config = ClientConfig {
             parallelism: usize::from(self.parallelism),
             retry_budget: Duration::from_secs(self.retry_budget),
             credential_timeout: Duration::from_secs(self.credential_timeout),
+            allow_credential_commands: self.allow_credential_commands,
             log_requests: global.verbose,
             report_retries: !global.quiet,
             ..ClientConfig::default()

@@ -50,6 +50,24 @@ pub enum CliError {
         #[help]
         help: String,
     },
+    /// The policy's credentials use `file:` or `cmd:` references and the run did not allow them.
+    #[error(
+        "{}",
+        refused.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
+    #[diagnostic(
+        code("credential-commands-not-allowed"),
+        help(
+            "the policy may come from an untrusted pull request, so zdpolicy reads `file:` and runs `cmd:` \
+             references only when told to from outside it: if this policy is trusted, pass \
+             --allow-credential-commands or set ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS=1; otherwise refer \
+             to the secret with `env:NAME`"
+        )
+    )]
+    CredentialCommandsNotAllowed {
+        /// Each reference refused, with its account and location.
+        refused: Vec<crate::policy::trust::RefusedReference>,
+    },
     /// The simulator failed to start or stopped with an error.
     #[error(transparent)]
     #[diagnostic(code("simulator"))]

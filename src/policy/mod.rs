@@ -17,6 +17,7 @@ pub mod rules;
 pub mod schema;
 pub mod secret;
 pub mod source;
+pub mod trust;
 pub mod yaml;
 pub mod yaml_limits;
 

@@ -250,6 +250,8 @@ pub fn accounts(text: &str) -> Vec<ResolvedAccount> {
 /// A client for every account at `server`, with this retry budget and request timeout.
 pub fn client(server: &Hostile, retry_budget: Duration, request_timeout: Duration) -> Client {
     Client::new(ClientConfig {
+        // The credentials are `file:`/`cmd:` references, which the test (not a policy author) allows.
+        allow_credential_commands: true,
         base_url: BaseUrlTemplate::parse(&server.template()).expect("template"),
         request_timeout,
         retry_budget,

@@ -69,7 +69,7 @@ pub enum Credentials {
     /// An OAuth access token (`Authorization: Bearer`).
     OauthToken {
         /// Reference to the OAuth access token.
-        oauth_token: SecretRef,
+        oauth_token: Located<SecretRef>,
     },
     /// An OAuth client of the account, using the client-credentials grant: zdpolicy asks
     /// `/oauth/tokens` for short-lived tokens and renews them.
@@ -78,7 +78,7 @@ pub enum Credentials {
         #[schemars(length(min = 1))]
         client_id: String,
         /// Reference to the OAuth client's secret.
-        client_secret: SecretRef,
+        client_secret: Located<SecretRef>,
     },
     /// An admin's email address and an API token (`email/token:API_TOKEN`). Zendesk retires
     /// API tokens on 2027-04-30; prefer OAuth.
@@ -87,13 +87,13 @@ pub enum Credentials {
         #[schemars(email)]
         email: String,
         /// Reference to the API token.
-        api_token: SecretRef,
+        api_token: Located<SecretRef>,
     },
 }
 
 impl Credentials {
     /// The reference that holds this credential's secret, for messages.
-    pub fn secret(&self) -> &SecretRef {
+    pub fn secret(&self) -> &Located<SecretRef> {
         match self {
             Self::OauthToken { oauth_token } => oauth_token,
             Self::OauthClient { client_secret, .. } => client_secret,
@@ -108,20 +108,20 @@ const CREDENTIAL_SHAPES: &str = "use one of: `oauth_token: env:NAME`; `client_id
 impl Decode for Credentials {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
         let mut reader = MapReader::new(node, "credentials", decoder)?.keys_named("credential key");
-        let oauth_token: Option<Option<SecretRef>> = reader
+        let oauth_token: Option<Option<Located<SecretRef>>> = reader
             .take("oauth_token")
-            .map(|n| SecretRef::decode(n, decoder));
+            .map(|n| Located::<SecretRef>::decode(n, decoder));
         let client_id: Option<Option<String>> =
             reader.take("client_id").map(|n| String::decode(n, decoder));
-        let client_secret: Option<Option<SecretRef>> = reader
+        let client_secret: Option<Option<Located<SecretRef>>> = reader
             .take("client_secret")
-            .map(|n| SecretRef::decode(n, decoder));
+            .map(|n| Located::<SecretRef>::decode(n, decoder));
         let email: Option<(Option<String>, &Node)> = reader
             .take("email")
             .map(|n| (String::decode(n, decoder), n));
-        let api_token: Option<Option<SecretRef>> = reader
+        let api_token: Option<Option<Located<SecretRef>>> = reader
             .take("api_token")
-            .map(|n| SecretRef::decode(n, decoder));
+            .map(|n| Located::<SecretRef>::decode(n, decoder));
         let span = reader.span();
         // A misspelt key explains a wrong shape better than the shape does.
         let unknown_keys = reader.has_unknown_keys();
@@ -190,9 +190,9 @@ pub struct SunshineConversations {
     #[schemars(length(min = 1), regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub app_id: Located<String>,
     /// Reference to the API key id.
-    pub key_id: SecretRef,
+    pub key_id: Located<SecretRef>,
     /// Reference to the API key secret.
-    pub key_secret: SecretRef,
+    pub key_secret: Located<SecretRef>,
 }
 
 /// Whether an app id is one Sunshine Conversations could have issued (a path-safe token).

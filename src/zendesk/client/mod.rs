@@ -56,6 +56,9 @@ pub struct ClientConfig {
     pub log_requests: bool,
     /// Longest a `cmd:` credential command (or the read of a `file:`) may take.
     pub credential_timeout: Duration,
+    /// Resolve `file:` and `cmd:` references (`--allow-credential-commands`); `env:` ones
+    /// always are. Off by default: see [`crate::policy::trust`].
+    pub allow_credential_commands: bool,
     /// Print one line to stderr before each retry (the CLI's default; off with `--quiet`):
     /// account, why, the wait and the budget left. Never a header or a body.
     pub report_retries: bool,
@@ -85,6 +88,7 @@ impl Default for ClientConfig {
             credentials: CredentialMode::Policy,
             log_requests: false,
             credential_timeout: crate::zendesk::secrets::DEFAULT_TIMEOUT,
+            allow_credential_commands: false,
             report_retries: false,
         }
     }
@@ -114,7 +118,10 @@ impl Client {
             .build()
             .map_err(|err| ZendeskError::Setup(err.to_string()))?;
         let in_flight = Arc::new(Semaphore::new(config.parallelism.max(1)));
-        let secrets = Arc::new(SecretResolver::new(config.credential_timeout));
+        let secrets = Arc::new(SecretResolver::new(
+            config.credential_timeout,
+            config.allow_credential_commands,
+        ));
         Ok(Self {
             http,
             config: Arc::new(config),

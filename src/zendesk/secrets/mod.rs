@@ -98,6 +98,17 @@ pub enum SecretError {
         /// The time allowed.
         timeout: Duration,
     },
+    /// A `file:` or `cmd:` reference in a run that was not allowed them (the CLI refuses
+    /// such a policy before connecting, with its location; this is the last line of defence).
+    #[error(
+        "{reference}: `file:` and `cmd:` references are resolved only when allowed with {flag} or {env}=1",
+        flag = crate::policy::trust::ALLOW_FLAG,
+        env = crate::policy::trust::ALLOW_ENV,
+    )]
+    NotAllowed {
+        /// The reference.
+        reference: String,
+    },
     /// The reference resolved to nothing.
     #[error("{reference}: the secret is empty")]
     Empty {
@@ -110,16 +121,19 @@ pub enum SecretError {
 /// wait for the first), within a time limit for files and commands.
 pub struct SecretResolver {
     timeout: Duration,
+    allow_files_and_commands: bool,
     resolved: Mutex<HashMap<String, Arc<OnceCell<Resolved>>>>,
 }
 
 type Resolved = Result<SecretString, SecretError>;
 
 impl SecretResolver {
-    /// A resolver that gives each `file:` read and `cmd:` run at most `timeout`.
-    pub fn new(timeout: Duration) -> Self {
+    /// A resolver that gives each `file:` read and `cmd:` run at most `timeout`, and refuses
+    /// both unless `allow_files_and_commands` (see [`crate::policy::trust`]).
+    pub fn new(timeout: Duration, allow_files_and_commands: bool) -> Self {
         Self {
             timeout,
+            allow_files_and_commands,
             resolved: Mutex::new(HashMap::new()),
         }
     }
@@ -132,8 +146,14 @@ impl SecretResolver {
     ///
     /// # Errors
     /// Fails when the variable is unset, the file unreadable, the command unsuccessful or too
-    /// slow, or the result empty.
+    /// slow, or the result empty, and for a `file:` or `cmd:` reference when they are not
+    /// allowed.
     pub async fn resolve(&self, reference: &SecretRef) -> Resolved {
+        if !self.allow_files_and_commands && !matches!(reference, SecretRef::Env(_)) {
+            return Err(SecretError::NotAllowed {
+                reference: reference.to_string(),
+            });
+        }
         let cell = {
             // A panic elsewhere while holding the lock leaves the map itself intact.
             let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
@@ -146,8 +166,9 @@ impl SecretResolver {
 }
 
 impl Default for SecretResolver {
+    /// `env:` only, as zdpolicy runs unless told otherwise.
     fn default() -> Self {
-        Self::new(DEFAULT_TIMEOUT)
+        Self::new(DEFAULT_TIMEOUT, false)
     }
 }
 
@@ -155,6 +176,7 @@ impl fmt::Debug for SecretResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretResolver")
             .field("timeout", &self.timeout)
+            .field("allow_files_and_commands", &self.allow_files_and_commands)
             .finish_non_exhaustive()
     }
 }
@@ -223,7 +245,31 @@ mod tests {
     use super::*;
 
     async fn resolve(reference: &SecretRef) -> Resolved {
-        SecretResolver::default().resolve(reference).await
+        SecretResolver::new(DEFAULT_TIMEOUT, true)
+            .resolve(reference)
+            .await
+    }
+
+    /// The policy can be written by anyone who opens a pull request: without the allowance a
+    /// command is never run and a file never read.
+    #[tokio::test]
+    async fn files_and_commands_are_refused_unless_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ran = dir.path().join("ran");
+        let command = SecretRef::Cmd(format!("touch {}", ran.display()));
+        let resolver = SecretResolver::default();
+        let err = resolver.resolve(&command).await.unwrap_err();
+        assert!(matches!(err, SecretError::NotAllowed { .. }), "{err}");
+        assert!(!ran.exists(), "the command ran");
+        let err = resolver
+            .resolve(&SecretRef::File("/etc/hostname".into()))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "file:/etc/hostname: `file:` and `cmd:` references are resolved only when allowed \
+             with --allow-credential-commands or ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS=1"
+        );
     }
 
     #[tokio::test]
@@ -298,7 +344,7 @@ mod tests {
             "sh -c 'echo run >> \"$0\"; echo token' {}",
             counter.display()
         ));
-        let resolver = SecretResolver::default();
+        let resolver = SecretResolver::new(DEFAULT_TIMEOUT, true);
         let (a, b, c) = tokio::join!(
             resolver.resolve(&command),
             resolver.resolve(&command),
