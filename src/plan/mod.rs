@@ -23,6 +23,7 @@ pub mod inactivity;
 pub mod manual;
 pub mod model;
 pub mod operation;
+pub mod order;
 pub mod ownership;
 pub mod planner;
 pub mod preflight;
