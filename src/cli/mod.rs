@@ -1,10 +1,12 @@
 //! The command line: clap definitions and one small module per command (argument wiring only).
 
 mod apply;
+mod completions;
 mod connect;
 mod error;
 mod export;
 mod interrupt;
+mod man;
 mod out;
 mod plan;
 mod policy_args;
@@ -113,6 +115,10 @@ enum Command {
     Sandbox(sandbox::SandboxArgs),
     /// Serve a Zendesk-compatible simulator on loopback (for tests, demos and CI).
     Simulator(crate::simulator::SimulatorArgs),
+    /// Print a shell completion script (`zdpolicy completions bash > ~/.local/share/bash-completion/completions/zdpolicy`).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page in roff (`zdpolicy man | man -l -`), or write one per command.
+    Man(man::ManArgs),
 }
 
 impl Command {
@@ -129,6 +135,8 @@ impl Command {
             Self::Snapshot(_) => "zdpolicy snapshot",
             Self::Sandbox(_) => "zdpolicy sandbox",
             Self::Simulator(_) => "zdpolicy simulator",
+            Self::Completions(_) => "zdpolicy completions",
+            Self::Man(_) => "zdpolicy man",
         }
     }
 }
@@ -187,6 +195,8 @@ pub fn main() -> ExitCode {
         Command::Snapshot(args) => snapshot::run(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),
+        Command::Completions(args) => completions::run(args, &cli.global),
+        Command::Man(args) => man::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

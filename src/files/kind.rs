@@ -34,6 +34,8 @@ pub enum FileKind {
     Policy,
     /// A simulator seed file (`kind: simulator-seed`).
     SimulatorSeed,
+    /// A manual page written by `zdpolicy man --output`: roff with a `.TH zdpolicy` title line.
+    ManPage,
     /// Anything else.
     Other,
 }
@@ -48,6 +50,9 @@ impl FileKind {
         }
         if text.starts_with('{') {
             return Self::of_json(text);
+        }
+        if text.lines().any(|l| l.starts_with(".TH zdpolicy")) {
+            return Self::ManPage;
         }
         Self::of_yaml(text)
     }
@@ -106,6 +111,7 @@ impl fmt::Display for FileKind {
             Self::SimulatorState => "simulator state",
             Self::Policy => "a policy file",
             Self::SimulatorSeed => "a simulator seed file",
+            Self::ManPage => "a zdpolicy manual page",
             Self::Other => "a file zdpolicy did not write",
         })
     }
