@@ -156,3 +156,31 @@ async fn commands_and_files_are_refused_unless_allowed_from_outside_the_policy()
         "{out}"
     );
 }
+
+/// The allowance README documents for CI, `ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS=1`, works as the
+/// flag does (a `cmd:` reference runs once and the plan reads the account).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_environment_variable_allows_commands_as_the_flag_does() {
+    let sim = simulator(&["acme"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(
+        dir.path(),
+        &[(
+            "acme",
+            &format!("cmd:sh -c 'echo run >> runs.txt; echo {TOKEN}'"),
+        )],
+    );
+    let output = Command::cargo_bin("zdpolicy")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("ZDPOLICY_API_URL")
+        .env("ZDPOLICY_ALLOW_CREDENTIAL_COMMANDS", "1")
+        .args(["--color", "never", "plan", "--api-url", &sim.url_template()])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    let runs = std::fs::read_to_string(dir.path().join("runs.txt")).unwrap();
+    assert_eq!(runs.lines().count(), 1);
+    sim.shutdown().await.unwrap();
+}

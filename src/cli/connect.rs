@@ -54,7 +54,9 @@ pub struct ConnectArgs {
     /// Resolve `file:` and `cmd:` credential references (read the file, run the command).
     /// Without it only `env:` references are: a policy edited in a pull request must not run
     /// commands or read files with the job's secrets. Set it only where the policy is trusted.
-    #[arg(long, env = crate::policy::trust::ALLOW_ENV)]
+    // Boolish, so the documented `=1` (and yes/no, on/off) is accepted from the environment,
+    // not only `true`/`false`.
+    #[arg(long, env = crate::policy::trust::ALLOW_ENV, value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_credential_commands: bool,
     /// Show a progress bar while reading accounts (`auto`: only on a terminal, with more than a few accounts).
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
