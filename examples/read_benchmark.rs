@@ -8,6 +8,8 @@
 //! runs on this thread (a current-thread runtime) and the simulator on other threads, so the
 //! thread's CPU time is the client's alone.
 
+mod bench_support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -37,38 +39,19 @@ fn options() -> Result<Options, String> {
         latency_ms: 50,
         parallelism: 64,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args
-            .get(i + 1)
-            .ok_or_else(|| format!("{} needs a value", args[i]))?;
-        let number = || {
-            value
-                .parse::<u64>()
-                .map_err(|_| format!("{} needs a number", args[i]))
-        };
-        match args[i].as_str() {
-            "--accounts" => options.accounts = number()? as usize,
-            "--triggers" => options.triggers = number()? as usize,
-            "--latency-ms" => options.latency_ms = number()?,
-            "--parallelism" => options.parallelism = number()?.max(1) as usize,
+    for (flag, value) in bench_support::flag_pairs(&[])? {
+        let value = value.as_str();
+        match flag.as_str() {
+            "--accounts" => options.accounts = bench_support::number(&flag, value)?,
+            "--triggers" => options.triggers = bench_support::number(&flag, value)?,
+            "--latency-ms" => options.latency_ms = bench_support::number(&flag, value)?,
+            "--parallelism" => {
+                options.parallelism = bench_support::number::<usize>(&flag, value)?.max(1);
+            }
             other => return Err(format!("unknown option {other}")),
         }
-        i += 2;
     }
     Ok(options)
-}
-
-/// This thread's user + system CPU time (Linux: /proc/thread-self/stat, in clock ticks).
-fn thread_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let after_name = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // Fields 14 and 15 of stat(5); after the name, they are at indexes 11 and 12.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on every Linux this runs on.
-    Some(Duration::from_millis(ticks * 10))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -109,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         sim.handle().add_account(seed)?;
     }
-    let dir = tempfile_dir()?;
+    let dir = bench_support::scratch_dir()?;
     let token = dir.join("token");
     std::fs::write(&token, "bench-token")?;
     let mut text = String::from("version: 1\naccounts:\n");
@@ -134,12 +117,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let cpu_before = thread_cpu_time();
+    let cpu_before = bench_support::thread_cpu_time();
     let started = Instant::now();
     let reads = runtime.block_on(read_accounts(&client, &policy.accounts, &|_| {}));
     let wall = started.elapsed();
     let cpu = cpu_before
-        .zip(thread_cpu_time())
+        .zip(bench_support::thread_cpu_time())
         .map(|(a, b)| b.saturating_sub(a));
 
     let failed = reads.iter().filter(|r| r.result.is_err()).count();
@@ -170,10 +153,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{failed} accounts failed").into());
     }
     Ok(())
-}
-
-fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("zdpolicy-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

@@ -35,6 +35,16 @@ pub async fn refresh(
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Refreshed {
     let reads = read_accounts(client, accounts, on_done).await;
+    plan_reads(client, accounts, reads)
+}
+
+/// Plans accounts from what [`read_accounts`] gave for them (in the same order): the second
+/// half of [`refresh`], apart so that reading and planning can be measured apart.
+pub fn plan_reads(
+    client: &Client,
+    accounts: &[ResolvedAccount],
+    reads: Vec<AccountRead>,
+) -> Refreshed {
     let inputs: Vec<AccountInput> = accounts
         .iter()
         .zip(reads)
