@@ -86,8 +86,11 @@ pub async fn apply(
     });
     let refused = any_stale && !options.skip_stale;
 
-    // Phase 2: write, accounts concurrently, each in order.
-    let parallelism = client.config().parallelism.max(1);
+    // Phase 2: write, accounts concurrently, each in order. Every account at once: the client
+    // already bounds the requests in flight (--parallelism), and each account is held to its
+    // own rate limit, so limiting accounts too would leave most of the accounts' combined
+    // rate limits unused (8 accounts at 200 requests a minute each).
+    let parallelism = prepared.len().max(1);
     let reports: Vec<AccountReport> = futures::stream::iter(prepared)
         .map(|prepared| async move {
             match prepared {

@@ -378,10 +378,12 @@ impl AccountClient {
             Some(body) => request.json(body),
             None => request,
         };
+        // The account's own limit first, then a slot: an account waiting for its rate limit
+        // must not hold one of the few requests in flight that other accounts could use.
+        self.limiter.ready().await;
         let _permit = self.client.in_flight.acquire().await.map_err(|_| {
             fatal(self.transport(target, "the client is shutting down".into(), false))
         })?;
-        self.limiter.ready().await;
         let response = match request.send().await {
             Ok(response) => response,
             Err(err) => {
