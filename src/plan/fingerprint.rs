@@ -86,8 +86,12 @@ fn field_digest(value: &Value) -> String {
 
 /// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of a digest (of [`sha256_hex`], or of a hasher fed in parts).
+pub(crate) fn hex(digest: &[u8]) -> String {
     use std::fmt::Write as _;
-    let digest = Sha256::digest(bytes);
     digest
         .iter()
         .fold(String::with_capacity(64), |mut out, byte| {

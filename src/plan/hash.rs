@@ -2,10 +2,11 @@
 //! plan whose policy has changed since (style.md: "Hash a canonical, key-sorted form that
 //! includes the account").
 
-use serde_json::{Value, json};
+use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use super::canonical::canonical_json;
-use super::fingerprint::sha256_hex;
+use super::fingerprint::hex;
 use super::model::json as to_json;
 use crate::policy::resolve::ResolvedAccount;
 
@@ -13,29 +14,34 @@ use crate::policy::resolve::ResolvedAccount;
 /// each account's name, subdomain, Sunshine Conversations app id, trigger id pins and merged
 /// settings, in account-name order. Where a value was written (spans, layers) does not count; credentials
 /// are left out (they name secrets, and changing them changes no plan).
-pub fn policy_hash(accounts: &[ResolvedAccount]) -> String {
-    let mut sorted: Vec<&ResolvedAccount> = accounts.iter().collect();
+///
+/// The document is `{"accounts":[…],"hash_version":1}`; it is hashed an account at a time, so
+/// a thousand accounts never exist as one JSON value (the bytes hashed are the same).
+pub fn policy_hash<'a>(accounts: impl IntoIterator<Item = &'a ResolvedAccount>) -> String {
+    let mut sorted: Vec<&ResolvedAccount> = accounts.into_iter().collect();
     sorted.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-    let accounts: Vec<Value> = sorted
-        .into_iter()
-        .map(|account| {
-            let mut value = json!({
-                "account": account.name.value.as_str(),
-                "subdomain": account.subdomain.value.as_str(),
-                "sunshine_app_id": account
-                    .sunshine_conversations
-                    .as_ref()
-                    .map(|s| s.app_id.value.as_str()),
-                "settings": to_json(&account.settings),
-            });
-            // Pins decide which trigger a change writes. Left out when there are none, so
-            // policies without pins keep the hash they had.
-            if !account.trigger_ids.is_empty() {
-                value["trigger_ids"] = to_json(&account.trigger_ids);
-            }
-            value
-        })
-        .collect();
-    let document = json!({"hash_version": 1, "accounts": accounts});
-    sha256_hex(canonical_json(&document).as_bytes())
+    let mut hasher = Sha256::new();
+    hasher.update(b"{\"accounts\":[");
+    for (i, account) in sorted.into_iter().enumerate() {
+        let mut value = json!({
+            "account": account.name.value.as_str(),
+            "subdomain": account.subdomain.value.as_str(),
+            "sunshine_app_id": account
+                .sunshine_conversations
+                .as_ref()
+                .map(|s| s.app_id.value.as_str()),
+            "settings": to_json(&account.settings),
+        });
+        // Pins decide which trigger a change writes. Left out when there are none, so
+        // policies without pins keep the hash they had.
+        if !account.trigger_ids.is_empty() {
+            value["trigger_ids"] = to_json(&account.trigger_ids);
+        }
+        if i > 0 {
+            hasher.update(b",");
+        }
+        hasher.update(canonical_json(&value).as_bytes());
+    }
+    hasher.update(b"],\"hash_version\":1}");
+    hex(&hasher.finalize())
 }

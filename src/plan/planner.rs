@@ -65,7 +65,6 @@ pub fn plan(inputs: Vec<AccountInput>) -> Plan {
 pub fn plan_borrowed(inputs: &[AccountInput]) -> Plan {
     let mut inputs: Vec<&AccountInput> = inputs.iter().collect();
     inputs.sort_by(|a, b| a.desired.name.value.cmp(&b.desired.name.value));
-    let desired: Vec<ResolvedAccount> = inputs.iter().map(|i| i.desired.clone()).collect();
     let accounts = inputs
         .iter()
         .map(|input| match &input.live {
@@ -76,7 +75,7 @@ pub fn plan_borrowed(inputs: &[AccountInput]) -> Plan {
     Plan {
         format_version: FORMAT_VERSION.to_owned(),
         tool_version: TOOL_VERSION.to_owned(),
-        policy_hash: policy_hash(&desired),
+        policy_hash: policy_hash(inputs.iter().map(|i| &i.desired)),
         accounts,
     }
 }

@@ -25,24 +25,30 @@ struct DocumentSummary {
     has_changes: bool,
 }
 
-/// The plan as a JSON value.
-pub fn to_value(plan: &Plan) -> Value {
-    let document = Document {
-        format_version: &plan.format_version,
-        tool_version: &plan.tool_version,
-        policy_hash: &plan.policy_hash,
-        summary: DocumentSummary {
-            counts: Summary::of(plan),
-            has_changes: has_changes(plan),
-        },
-        accounts: &plan.accounts,
-    };
-    crate::plan::model::json(&document)
+impl<'a> Document<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        Self {
+            format_version: &plan.format_version,
+            tool_version: &plan.tool_version,
+            policy_hash: &plan.policy_hash,
+            summary: DocumentSummary {
+                counts: Summary::of(plan),
+                has_changes: has_changes(plan),
+            },
+            accounts: &plan.accounts,
+        }
+    }
 }
 
-/// The plan as pretty-printed JSON, ending in a line break.
+/// The plan as a JSON value.
+pub fn to_value(plan: &Plan) -> Value {
+    crate::plan::model::json(&Document::of(plan))
+}
+
+/// The plan as pretty-printed JSON, ending in a line break. Written straight from the plan,
+/// not through a [`Value`]: for a thousand accounts that copy would be as large as the plan.
 pub fn render(plan: &Plan) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(plan)).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&Document::of(plan)).unwrap_or_default();
     text.push('\n');
     text
 }
