@@ -1,5 +1,7 @@
 //! Resolved account policies as documents (`render`), with provenance (`render --explain`).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -28,7 +30,7 @@ struct Rendered<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     rate_limit_per_minute: Option<u32>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    triggers: &'a [TriggerSpec],
+    triggers: &'a [Arc<TriggerSpec>],
     #[serde(skip_serializing_if = "TriggerIds::is_empty")]
     trigger_ids: &'a TriggerIds,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]

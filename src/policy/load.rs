@@ -134,10 +134,7 @@ fn assemble(label: String, mut sources: SourceMap, limits: &YamlLimits, unread: 
         .iter()
         .map(|(name, (_, _, node))| (name.clone(), *node))
         .collect();
-    let layer_sources = LayerSources {
-        defaults: merged.defaults.as_ref(),
-        groups: &group_nodes,
-    };
+    let layer_sources = LayerSources::new(merged.defaults.as_ref(), &group_nodes);
     let mut accounts: Vec<ResolvedAccount> = merged
         .accounts
         .values()

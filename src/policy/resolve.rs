@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -85,8 +86,11 @@ pub struct ResolvedAccount {
     pub trigger_ids: TriggerIds,
     /// The merged settings of every layer.
     pub settings: Layer,
-    /// Which layer set each value.
+    /// Which layer set each value, except inside the managed triggers (see `trigger_origins`).
     pub provenance: Provenance,
+    /// For each managed trigger, in the order of [`Self::triggers`], which layer set each of
+    /// its values: shared, like the trigger, by every account that inherits it.
+    pub trigger_origins: Vec<Arc<Provenance>>,
     /// Where the policy's files are, to turn the spans of values into `file:line:column`.
     pub locator: Locator,
 }
@@ -168,7 +172,7 @@ impl ResolvedAccount {
     }
 
     /// The managed triggers, in layer order.
-    pub fn triggers(&self) -> &[TriggerSpec] {
+    pub fn triggers(&self) -> &[Arc<TriggerSpec>] {
         &self.settings.triggers
     }
 
@@ -180,13 +184,19 @@ impl ResolvedAccount {
     /// Where a value came from: the origin of `path`, or of the list it is an item of.
     /// `None` means no layer set it (a built-in default).
     pub fn origin_of(&self, path: &str) -> Option<&Origin> {
-        if let Some(origin) = self.provenance.get(path) {
+        let trigger = self.trigger_origins_of(path);
+        let get = |path: &str| {
+            trigger
+                .and_then(|origins| origins.get(path))
+                .or_else(|| self.provenance.get(path))
+        };
+        if let Some(origin) = get(path) {
             return Some(origin);
         }
         let mut path = path;
         loop {
             path = &path[..path.rfind('.')?];
-            if let Some(origin) = self.provenance.get(path) {
+            if let Some(origin) = get(path) {
                 // A mapping's unset keys were not set by whoever set the mapping.
                 return (!origin.is_map).then_some(origin);
             }
@@ -194,12 +204,161 @@ impl ResolvedAccount {
     }
 }
 
-/// The layer trees an account is built from.
-pub struct LayerSources<'a> {
-    /// The merged `defaults` tree, if any file has one.
-    pub defaults: Option<&'a Node>,
-    /// Each group's tree, by name.
-    pub groups: &'a BTreeMap<GroupName, &'a Node>,
+impl ResolvedAccount {
+    /// The origins of the managed trigger `path` is in (`triggers.KEY` or below it).
+    fn trigger_origins_of(&self, path: &str) -> Option<&Provenance> {
+        let rest = path.strip_prefix("triggers.")?;
+        self.triggers()
+            .iter()
+            .zip(&self.trigger_origins)
+            .find(|(spec, _)| {
+                let key = spec.key.value.as_str();
+                rest.strip_prefix(key)
+                    .is_some_and(|after| after.is_empty() || after.starts_with('.'))
+            })
+            .map(|(_, origins)| &**origins)
+    }
+}
+
+/// The layers accounts are built from, each prepared once: its settings tree without
+/// `triggers`, and its triggers decoded, so that the accounts inheriting them share them
+/// instead of each copying and decoding them again.
+pub struct LayerSources {
+    defaults: Option<PreparedLayer>,
+    groups: BTreeMap<GroupName, PreparedLayer>,
+}
+
+impl LayerSources {
+    /// Prepares the merged `defaults` tree, if any file has one, and each group's tree.
+    pub fn new(defaults: Option<&Node>, groups: &BTreeMap<GroupName, &Node>) -> Self {
+        Self {
+            defaults: defaults.map(|node| PreparedLayer::new(node, &LayerLabel::Defaults)),
+            groups: groups
+                .iter()
+                .map(|(name, node)| {
+                    let label = LayerLabel::Group(name.clone());
+                    (name.clone(), PreparedLayer::new(node, &label))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One layer, ready to be applied to any number of accounts.
+struct PreparedLayer {
+    /// The layer's tree without `triggers`.
+    settings: Node,
+    /// Its `triggers`, if it sets them.
+    triggers: Option<LayerTriggers>,
+}
+
+impl PreparedLayer {
+    fn new(node: &Node, label: &LayerLabel) -> Self {
+        Self {
+            settings: without_triggers(node, |_| true),
+            triggers: LayerTriggers::of(node, label),
+        }
+    }
+}
+
+/// A layer's `triggers`, decoded once.
+struct LayerTriggers {
+    /// The list's span, the origin of `triggers` when this is the first layer to set it.
+    span: Span,
+    /// Each trigger that decodes, with where its values were set; `None` when `triggers` is
+    /// not a list (an error the layer's own decoding reports).
+    items: Option<Vec<(Arc<TriggerSpec>, Arc<Provenance>)>>,
+}
+
+impl LayerTriggers {
+    /// The `triggers` of the layer in `node`; `None` when it sets none.
+    fn of(node: &Node, label: &LayerLabel) -> Option<Self> {
+        let list = node.get("triggers").filter(|n| n.value != Value::Null)?;
+        let Value::Seq(items) = &list.value else {
+            return Some(Self {
+                span: list.span,
+                items: None,
+            });
+        };
+        let items = items
+            .iter()
+            .filter_map(|item| {
+                let key = item.get("key").and_then(Node::as_key)?;
+                // Problems were reported when the layer was decoded on its own.
+                let spec = TriggerSpec::decode(item, &mut Decoder::default())?;
+                let mut origins = Provenance::new();
+                record_subtree(&join("triggers", &key), item, label, &mut origins);
+                Some((Arc::new(spec), Arc::new(origins)))
+            })
+            .collect();
+        Some(Self {
+            span: list.span,
+            items: Some(items),
+        })
+    }
+}
+
+/// The triggers of an account as the layers so far set them.
+#[derive(Default)]
+struct MergedTriggers {
+    specs: Vec<Arc<TriggerSpec>>,
+    origins: Vec<Arc<Provenance>>,
+}
+
+impl MergedTriggers {
+    /// Applies a layer's triggers: same key replaces in place, new keys append.
+    fn apply(&mut self, layer: &LayerTriggers, label: &LayerLabel, provenance: &mut Provenance) {
+        let origin = Origin {
+            layer: label.clone(),
+            span: layer.span,
+            is_map: false,
+        };
+        let Some(items) = &layer.items else {
+            // Not a list: it replaces the triggers so far with none that decode.
+            *self = Self::default();
+            provenance.insert("triggers".to_owned(), origin);
+            return;
+        };
+        provenance.entry("triggers".to_owned()).or_insert(origin);
+        if self.specs.is_empty() {
+            // The first layer's list is taken whole, as written.
+            self.specs = items.iter().map(|(spec, _)| spec.clone()).collect();
+            self.origins = items.iter().map(|(_, origins)| origins.clone()).collect();
+            return;
+        }
+        for (spec, origins) in items {
+            let slot = self
+                .specs
+                .iter()
+                .position(|s| s.key.value == spec.key.value);
+            match slot {
+                Some(i) => {
+                    self.specs[i] = spec.clone();
+                    self.origins[i] = origins.clone();
+                }
+                None => {
+                    self.specs.push(spec.clone());
+                    self.origins.push(origins.clone());
+                }
+            }
+        }
+    }
+}
+
+/// `node`'s mapping without `triggers`, and with only the keys `keep` accepts.
+fn without_triggers(node: &Node, keep: impl Fn(&str) -> bool) -> Node {
+    let entries = match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|(k, _)| k.as_key().is_some_and(|k| k != "triggers" && keep(&k)))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    Node {
+        value: Value::Map(entries),
+        span: node.span,
+    }
 }
 
 /// Layers one account: defaults, then its groups in order (unknown groups are skipped; the
@@ -208,35 +367,34 @@ pub fn resolve_account(
     name: &Located<AccountName>,
     account: &Account,
     account_node: &Node,
-    sources: &LayerSources<'_>,
+    sources: &LayerSources,
 ) -> ResolvedAccount {
     let mut provenance = Provenance::new();
+    let mut triggers = MergedTriggers::default();
     let mut merged = Node {
         value: Value::Map(Vec::new()),
         span: account_node.span,
     };
-    if let Some(defaults) = sources.defaults {
-        overlay(
-            &mut merged,
-            defaults,
-            "",
-            &LayerLabel::Defaults,
-            &mut provenance,
-        );
+    let mut apply = |layer: &PreparedLayer, label: &LayerLabel, merged: &mut Node| {
+        overlay(merged, &layer.settings, "", label, &mut provenance);
+        if let Some(list) = &layer.triggers {
+            triggers.apply(list, label, &mut provenance);
+        }
+    };
+    if let Some(defaults) = &sources.defaults {
+        apply(defaults, &LayerLabel::Defaults, &mut merged);
     }
     for group in &account.groups {
-        if let Some(node) = sources.groups.get(&group.value) {
-            overlay(
-                &mut merged,
-                node,
-                "",
-                &LayerLabel::Group(group.value.clone()),
-                &mut provenance,
-            );
+        if let Some(layer) = sources.groups.get(&group.value) {
+            apply(layer, &LayerLabel::Group(group.value.clone()), &mut merged);
         }
     }
-    let own = layer_part(account_node);
-    overlay(&mut merged, &own, "", &LayerLabel::Account, &mut provenance);
+    // The account's own layer is used once: prepared here, not shared.
+    let own = PreparedLayer {
+        settings: without_triggers(account_node, |k| LAYER_KEYS.contains(&k)),
+        triggers: LayerTriggers::of(account_node, &LayerLabel::Account),
+    };
+    apply(&own, &LayerLabel::Account, &mut merged);
     if let Value::Map(entries) = &account_node.value {
         for (key, value) in entries {
             if let Some(key) = key.as_key().filter(|k| !LAYER_KEYS.contains(&k.as_str())) {
@@ -246,7 +404,8 @@ pub fn resolve_account(
     }
     // Every part was decoded (and its problems reported) on its own; decoding the merge again
     // only repeats those reports, so they are dropped here.
-    let settings = Layer::decode(&merged, &mut Decoder::default()).unwrap_or_default();
+    let mut settings = Layer::decode(&merged, &mut Decoder::default()).unwrap_or_default();
+    settings.triggers = triggers.specs;
     ResolvedAccount {
         name: name.clone(),
         subdomain: account.subdomain.clone(),
@@ -256,23 +415,8 @@ pub fn resolve_account(
         trigger_ids: account.trigger_ids.clone(),
         settings,
         provenance,
+        trigger_origins: triggers.origins,
         locator: Locator::default(),
-    }
-}
-
-/// The account's mapping with only its layer keys.
-fn layer_part(account_node: &Node) -> Node {
-    let entries = match &account_node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .filter(|(k, _)| k.as_key().is_some_and(|k| LAYER_KEYS.contains(&k.as_str())))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    Node {
-        value: Value::Map(entries),
-        span: account_node.span,
     }
 }
 
@@ -300,9 +444,6 @@ pub fn overlay(
             .iter_mut()
             .find(|(k, _)| k.as_key().as_deref() == Some(key.as_str()));
         match existing {
-            Some((_, existing)) if path.is_empty() && key == "triggers" => {
-                merge_triggers(existing, value, layer, provenance);
-            }
             Some((_, existing)) if path.is_empty() && key == "released_triggers" => {
                 add_released(existing, value, layer, provenance);
             }
@@ -323,38 +464,12 @@ pub fn overlay(
             Some((_, existing)) => {
                 forget_subtree(&child, provenance);
                 *existing = value.clone();
-                record_value(&child, value, layer, provenance);
+                record_subtree(&child, value, layer, provenance);
             }
             None => {
                 base_entries.push((key_node.clone(), value.clone()));
-                record_value(&child, value, layer, provenance);
+                record_subtree(&child, value, layer, provenance);
             }
-        }
-    }
-}
-
-/// Merges trigger lists by `key`: same key replaces in place, new keys append.
-fn merge_triggers(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance: &mut Provenance) {
-    let (Value::Seq(base_items), Value::Seq(upper_items)) = (&mut base.value, &upper.value) else {
-        *base = upper.clone();
-        record_value("triggers", upper, layer, provenance);
-        return;
-    };
-    for trigger in upper_items {
-        let key = trigger.get("key").and_then(Node::as_key);
-        let slot = key.as_ref().and_then(|key| {
-            base_items
-                .iter_mut()
-                .find(|t| t.get("key").and_then(Node::as_key).as_ref() == Some(key))
-        });
-        match slot {
-            Some(slot) => *slot = trigger.clone(),
-            None => base_items.push(trigger.clone()),
-        }
-        if let Some(key) = key {
-            let path = join("triggers", &key);
-            forget_subtree(&path, provenance);
-            record_subtree(&path, trigger, layer, provenance);
         }
     }
 }
@@ -364,7 +479,7 @@ fn merge_triggers(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance:
 fn add_released(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance: &mut Provenance) {
     let (Value::Seq(base_items), Value::Seq(upper_items)) = (&mut base.value, &upper.value) else {
         *base = upper.clone();
-        record_value("released_triggers", upper, layer, provenance);
+        record_subtree("released_triggers", upper, layer, provenance);
         return;
     };
     for item in upper_items {
@@ -372,30 +487,7 @@ fn add_released(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance: &
             base_items.push(item.clone());
         }
     }
-    record_value("released_triggers", upper, layer, provenance);
-}
-
-/// Records a value set at `path`; inside `triggers`, each trigger is recorded under its key.
-fn record_value(path: &str, value: &Node, layer: &LayerLabel, provenance: &mut Provenance) {
-    if path == "triggers"
-        && let Value::Seq(items) = &value.value
-    {
-        provenance.insert(
-            path.to_owned(),
-            Origin {
-                layer: layer.clone(),
-                span: value.span,
-                is_map: false,
-            },
-        );
-        for trigger in items {
-            if let Some(key) = trigger.get("key").and_then(Node::as_key) {
-                record_subtree(&join(path, &key), trigger, layer, provenance);
-            }
-        }
-        return;
-    }
-    record_subtree(path, value, layer, provenance);
+    record_subtree("released_triggers", upper, layer, provenance);
 }
 
 /// Records `path` and every mapping key below it (lists are recorded whole).
@@ -541,6 +633,43 @@ accounts:
             "the account's trigger replaces the default one whole"
         );
         assert_eq!(a.actions.value.len(), 1);
+    }
+
+    #[test]
+    fn inherited_triggers_are_shared_not_copied() {
+        let text = "version: 1
+defaults:
+  triggers:
+    - { key: a, title: A, actions: [ { field: status, value: open } ] }
+    - { key: ab, title: AB, actions: [ { field: status, value: open } ] }
+accounts:
+  x: { subdomain: x }
+  y:
+    subdomain: y
+    triggers:
+      - { key: ab, title: AB-y, actions: [ { field: status, value: open } ] }
+";
+        let policy = load_texts(&[("p.yaml", text)]);
+        let (x, y) = (&policy.accounts[0], &policy.accounts[1]);
+        assert!(std::sync::Arc::ptr_eq(&x.triggers()[0], &y.triggers()[0]));
+        assert!(std::sync::Arc::ptr_eq(
+            &x.trigger_origins[0],
+            &y.trigger_origins[0]
+        ));
+        assert!(!std::sync::Arc::ptr_eq(&x.triggers()[1], &y.triggers()[1]));
+        // `triggers.a` must not answer for `triggers.ab`, whose key starts the same.
+        assert_eq!(
+            y.origin_of("triggers.ab.title").map(|o| o.layer.clone()),
+            Some(LayerLabel::Account)
+        );
+        assert_eq!(
+            y.origin_of("triggers.a.title").map(|o| o.layer.clone()),
+            Some(LayerLabel::Defaults)
+        );
+        assert_eq!(
+            y.origin_of("triggers").map(|o| o.layer.clone()),
+            Some(LayerLabel::Defaults)
+        );
     }
 
     trait ParseGroup {

@@ -5,6 +5,7 @@
 //! mappings merge key by key, scalars and lists replace, and `triggers` merge by `key`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -45,8 +46,10 @@ pub struct Layer {
     pub rate_limit_per_minute: Option<Located<u32>>,
     /// Fully managed triggers. Merge by `key` across layers: a trigger with the same key in a
     /// later layer replaces the earlier one whole; other triggers are kept, in order.
+    // Shared (not in the doc comment, which is the schema's description): every account that
+    // inherits a trigger holds the layer's one copy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub triggers: Vec<TriggerSpec>,
+    pub triggers: Vec<Arc<TriggerSpec>>,
     /// Keys of triggers zdpolicy stops managing without deleting them: their ownership marker
     /// is removed and the trigger stays in Zendesk, as it is. These lists add up across
     /// layers (a key released in `defaults` is released in every account).
@@ -92,7 +95,7 @@ impl Layer {
 }
 
 /// Decodes a trigger list, reporting keys used twice in it.
-fn decode_triggers(node: &Node, decoder: &mut Decoder) -> Option<Vec<TriggerSpec>> {
+fn decode_triggers(node: &Node, decoder: &mut Decoder) -> Option<Vec<Arc<TriggerSpec>>> {
     let triggers: Vec<TriggerSpec> = Vec::decode(node, decoder)?;
     // A map of first uses, not a scan of the list before each trigger: an account may hold
     // thousands of triggers (Zendesk allows 7,000 active ones).
@@ -117,7 +120,7 @@ fn decode_triggers(node: &Node, decoder: &mut Decoder) -> Option<Vec<TriggerSpec
             );
         }
     }
-    Some(triggers)
+    Some(triggers.into_iter().map(Arc::new).collect())
 }
 
 impl Decode for Layer {
