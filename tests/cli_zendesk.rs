@@ -111,7 +111,7 @@ fn plan_of_the_multi_account_example() {
         "json",
     ])))
     .unwrap();
-    assert_eq!(json["format_version"], "1.0");
+    assert_eq!(json["format_version"], "2.0");
     let addresses: Vec<&str> = json["accounts"]
         .as_array()
         .unwrap()

@@ -4,14 +4,15 @@
 //! fingerprints it again on a fresh read, and a difference means someone else wrote it, so
 //! writing the plan's version could lose their change. A change without a fingerprint (a
 //! create, a no-op, a manual step) is stale when what it was planned against is no longer
-//! there: the object it creates exists now, or the managed view it showed as `before` differs
-//! from the one the policy and the fresh read give.
+//! there: the object it creates exists now, the managed view it showed as `before` differs
+//! from the one the policy and the fresh read give, or, for a no-op (which shows none), the
+//! object needs a change now.
 
 use serde_json::Value;
 
 use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
-use crate::plan::{Change, Operation, fingerprint_of};
+use crate::plan::{Change, ChangeAction, Operation, fingerprint_of};
 
 /// Why `reviewed` is stale, in words that name the object and exactly what changed; `None`
 /// if it is not. `now` is the change the policy and `live` give at the same address, if any.
@@ -60,6 +61,24 @@ pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> O
         _ => {}
     }
     let now = now?;
+    if reviewed.action == ChangeAction::NoOp {
+        // A no-op carries no documents (Change::no_op): that the object needs something now
+        // is what says it changed in Zendesk since, and the fields it needs changed are the
+        // ones edited (they matched the policy then).
+        return match now.action {
+            ChangeAction::NoOp => None,
+            ChangeAction::Create => {
+                Some(format!("{address} was deleted in Zendesk since the plan"))
+            }
+            _ => {
+                let fields: Vec<&str> = now.fields.iter().map(|f| f.field.as_str()).collect();
+                Some(format!(
+                    "{address} was edited in Zendesk since the plan{}",
+                    changed(&fields)
+                ))
+            }
+        };
+    }
     match (&reviewed.before, &now.before) {
         (before, fresh) if before == fresh => None,
         (None, Some(_)) => Some(format!("{address} was created in Zendesk since the plan")),

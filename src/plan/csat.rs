@@ -233,7 +233,7 @@ fn change(
     let unchanged = same_conditions(&target.all, &trigger.conditions.all)
         && same_conditions(&target.any, &trigger.conditions.any);
     if unchanged {
-        return Change::new(address, ChangeAction::NoOp, Some(before), Some(after));
+        return Change::no_op(address);
     }
     let mut change = Change::new(address, ChangeAction::Update, Some(before), Some(after));
     for (field, old, new) in [

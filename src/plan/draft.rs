@@ -40,7 +40,7 @@ impl<'a> Draft<'a> {
 /// An update of a single-valued setting, or a no-op when the values agree.
 pub(crate) fn scalar_change(address: Address, before: Value, after: Value) -> Change {
     if before == after {
-        return Change::new(address, ChangeAction::NoOp, Some(before), Some(after));
+        return Change::no_op(address);
     }
     let mut change = Change::new(
         address,

@@ -1,7 +1,8 @@
 //! The plan: one serialisable value that every view reads and apply executes.
 //!
 //! `before`/`after` mean the same for every action (Terraform's `Change`): the managed view of
-//! the object now and after apply, `null` where there is none. Explanations for people live in
+//! the object now and after apply, `null` where there is none, and in a no-op, which has
+//! nothing to show (see [`Change::no_op`]). Explanations for people live in
 //! `reason`, which apply never reads; what apply sends lives in `operation`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -17,7 +18,7 @@ use crate::policy::resolve::SafetyLimits;
 
 /// The version of the plan's machine format (JSON output and saved plans). A reader accepts
 /// its own major version and refuses a newer minor one.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "2.0";
 
 /// The zdpolicy version that writes plans.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -179,6 +180,14 @@ pub struct Change {
 }
 
 impl Change {
+    /// A no-op: nothing to do, so no documents either. Its `before` and `after` would only
+    /// repeat the policy and the live state; at 1,000 accounts × 200 triggers they were most
+    /// of a converged plan's size. Staleness of a reviewed no-op is told by what the object
+    /// needs now (see `apply::stale`).
+    pub fn no_op(address: Address) -> Self {
+        Self::new(address, ChangeAction::NoOp, None, None)
+    }
+
     /// A change with no fields, reason, fingerprint, operation or manual step yet.
     pub fn new(
         address: Address,

@@ -67,10 +67,11 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert!(compatible("1.0"));
-        assert!(!compatible("1.1"));
-        assert!(!compatible("2.0"));
-        assert!(!compatible("0.9"));
+        assert!(compatible("2.0"));
+        assert!(!compatible("2.1"));
+        assert!(!compatible("3.0"));
+        // 1.0 plans carried documents in no-ops, which plans made now do not.
+        assert!(!compatible("1.0"));
         assert!(!compatible("1"));
         assert!(!compatible("one"));
     }
@@ -82,14 +83,14 @@ mod tests {
             load_saved("{}"),
             Err(SavedPlanError::MissingFormatVersion)
         ));
-        let err = load_saved(r#"{"format_version": "2.0"}"#).expect_err("refused");
+        let err = load_saved(r#"{"format_version": "3.0"}"#).expect_err("refused");
         assert_eq!(
             err.to_string(),
-            "the saved plan has format version 2.0, which this zdpolicy (format 1.0) cannot read; \
+            "the saved plan has format version 3.0, which this zdpolicy (format 2.0) cannot read; \
              make the plan again with this version of zdpolicy"
         );
         assert!(matches!(
-            load_saved(r#"{"format_version": "1.0"}"#),
+            load_saved(r#"{"format_version": "2.0"}"#),
             Err(SavedPlanError::Invalid(_))
         ));
     }

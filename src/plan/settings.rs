@@ -112,12 +112,7 @@ fn agents_can_end_sessions(want: bool, live: &LiveState, draft: &mut Draft<'_>) 
     }
     let have = live.agents_can_end_sessions();
     if have == want {
-        draft.changes.push(Change::new(
-            address,
-            ChangeAction::NoOp,
-            Some(have.into()),
-            Some(want.into()),
-        ));
+        draft.changes.push(Change::no_op(address));
         return;
     }
     let step = manual::agents_can_end_sessions(want);

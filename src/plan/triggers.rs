@@ -178,7 +178,7 @@ fn update(
     if fields.is_empty() || only_marker_missing {
         // An adopted trigger that already matches is identified by its title until zdpolicy
         // next writes it (and adds the marker): `export` followed by `plan` changes nothing.
-        return Change::new(address, ChangeAction::NoOp, Some(before), Some(after));
+        return Change::no_op(address);
     }
     let mut change = Change::new(address, ChangeAction::Update, Some(before), Some(after));
     change.fields = fields;
