@@ -37,7 +37,7 @@ use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::live::LiveState;
 use zdpolicy::plan::{self, Plan};
 use zdpolicy::policy::{self, Policy};
-use zdpolicy::refresh::plan_reads;
+use zdpolicy::refresh::read_and_plan;
 use zdpolicy::sandbox::{LockOptions, Sandbox, SandboxAccount};
 use zdpolicy::simulator::AccountSeed;
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
@@ -423,7 +423,7 @@ fn print_run(scenario: Scenario, shape: &Shape, run: &Run) {
 }
 
 /// The plan command's phases (`plan` prints the human view).
-const PLAN_PHASES: &[&str] = &["load+validate", "read", "plan", "render human"];
+const PLAN_PHASES: &[&str] = &["load+validate", "read+plan", "render human"];
 
 fn print_targets(runs: &[(Scenario, Shape, Run)]) {
     let find = |s: Scenario| runs.iter().find(|(scenario, _, _)| *scenario == s);
@@ -612,11 +612,11 @@ fn client(options: &Options) -> Result<(), Error> {
         ..ClientConfig::default()
     })?;
     let accounts = &policy.accounts;
-    let reads = meter.phase("read", || {
-        runtime.block_on(read_accounts(&client, accounts, &|_| {}))
+    // As `zdpolicy plan` does: each account is planned as soon as it is read.
+    let plan = meter.phase("read+plan", || {
+        runtime.block_on(read_and_plan(&client, accounts, &|_| {}))
     });
-    let failed = reads.iter().filter(|r| r.result.is_err()).count();
-    let plan = meter.phase("plan", || plan_reads(&client, accounts, reads).plan);
+    let failed = plan.accounts.iter().filter(|a| a.has_errors()).count();
     describe(&plan, failed);
     let human = meter.phase("render human", || {
         plan::render::text::render(&plan, false).len()
@@ -651,7 +651,7 @@ fn client(options: &Options) -> Result<(), Error> {
     drop(plan);
     simulator.stop()?;
     if failed > 0 {
-        return Err(format!("{failed} accounts could not be read").into());
+        return Err(format!("{failed} accounts have errors in their plans").into());
     }
     Ok(())
 }
@@ -662,7 +662,7 @@ fn describe(plan: &Plan, failed: usize) {
     fact("objects per account", objects);
     fact("changes", changes().filter(|c| c.is_pending()).count());
     fact("no-ops", changes().filter(|c| !c.is_pending()).count());
-    fact("accounts not read", failed);
+    fact("accounts with errors", failed);
 }
 
 /// The simulator's child process.

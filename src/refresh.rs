@@ -4,10 +4,10 @@
 //! through the same entry point to recompute a reviewed plan, so the plan it checks against
 //! is made exactly as `plan` makes it.
 
-use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed};
+use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed, plan_of, plan_read};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::client::Client;
-use crate::zendesk::read::{AccountRead, read_accounts};
+use crate::zendesk::read::{AccountRead, read_accounts, read_accounts_then};
 
 /// A plan and what it was made from.
 #[derive(Debug)]
@@ -20,12 +20,23 @@ pub struct Refreshed {
 
 /// Reads every account (concurrently, see [`read_accounts`]) and plans them; an account that
 /// could not be read is an error in its plan, not a failure of the whole run.
+///
+/// Each account is planned as soon as it is read and its live state dropped then: the plan
+/// of a converged account is a fraction of its live state, so memory follows the changes,
+/// not accounts × triggers.
 pub async fn read_and_plan(
     client: &Client,
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Plan {
-    refresh(client, accounts, on_done).await.plan
+    let plans = read_accounts_then(client, accounts, on_done, |desired, read| {
+        let live = read.result.map_err(ReadFailure::from);
+        let mut plan = plan_read(desired, live.as_ref());
+        plan.host = Some(client.config().base_url.host_for(&plan.subdomain));
+        plan
+    })
+    .await;
+    plan_of(accounts, plans)
 }
 
 /// [`read_and_plan`], keeping the live states the plan was made from.

@@ -47,7 +47,9 @@ pub use model::{
     AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Plan, TOOL_VERSION,
 };
 pub use operation::{CategoryRef, Operation, TriggerWrite};
-pub use planner::{AccountInput, ReadFailure, plan, plan_account, plan_borrowed};
+pub use planner::{
+    AccountInput, ReadFailure, plan, plan_account, plan_borrowed, plan_of, plan_read,
+};
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};

@@ -63,19 +63,35 @@ pub fn plan(inputs: Vec<AccountInput>) -> Plan {
 
 /// [`plan`], borrowing the inputs (apply keeps the live states it planned from).
 pub fn plan_borrowed(inputs: &[AccountInput]) -> Plan {
-    let mut inputs: Vec<&AccountInput> = inputs.iter().collect();
-    inputs.sort_by(|a, b| a.desired.name.value.cmp(&b.desired.name.value));
     let accounts = inputs
         .iter()
-        .map(|input| match &input.live {
-            Ok(live) => plan_account(&input.desired, live),
-            Err(failure) => unreadable(&input.desired, failure),
-        })
+        .map(|input| plan_read(&input.desired, input.live.as_ref()))
         .collect();
+    plan_of(inputs.iter().map(|i| &i.desired), accounts)
+}
+
+/// Plans one account from what reading it gave: [`plan_account`], or an `account-unreadable`
+/// error and no changes.
+pub fn plan_read(desired: &ResolvedAccount, live: Result<&LiveState, &ReadFailure>) -> AccountPlan {
+    match live {
+        Ok(live) => plan_account(desired, live),
+        Err(failure) => unreadable(desired, failure),
+    }
+}
+
+/// The plan of accounts planned one by one (with [`plan_read`]), from the resolved accounts
+/// they were planned from: sorted by name, with the policy hash of `desired`. Lets a caller
+/// plan each account as soon as it is read and drop its live state, instead of holding every
+/// account's at once.
+pub fn plan_of<'a>(
+    desired: impl IntoIterator<Item = &'a ResolvedAccount>,
+    mut accounts: Vec<AccountPlan>,
+) -> Plan {
+    accounts.sort_by(|a, b| a.account.cmp(&b.account));
     Plan {
         format_version: FORMAT_VERSION.to_owned(),
         tool_version: TOOL_VERSION.to_owned(),
-        policy_hash: policy_hash(inputs.iter().map(|i| &i.desired)),
+        policy_hash: policy_hash(desired),
         accounts,
     }
 }

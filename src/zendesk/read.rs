@@ -92,8 +92,21 @@ pub async fn read_accounts(
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Vec<AccountRead> {
+    read_accounts_then(client, accounts, on_done, |_, read| read).await
+}
+
+/// [`read_accounts`], turning each account's read into `T` as soon as it is done, so a caller
+/// that needs less than the live state (a plan of it) holds one account's at a time, not all.
+/// Results come back in the order of `accounts`.
+pub async fn read_accounts_then<T: Send>(
+    client: &Client,
+    accounts: &[ResolvedAccount],
+    on_done: &(dyn Fn(&AccountRead) + Sync),
+    then: impl Fn(&ResolvedAccount, AccountRead) -> T + Sync,
+) -> Vec<T> {
     let parallelism = client.config().parallelism.max(1);
-    let mut reads: Vec<(usize, AccountRead)> = futures::stream::iter(accounts.iter().enumerate())
+    let then = &then;
+    let mut reads: Vec<(usize, T)> = futures::stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
             let result = match client.account(account).await {
                 Ok(api) => read_live_state(&api).await,
@@ -104,7 +117,7 @@ pub async fn read_accounts(
                 result,
             };
             on_done(&read);
-            (index, read)
+            (index, then(account, read))
         })
         .buffer_unordered(parallelism)
         .collect()
