@@ -1,5 +1,6 @@
-//! The state file (`--state FILE`): loaded at start, saved after changes (or, for the
-//! sandbox, only at the end of the command) and at shutdown, always atomically.
+//! The state file (`--state FILE`): loaded at start, saved shortly after changes, a burst of
+//! them at once (or, for the sandbox, only at the end of the command), and at shutdown, always
+//! atomically.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -54,6 +55,9 @@ pub(crate) fn save(path: &Path, state: &SimState) -> Result<(), SimulatorError> 
     Ok(write_file(path, FileKind::SimulatorState, false, &text)?)
 }
 
+/// How long after a change the state is saved; changes meanwhile are saved with it.
+const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Saves the state whenever it changes (when given the change signal), until told to stop;
 /// then saves once more.
 #[derive(Debug)]
@@ -77,6 +81,13 @@ impl Saver {
                 };
                 tokio::select! {
                     () = change => {
+                        // One save for every change of the next moment: copying and writing
+                        // the whole state costs as much as all its accounts, so a save per
+                        // request would make each request cost more with every account.
+                        tokio::select! {
+                            () = tokio::time::sleep(SAVE_DELAY) => {}
+                            _ = stopped.changed() => break,
+                        }
                         if let Err(e) = save_snapshot(&path, &shared).await {
                             // Keep serving: a later save may succeed; shutdown reports the last error.
                             eprintln!("zdpolicy simulator: {e}");
