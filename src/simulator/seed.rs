@@ -136,7 +136,7 @@ pub enum Plan {
 }
 
 impl Plan {
-    /// The plan's Support API limit per minute (reference/zendesk-api.md §4 [SEEN]).
+    /// The plan's Support API limit per minute (Zendesk publishes one limit per plan).
     pub fn rate_limit_per_minute(self) -> u32 {
         match self {
             Self::Team => 200,
