@@ -17,7 +17,7 @@ pub mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
+use futures_util::StreamExt;
 
 pub use self::error::ApplyError;
 use self::execute::{Decision, Step, execute, has_work, in_order};
@@ -88,7 +88,7 @@ pub async fn apply(
 
     // Phase 2: write, accounts concurrently, each in order.
     let parallelism = client.config().parallelism.max(1);
-    let reports: Vec<AccountReport> = futures::stream::iter(prepared)
+    let reports: Vec<AccountReport> = futures_util::stream::iter(prepared)
         .map(|prepared| async move {
             match prepared {
                 Err(report) => report,
