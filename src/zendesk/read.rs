@@ -198,7 +198,7 @@ impl ReadApi for AccountClient {
             .await;
         match result {
             // Accounts without the feature answer 403 TriggerCategoriesNotEnabled: they simply
-            // have no categories (reference/zendesk-api.md, error shapes).
+            // have no categories (docs/zendesk-notes.md, "Error shapes").
             Err(ZendeskError::Forbidden {
                 detail: Some(detail),
                 ..
