@@ -15,6 +15,7 @@ use super::error::SimulateError;
 use super::model::AccountPlan;
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use crate::live::LiveState;
+use crate::zendesk::merge::deep_merge;
 use crate::zendesk::wire::{Trigger, TriggerCategory};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
@@ -256,24 +257,11 @@ where
 {
     let mut value = serde_json::to_value(base).map_err(|e| e.to_string())?;
     let patch = serde_json::to_value(patch).map_err(|e| e.to_string())?;
-    merge(&mut value, &patch);
-    serde_json::from_value(value).map_err(|e| e.to_string())
-}
-
-fn merge(base: &mut Value, patch: &Value) {
-    match (base, patch) {
-        (Value::Object(base), Value::Object(patch)) => {
-            for (key, value) in patch {
-                match base.get_mut(key) {
-                    Some(existing) => merge(existing, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (base, patch) => *base = patch.clone(),
+    match (&mut value, patch) {
+        (Value::Object(base), Value::Object(patch)) => deep_merge(base, &patch),
+        (value, patch) => *value = patch,
     }
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -283,8 +271,8 @@ mod tests {
 
     #[test]
     fn settings_merge_key_by_key() {
-        let mut base = json!({"a": {"x": 1, "y": 2}, "b": [1, 2]});
-        merge(&mut base, &json!({"a": {"y": 3}, "b": [3]}));
-        assert_eq!(base, json!({"a": {"x": 1, "y": 3}, "b": [3]}));
+        let base = json!({"a": {"x": 1, "y": 2}, "b": [1, 2]});
+        let merged = merged(&base, &json!({"a": {"y": 3}, "b": [3]}));
+        assert_eq!(merged, Ok(json!({"a": {"x": 1, "y": 3}, "b": [3]})));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod api_warn;
 pub mod client;
+pub mod merge;
 pub mod pages;
 pub mod read;
 pub mod secrets;
