@@ -16,10 +16,14 @@ use super::model::AccountPlan;
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use crate::live::LiveState;
 use crate::zendesk::merge::deep_merge;
+use crate::zendesk::timestamp::format_rfc3339;
 use crate::zendesk::wire::{Trigger, TriggerCategory};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
 const FIRST_ID: u64 = 19_000_000_000_000;
+/// Simulated writes are stamped from 2100-01-01T00:00:00Z on, one second apart: later than
+/// any real stamp, so every write changes `updated_at`.
+const SIMULATED_EPOCH: i64 = 4_102_444_800;
 
 /// The live state after every operation of `plan` succeeded. Categories are created first, so
 /// triggers can be put in them; the rest runs in plan order.
@@ -74,13 +78,7 @@ impl Simulation {
     /// A timestamp that grows with every write, so `updated_at` changes as Zendesk's does.
     fn stamp(&mut self) -> String {
         self.writes += 1;
-        let seconds = self.writes;
-        format!(
-            "2100-01-01T{:02}:{:02}:{:02}Z",
-            seconds / 3600 % 24,
-            seconds / 60 % 60,
-            seconds % 60
-        )
+        format_rfc3339(SIMULATED_EPOCH + i64::from(self.writes))
     }
 
     fn run(&mut self, address: &Address, operation: &Operation) -> Result<(), SimulateError> {

@@ -8,5 +8,6 @@ pub mod merge;
 pub mod pages;
 pub mod read;
 pub mod secrets;
+pub mod timestamp;
 pub mod wire;
 pub mod write;
