@@ -160,7 +160,7 @@ fn plan_of_the_multi_account_example() {
         "json",
     ])))
     .unwrap();
-    assert_eq!(json["format_version"], "1.0");
+    assert_eq!(json["format_version"], "1.1");
     assert_valid_plan_document(&json);
     let addresses: Vec<&str> = json["accounts"]
         .as_array()

@@ -97,7 +97,7 @@ fn colour_is_only_used_when_asked_for() {
 #[test]
 fn the_json_document_follows_the_documented_shape() {
     let doc = json::to_value(&scenario_plan());
-    assert_eq!(doc["format_version"], json!("1.0"));
+    assert_eq!(doc["format_version"], json!("1.1"));
     assert_eq!(doc["tool_version"], json!(env!("CARGO_PKG_VERSION")));
     assert_eq!(
         doc["summary"],

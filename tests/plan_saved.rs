@@ -68,14 +68,14 @@ fn a_saved_plan_holds_what_apply_needs_and_no_secrets() {
 fn another_format_version_is_refused() {
     let plan = scenario_with_a_failing_account();
     let text = to_saved(&plan).replacen(
-        "\"format_version\": \"1.0\"",
+        "\"format_version\": \"1.1\"",
         "\"format_version\": \"2.0\"",
         1,
     );
     let err = load_saved(&text).expect_err("refused");
     assert!(matches!(
         err,
-        SavedPlanError::IncompatibleFormatVersion { ref found, supported: "1.0" } if found == "2.0"
+        SavedPlanError::IncompatibleFormatVersion { ref found, supported: "1.1" } if found == "2.0"
     ));
     assert!(err.to_string().contains("make the plan again"));
 }
