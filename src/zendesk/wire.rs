@@ -4,8 +4,8 @@
 //! These types keep what Zendesk sent. Condition and action values stay opaque
 //! ([`serde_json::Value`]), `null` and an absent key stay distinct where real payloads show
 //! both, and keys these types do not name are kept in `extra` maps so that a payload parsed
-//! and written back means the same thing (facts: `reference/zendesk-api.md`, "Shapes seen in
-//! real accounts' payloads").
+//! and written back means the same thing (facts: `docs/zendesk-notes.md`, "Shapes seen in
+//! real payloads").
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
