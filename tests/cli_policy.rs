@@ -253,7 +253,7 @@ fn render_json_explain_has_provenance_per_leaf() {
                 .as_object()
                 .unwrap()
                 .keys()
-                .map(|k| k.as_str())
+                .map(String::as_str)
                 .collect();
             assert_eq!(
                 keys,
