@@ -133,6 +133,17 @@ fn a_targeted_plan_holds_the_matching_changes_and_the_category_they_need() {
     ]));
     assert_eq!(out.code, Some(0));
     insta::assert_snapshot!("targeted_plan_human", without_port(&out.stdout));
+    let out = run(zdpolicy(dir.path()).args([
+        "plan",
+        "--sandbox",
+        "--format",
+        "markdown",
+        "--target",
+        "acme-prod.trigger.vip-*",
+        "policy/",
+    ]));
+    assert_eq!(out.code, Some(0));
+    insta::assert_snapshot!("targeted_plan_markdown", without_port(&out.stdout));
 }
 
 #[test]
