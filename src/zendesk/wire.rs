@@ -33,7 +33,8 @@ pub struct Trigger {
     /// When the trigger was created (RFC 3339, read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Whether this is one of Zendesk's standard triggers (read-only; absent in old payloads).
+    /// Zendesk's read-only "is a standard trigger" flag (absent in old payloads). Real accounts
+    /// send `false` for the standard "Notify …" triggers, so `Some(false)` proves nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// What the trigger does.
