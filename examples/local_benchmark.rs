@@ -312,7 +312,7 @@ fn orchestrate(options: &Options) -> Result<(), Error> {
     let dir = bench_support::scratch_dir()?;
     println!(
         "machine: {} cores, {}",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
         cpu_model().unwrap_or_else(|| "unknown CPU".into())
     );
     let scenarios = match options.scenario {

@@ -159,3 +159,32 @@ fn a_plan_whose_parts_disagree_is_refused_naming_the_change() {
         );
     }
 }
+
+/// Regression (#19): a saved plan that releases a trigger (`released_triggers`) could never be
+/// applied: its update sends neither title nor active, and the self-consistency check wanted
+/// `after` to be only what the update sends, so every such file "contradicted itself".
+#[test]
+fn a_saved_release_plan_reads_back() {
+    let desired = account(
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    released_triggers: [old]\n",
+    );
+    let live = live(
+        vec![marked_trigger(7, "old", "Old", Some("Kept text"))],
+        true,
+        true,
+        true,
+    );
+    let plan = plan::plan(vec![AccountInput {
+        desired,
+        live: Ok(live),
+    }]);
+    let release = plan.accounts[0]
+        .changes
+        .iter()
+        .find(|c| c.address.to_string() == "acme.trigger.old")
+        .expect("the release");
+    assert_eq!(release.action, ChangeAction::Update);
+    assert_eq!(release.after.as_ref().unwrap()["description"], "Kept text");
+    let back = load_saved(&to_saved(&plan)).expect("a release plan reads back");
+    assert_eq!(back, plan);
+}

@@ -3,7 +3,7 @@
 //! Two phases. First every account with something to do is read again and planned again from
 //! the policy, through the same entry point as `plan`; each reviewed change is then stale
 //! (its object changed in Zendesk since), or equal in every key to the change planned now, or
-//! a difference that refuses the whole apply before a single write ([`verify`]). Stale
+//! a difference that refuses the whole apply before a single write ([`mod@verify`]). Stale
 //! changes refuse the apply too, unless `--skip-stale` skips them. Then accounts are applied
 //! concurrently, each in order (categories, triggers, settings), sending the recomputed
 //! changes, never a plan file's, and stopping at its first failure; manual steps are listed,
@@ -17,24 +17,27 @@ pub mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
+use futures_util::StreamExt;
 
 pub use self::error::ApplyError;
 use self::execute::{Decision, Step, execute, has_work, in_order};
 use self::report::{AccountReport, ApplyReport, ChangeReport, Outcome, REPORT_FORMAT_VERSION};
-use self::verify::{Verdict, check_accounts, verify};
+use self::verify::{Difference, Verdict, check_accounts, verify};
 use crate::live::LiveState;
-use crate::plan::{AccountPlan, Plan, TOOL_VERSION};
+use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
 use crate::policy::resolve::ResolvedAccount;
 use crate::refresh::{Refreshed, refresh};
 use crate::zendesk::client::{AccountClient, Client};
 use crate::zendesk::write::Writer;
 
 /// How to apply.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
     /// Apply what is not stale and report the stale changes, instead of refusing.
     pub skip_stale: bool,
+    /// Apply only the reviewed changes these targets match (`apply PLAN --target`): they
+    /// narrow the reviewed plan and the plan made again alike, so they never widen it.
+    pub narrow: Targets,
 }
 
 /// One account ready to apply: its client, fresh live state and steps.
@@ -61,6 +64,21 @@ pub async fn apply(
     stop: &AtomicBool,
 ) -> Result<ApplyReport, ApplyError> {
     check_accounts(plan).map_err(ApplyError::PlanDiffers)?;
+    // The plan's own targets narrow the plan made again exactly as they narrowed the
+    // reviewed one; edited targets then give other changes than the file's, and are refused.
+    let own = Targets::parse(&plan.targets).map_err(|e| {
+        ApplyError::PlanDiffers(Difference {
+            at: "targets".to_owned(),
+            what: e.to_string(),
+        })
+    })?;
+    let narrowed;
+    let plan = if options.narrow.is_empty() {
+        plan
+    } else {
+        narrowed = options.narrow.narrow(plan.clone());
+        &narrowed
+    };
     let todo: Vec<&AccountPlan> = plan
         .accounts
         .iter()
@@ -74,7 +92,8 @@ pub async fn apply(
         .filter_map(|a| accounts.iter().find(|d| d.name.value == a.account))
         .cloned()
         .collect();
-    let refreshed = refresh(client, &desired, &|_| {}).await;
+    let mut refreshed = refresh(client, &desired, &|_| {}).await;
+    refreshed.plan = options.narrow.narrow(own.narrow(refreshed.plan));
     let mut prepared = Vec::with_capacity(todo.len());
     for account_plan in todo {
         prepared.push(prepare(client, account_plan, &desired, &refreshed).await?);
@@ -91,7 +110,7 @@ pub async fn apply(
     // own rate limit, so limiting accounts too would leave most of the accounts' combined
     // rate limits unused (8 accounts at 200 requests a minute each).
     let parallelism = prepared.len().max(1);
-    let reports: Vec<AccountReport> = futures::stream::iter(prepared)
+    let reports: Vec<AccountReport> = futures_util::stream::iter(prepared)
         .map(|prepared| async move {
             match prepared {
                 Err(report) => report,

@@ -2,7 +2,7 @@
 //! one [`Plan`] out, with its views, its safety check and its saved-file format.
 //!
 //! Nothing here does I/O, reads a clock or holds a client: planning is a function of data,
-//! so it is tested without a server (design.md, "Data flow"). Data flows
+//! so it is tested without a server. Data flows
 //! [`planner`] (settings, [`csat`], managed triggers with [`ownership`], categories) →
 //! [`Plan`] → [`render`] (text, JSON, Markdown), [`check_safety`], [`saved`] and
 //! [`simulate`].
@@ -34,6 +34,7 @@ pub mod settings;
 pub mod simulate;
 pub mod summary;
 pub mod sunshine;
+pub mod target;
 mod trigger_state;
 mod triggers;
 
@@ -53,3 +54,4 @@ pub use planner::{
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};
+pub use target::{TargetError, Targets};

@@ -32,6 +32,10 @@ pub struct Plan {
     pub tool_version: String,
     /// sha256 of the resolved policy the plan was made from (see [`super::policy_hash`]).
     pub policy_hash: String,
+    /// The `--target` patterns the plan was narrowed to, sorted; empty (and not written) for
+    /// a plan of everything. Apply narrows the plan it makes again by the same targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     /// One plan per account.
     pub accounts: Vec<AccountPlan>,
 }

@@ -1,5 +1,5 @@
 //! The machine view (`--format json`) and saved-plan file: the [`Plan`] as a JSON document,
-//! with a `summary` for consumers who only need the counts. Documented in the README ("The plan document");
+//! with a `summary` for consumers who only need the counts. Documented in docs/plan-document.md;
 //! snapshot tests keep it from changing by accident.
 
 use serde::Serialize;
@@ -14,6 +14,8 @@ struct Document<'a> {
     format_version: &'a str,
     tool_version: &'a str,
     policy_hash: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    targets: &'a [String],
     summary: DocumentSummary,
     accounts: &'a [AccountPlan],
 }
@@ -31,6 +33,7 @@ impl<'a> Document<'a> {
             format_version: &plan.format_version,
             tool_version: &plan.tool_version,
             policy_hash: &plan.policy_hash,
+            targets: &plan.targets,
             summary: DocumentSummary {
                 counts: Summary::of(plan),
                 has_changes: has_changes(plan),

@@ -26,6 +26,9 @@ pub fn render(plan: &Plan) -> String {
         summary.line()
     };
     let mut out = format!("**{headline}**\n{MARKER}\n");
+    if let Some(line) = super::targets_line(plan, code) {
+        out.push_str(&format!("\n:warning: {line}\n"));
+    }
     if summary.accounts_with_errors > 0 {
         out.push_str(&format!(
             "\n:x: {} account(s) have errors: their plans are incomplete.\n",
@@ -121,11 +124,10 @@ fn table(plan: &Plan) -> Option<Section> {
             ));
         }
         for d in account.diagnostics.iter().filter(|d| d.is_error()) {
-            let object = d
-                .address
-                .as_ref()
-                .map(|a| code(&format!("{}.{}", a.kind.as_str(), a.name)))
-                .unwrap_or_else(|| "(account)".to_owned());
+            let object = d.address.as_ref().map_or_else(
+                || "(account)".to_owned(),
+                |a| code(&format!("{}.{}", a.kind.as_str(), a.name)),
+            );
             rows.push(format!(
                 "| {} | {object} | error: {} |",
                 cell(account.account.as_str()),
