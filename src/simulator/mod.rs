@@ -61,7 +61,7 @@ pub use handle::SimulatorHandle;
 pub use seed::{
     AccountSeed, AccountSnapshot, AdminSettings, ApiTokenSeed, CategorySeed, CredentialsSeed,
     Features, OAuthClientSeed, OAuthTokenSeed, Plan, Role, RouteAs, SEED_KIND, SeedFile,
-    SunshineSeed, TriggerSeed, load_seed_file,
+    SignInSeed, SignInUserSeed, SunshineSeed, TriggerSeed, load_seed_file,
 };
 pub use stats::{AccountStats, RequestRecord, Stats};
 
