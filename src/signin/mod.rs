@@ -10,5 +10,8 @@
     target_os = "windows"
 ))]
 pub mod keyring_store;
+pub mod login;
 pub mod pkce;
+pub mod session;
 pub mod store;
+pub mod token;

@@ -66,6 +66,7 @@ pub use seed::{
 pub use stats::{AccountStats, RequestRecord, Stats};
 
 use clock::Clock;
+pub(crate) use clock::format_rfc3339;
 use faults::Faults;
 use limits::RateLimits;
 use persist::Saver;
