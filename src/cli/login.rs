@@ -227,6 +227,10 @@ fn keep(
         StoreChoice::Auto => match save(StoreKind::Keyring) {
             Ok(store) => store,
             Err(why) => {
+                let why = match why {
+                    crate::signin::store::StoreError::Keyring(reason) => reason,
+                    other => other.to_string(),
+                };
                 global.info(&format!(
                     "No OS keyring to keep the tokens in ({why}); keeping them in {}, readable only by you.",
                     crate::signin::store::FileTokenStore::new(records.dir().to_path_buf())

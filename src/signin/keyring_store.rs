@@ -82,8 +82,7 @@ fn call<T: Send + 'static>(
 /// The keyring's error in words; never the entry's contents (`BadEncoding` carries them).
 fn describe(error: &keyring::Error) -> String {
     match error {
-        keyring::Error::PlatformFailure(e) => format!("it failed: {e}"),
-        keyring::Error::NoStorageAccess(e) => format!("it cannot be reached: {e}"),
+        keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => e.to_string(),
         keyring::Error::NoEntry => "no entry".to_owned(),
         keyring::Error::BadEncoding(_) => "the entry is not text".to_owned(),
         keyring::Error::TooLong(what, limit) => format!("the {what} is longer than {limit}"),
