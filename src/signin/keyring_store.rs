@@ -1,11 +1,8 @@
-//! Tokens in the OS keyring through the `keyring` crate: the macOS Keychain, the Windows
-//! Credential Manager, and the Secret Service (GNOME Keyring, KWallet) on Linux and the BSDs.
-//! Headless Linux has no Secret Service; there a save fails and `login` keeps the tokens in
-//! the file store instead.
+//! Tokens in the OS keyring through the `keyring` crate: the macOS Keychain and the Windows
+//! Credential Manager. Elsewhere (Linux) `login` keeps the tokens in the file store.
 //!
-//! Every call runs on a thread of its own with a time limit: a locked Secret Service keyring
-//! can leave a call waiting forever, and the Secret Service client must not run on an async
-//! runtime's threads (it starts a runtime of its own).
+//! Every call runs on a thread of its own with a time limit: a keyring waiting for the
+//! person to unlock it must not stall the command, nor an async runtime's threads.
 
 use std::sync::mpsc;
 use std::time::Duration;

@@ -2,13 +2,7 @@
 //! and a loopback redirect, the tokens kept in the OS keyring or a private file, and their
 //! refresh when they expire.
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "macos",
-    target_os = "windows"
-))]
+#[cfg(any(target_os = "macos", target_os = "windows"))]
 pub mod keyring_store;
 pub mod login;
 pub mod pkce;

@@ -58,27 +58,15 @@ pub fn store_for(kind: StoreKind, dir: &Path) -> Result<Arc<dyn TokenStore>, Sto
     }
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "macos",
-    target_os = "windows"
-))]
+#[cfg(any(target_os = "macos", target_os = "windows"))]
 fn keyring_store() -> Result<Arc<dyn TokenStore>, StoreError> {
     Ok(Arc::new(super::keyring_store::KeyringTokenStore))
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "macos",
-    target_os = "windows"
-)))]
+#[cfg(not(any(target_os = "macos", target_os = "windows")))]
 fn keyring_store() -> Result<Arc<dyn TokenStore>, StoreError> {
     Err(StoreError::Keyring(
-        "this platform has no OS keyring zdpolicy can use".to_owned(),
+        "zdpolicy uses the OS keyring on macOS and Windows only".to_owned(),
     ))
 }
 

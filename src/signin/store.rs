@@ -1,6 +1,6 @@
 //! Where sign-ins are kept: a record of who is signed in where (`sign-ins.json` in the user's
 //! configuration directory, mode 0600, no tokens in it), and the tokens themselves behind the
-//! [`TokenStore`] trait: the OS keyring, or where there is none (headless Linux) a 0600
+//! [`TokenStore`] trait: the OS keyring (macOS, Windows), or elsewhere (Linux) a 0600
 //! `tokens.json` beside the record. Never in the policy repository, never printed: tokens are
 //! [`SecretString`]s from the moment they are read.
 
@@ -67,8 +67,7 @@ pub enum StoreError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum StoreKind {
-    /// The OS keyring: macOS Keychain, Windows Credential Manager, the Secret Service
-    /// (GNOME Keyring, KWallet) on Linux.
+    /// The OS keyring: the macOS Keychain or the Windows Credential Manager.
     Keyring,
     /// `tokens.json` in the configuration directory, readable by its owner only.
     File,
@@ -106,12 +105,12 @@ struct TokenText {
 
 impl Tokens {
     /// The tokens as the JSON text a keyring entry holds.
-    pub(crate) fn to_json(&self) -> String {
+    pub fn to_json(&self) -> String {
         serde_json::to_string(&self.to_text()).unwrap_or_default()
     }
 
     /// Tokens from a keyring entry's JSON text.
-    pub(crate) fn from_json(text: &str) -> Option<Self> {
+    pub fn from_json(text: &str) -> Option<Self> {
         serde_json::from_str(text).ok().map(Self::from_text)
     }
 

@@ -2,8 +2,8 @@
 //! approving at once for the seeded person), `POST /oauth/tokens` with the
 //! `client_credentials`, `authorization_code` (PKCE `S256`) and `refresh_token` grants,
 //! expiry and refresh-token rotation, revocation (`DELETE /api/v2/oauth/tokens/{id|current}`)
-//! and `GET /api/v2/users/me` (reference/zendesk-api.md §4; Zendesk's "OAuth Tokens for Grant
-//! Types" and PKCE guides [SEEN]).
+//! and `GET /api/v2/users/me` (docs/zendesk-notes.md, "Authentication"; Zendesk's "OAuth
+//! Tokens for Grant Types" and PKCE guides [SEEN]).
 //!
 //! Token errors follow RFC 6749 §5.2 (`{"error", "error_description"}`) [INFERRED: Zendesk's
 //! exact texts were not found]. A refresh deletes the access and refresh token it came with
