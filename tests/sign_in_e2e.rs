@@ -76,6 +76,12 @@ async fn login_then_plan_refreshes_without_a_second_sign_in_and_logout_removes_i
         "{shown}"
     );
     assert!(shown.contains("tokens in a private file"), "{shown}");
+    insta::with_settings!({filters => vec![
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "[TIME]"),
+    ]}, {
+        insta::assert_snapshot!("login_status", shown);
+    });
     assert_no_secret("login --status", &status, &rotated);
 
     let logout = world.run(&["logout", "--account", "acme"]);
