@@ -70,7 +70,8 @@ const ASSUMED_LIFETIME: u64 = 1800;
 /// Exchanges an authorization code (with its PKCE verifier) for tokens.
 ///
 /// # Errors
-/// As [`post`].
+/// As `post`: [`TokenError::Refused`] for a refused grant, [`TokenError::Transport`] without
+/// an answer, [`TokenError::Invalid`] otherwise.
 pub async fn exchange_code(
     http: &reqwest::Client,
     base_url: &str,
@@ -97,7 +98,8 @@ pub async fn exchange_code(
 /// Exchanges a refresh token for a new pair; the old refresh token stops working.
 ///
 /// # Errors
-/// As [`post`].
+/// As `post`: [`TokenError::Refused`] for a refused grant, [`TokenError::Transport`] without
+/// an answer, [`TokenError::Invalid`] otherwise.
 pub async fn refresh(
     http: &reqwest::Client,
     base_url: &str,

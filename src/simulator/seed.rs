@@ -281,7 +281,7 @@ pub struct SignInSeed {
     #[serde(default = "yes")]
     pub approve: bool,
     /// Access-token lifetime in seconds when the token request asks for none
-    /// (default 1,800: Zendesk's default for new clients is 30 minutes [3P]).
+    /// (default 1,800: Zendesk's default for new clients is 30 minutes \[3P\]).
     #[serde(default = "default_access_lifetime")]
     pub access_token_lifetime: u64,
     /// Refresh-token lifetime in seconds when the token request asks for none
