@@ -127,3 +127,30 @@ fn export_of_a_sandbox_account_with_its_triggers() {
         insta::assert_snapshot!("export_yaml", yaml);
     });
 }
+
+/// A second apply of the multi-account example has nothing to write, only the two manual
+/// steps whose live value cannot be read: it still prints the checklist and summary and writes
+/// the report with both steps pending, so a CI job that reads the report always finds one.
+#[test]
+fn an_apply_with_only_manual_steps_left_still_reports_them() {
+    let dir = multi_account_workspace();
+    let first = ["apply", "--sandbox", "--auto-approve", "--color", "never"];
+    let (code, stdout, stderr) = run(dir.path(), &first);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let mut again = first.to_vec();
+    again.extend(["--report", "again.json"]);
+    let (code, stdout, stderr) = run(dir.path(), &again);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let report = report(dir.path(), "again.json");
+    let outcomes: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["changes"].as_array().unwrap())
+        .filter_map(|c| c["outcome"].as_str())
+        .collect();
+    assert_eq!(outcomes, ["pending-manual", "pending-manual"], "{report:#}");
+    insta::with_settings!({filters => filters()}, {
+        insta::assert_snapshot!("apply_only_manual_steps_summary", stderr);
+    });
+}
