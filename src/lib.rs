@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod cli;
+pub mod directory;
 pub mod export;
 pub mod files;
 pub mod live;

@@ -17,6 +17,9 @@ use crate::plan::{Change, Operation, fingerprint_of};
 /// if it is not. `now` is the change the policy and `live` give at the same address, if any.
 pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> Option<String> {
     let address = &reviewed.address;
+    if let Some(moved) = moved_reference(reviewed, live) {
+        return Some(moved);
+    }
     if let Some(seen) = &reviewed.seen {
         let Some(fresh) = fingerprint_of(live, &seen.object) else {
             return Some(format!("{address} was deleted in Zendesk since the plan"));
@@ -74,6 +77,26 @@ pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> O
         }
         (None, None) => None,
     }
+}
+
+/// A reference of the reviewed change whose object was renamed, deleted or deactivated since
+/// the plan: writing its id would no longer mean what was reviewed.
+fn moved_reference(reviewed: &Change, live: &LiveState) -> Option<String> {
+    let address = &reviewed.address;
+    reviewed.references.iter().find_map(|r| {
+        let quoted = |name: &str| serde_json::Value::String(name.to_owned()).to_string();
+        let what = format!("{} {} ({})", r.kind.noun(), quoted(&r.name), r.id);
+        match r.now_in(&live.directory)? {
+            Some(name) if name == r.name => None,
+            Some(name) => Some(format!(
+                "{address}: {what} was renamed to {} in Zendesk since the plan",
+                quoted(name)
+            )),
+            None => Some(format!(
+                "{address}: {what} was deleted or deactivated in Zendesk since the plan"
+            )),
+        }
+    })
 }
 
 /// `: a, b changed`, or nothing when no field can be named.

@@ -32,6 +32,7 @@ mod gate;
 mod handle;
 mod json_merge;
 mod limits;
+mod objects;
 mod pagination;
 mod persist;
 mod query;

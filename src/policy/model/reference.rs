@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::located::Located;
 use crate::policy::decode::{Decoder, did_you_mean};
@@ -52,6 +52,20 @@ kinds! {
     Schedule = "schedule": "A business-hours schedule, by its `name` (`/api/v2/business_hours/schedules`).",
     CustomStatus = "custom_status": "A custom ticket status, by its agent label (`agent_label`, `/api/v2/custom_statuses`).",
     Webhook = "webhook": "A webhook, by its `name` (`/api/v2/webhooks`).",
+}
+
+impl Serialize for RefKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for RefKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        RefKind::from_key(&key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown kind of reference `{key}`")))
+    }
 }
 
 impl RefKind {
