@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 
-use futures::StreamExt;
+use futures_util::{StreamExt, stream};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -130,7 +130,7 @@ pub async fn read_accounts_with(
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Vec<AccountRead> {
     let parallelism = client.config().parallelism.max(1);
-    let mut reads: Vec<(usize, AccountRead)> = futures::stream::iter(accounts.iter().enumerate())
+    let mut reads: Vec<(usize, AccountRead)> = stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
             let mut kinds = needed(account.triggers());
             kinds.extend(extra);
@@ -237,15 +237,10 @@ impl ReadApi for AccountClient {
             .await;
         match result {
             // Accounts without the feature answer 403 TriggerCategoriesNotEnabled: they simply
-            // have no categories (reference/zendesk-api.md, error shapes).
+            // have no categories (docs/zendesk-notes.md, "Error shapes").
             Err(ZendeskError::Forbidden {
-                detail: Some(detail),
-                ..
-            }) if detail.contains("not enabled")
-                || detail.contains("TriggerCategoriesNotEnabled") =>
-            {
-                Ok(None)
-            }
+                code: Some(code), ..
+            }) if code == "TriggerCategoriesNotEnabled" => Ok(None),
             other => other.map(Some),
         }
     }

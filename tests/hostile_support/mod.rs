@@ -126,7 +126,7 @@ async fn accept(listener: TcpListener, script: Arc<Script>, log: Arc<Mutex<Vec<S
                     path: parts
                         .uri
                         .path_and_query()
-                        .map(|p| p.to_string())
+                        .map(std::string::ToString::to_string)
                         .unwrap_or_default(),
                     headers: parts.headers,
                     body,
@@ -187,7 +187,7 @@ pub fn endless() -> Response<Body> {
 pub fn endless_counted(produced: &Arc<AtomicUsize>) -> Response<Body> {
     let produced = produced.clone();
     let chunk = Bytes::from(vec![b' '; 64 * 1024]);
-    let stream = futures::stream::repeat_with(move || {
+    let stream = futures_util::stream::repeat_with(move || {
         produced.fetch_add(chunk.len(), Ordering::Relaxed);
         Ok::<_, Infallible>(chunk.clone())
     });

@@ -436,8 +436,8 @@ impl AccountClient {
         if (200..300).contains(&status) {
             return Ok(answer);
         }
-        // 429 and 503 mean Zendesk did not act on the request (reference/zendesk-api.md §4;
-        // Zendesk's own Ruby client retries both on Retry-After).
+        // 429 and 503 mean Zendesk did not act on the request (docs/zendesk-notes.md, "Rate
+        // limits"; Zendesk's own Ruby client retries both on Retry-After).
         let retry = matches!(status, 429 | 503) || (idempotent && status >= 500);
         Err(Failed {
             retry,
@@ -617,6 +617,7 @@ impl AccountClient {
                 account,
                 object,
                 credentials,
+                code: body.code,
                 detail: Some(body.message).filter(|m| !m.is_empty()),
             },
             404 if target.account_wide => ZendeskError::AccountNotFound {
