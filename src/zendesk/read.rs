@@ -282,7 +282,7 @@ impl ReadApi for AccountClient {
     }
 
     async fn directory(&self, kinds: &BTreeSet<ListKind>) -> Result<Directory, ZendeskError> {
-        let lists = futures::future::try_join_all(kinds.iter().map(|&kind| async move {
+        let lists = futures_util::future::try_join_all(kinds.iter().map(|&kind| async move {
             let target = Target {
                 object: kind.noun(),
                 account_wide: true,
