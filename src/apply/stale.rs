@@ -150,7 +150,70 @@ fn differing_fields(before: &Value, now: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::directory::{Directory, Entry, ListKind};
+    use crate::plan::{Address, ChangeAction, ObjectKind, ResolvedReference};
+    use crate::policy::model::{AccountName, RefKind};
     use serde_json::json;
+
+    #[test]
+    fn a_referenced_object_renamed_or_deleted_since_the_plan_makes_the_change_stale() {
+        let mut reviewed = Change::new(
+            Address::new(
+                &AccountName::parse("acme").unwrap(),
+                ObjectKind::Trigger,
+                "route",
+            ),
+            ChangeAction::Create,
+            None,
+            Some(json!({})),
+        );
+        reviewed.references.push(ResolvedReference {
+            at: "actions[0].value".into(),
+            kind: RefKind::Group,
+            name: "Tier 2".into(),
+            id: "360002".into(),
+            field_id: None,
+        });
+        let with_groups = |groups: Vec<Entry>| {
+            let mut live: LiveState = serde_json::from_value(json!({
+                "triggers": [], "categories": [],
+                "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+                "settings": {}, "sunshine": null
+            }))
+            .unwrap();
+            live.directory = Directory {
+                lists: [(ListKind::Groups, groups)].into_iter().collect(),
+            };
+            live
+        };
+        let group = |name: &str, active: bool| Entry {
+            id: "360002".into(),
+            name: name.into(),
+            active,
+            options: Vec::new(),
+        };
+        let now = Some(&reviewed);
+        assert_eq!(
+            staleness(&reviewed, now, &with_groups(vec![group("Tier 2", true)])),
+            None
+        );
+        assert_eq!(
+            staleness(&reviewed, now, &with_groups(vec![group("Tier II", true)])).as_deref(),
+            Some(
+                "acme.trigger.route: group \"Tier 2\" (360002) was renamed to \"Tier II\" in \
+                 Zendesk since the plan"
+            )
+        );
+        for gone in [vec![], vec![group("Tier 2", false)]] {
+            assert_eq!(
+                staleness(&reviewed, now, &with_groups(gone)).as_deref(),
+                Some(
+                    "acme.trigger.route: group \"Tier 2\" (360002) was deleted or deactivated \
+                     in Zendesk since the plan"
+                )
+            );
+        }
+    }
 
     #[test]
     fn names_the_fields_that_changed() {
