@@ -35,6 +35,7 @@ pub mod settings;
 pub mod simulate;
 pub mod summary;
 pub mod sunshine;
+pub mod target;
 mod trigger_state;
 mod triggers;
 
@@ -53,3 +54,4 @@ pub use references::ResolvedReference;
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};
+pub use target::{TargetError, Targets};
