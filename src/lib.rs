@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod cli;
+pub mod directory;
 pub mod export;
 pub mod files;
 pub mod live;

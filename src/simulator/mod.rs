@@ -31,6 +31,7 @@ mod faults;
 mod gate;
 mod handle;
 mod limits;
+mod objects;
 mod pagination;
 mod persist;
 mod query;

@@ -1,12 +1,14 @@
 //! The seed format: which accounts the simulator serves, with their plan, features,
 //! credentials, admin-only settings and triggers; and reading it from a YAML or JSON file.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::SimulatorError;
+use crate::directory::ListKind;
 use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// The `kind` a seed file declares, so policy loaders skip it when it sits in a policy
@@ -69,6 +71,11 @@ pub struct AccountSeed {
     /// what a new account has (no default triggers, categories or generated definitions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<AccountSnapshot>,
+    /// Objects triggers name by id, by kind (`groups`, `ticket_fields`, `ticket_forms`,
+    /// `brands`, `schedules`, `custom_statuses`, `webhooks`), each in Zendesk's shape; the
+    /// simulator adds ids and defaults. A kind listed here is checked on trigger writes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub objects: BTreeMap<ListKind, Vec<Map<String, Value>>>,
 }
 
 /// A copy of a real account's readable state, every object exactly as Zendesk answered:
@@ -114,6 +121,7 @@ impl AccountSeed {
             trigger_categories: Vec::new(),
             triggers: Vec::new(),
             snapshot: None,
+            objects: BTreeMap::new(),
         }
     }
 }

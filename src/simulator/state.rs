@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::defaults;
+use super::objects::{self, Objects};
 use super::seed::{
     AccountSeed, AccountSnapshot, AdminSettings, CredentialsSeed, Features, Plan, Role,
     SignInUserSeed, TriggerSeed, valid_subdomain,
@@ -102,6 +103,10 @@ pub(crate) struct Account {
     /// the ones generated from the account's features.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definitions: Option<TriggerDefinitions>,
+    /// Groups, ticket fields, forms, brands, schedules, custom statuses and webhooks, by
+    /// kind, in Zendesk's shapes (only the kinds the seed lists).
+    #[serde(default, skip_serializing_if = "Objects::is_empty")]
+    pub objects: Objects,
 }
 
 /// An OAuth access token issued by `POST /oauth/tokens`, with its refresh token when the
@@ -194,6 +199,7 @@ impl Account {
                 .map(defaults::sunshine_state)
                 .transpose()?,
             definitions: None,
+            objects: objects::seeded(&seed.objects, next_id)?,
         };
         if seed.features.trigger_categories {
             account.add_category(defaults::DEFAULT_CATEGORY_NAME, Some(0), next_id, now);
@@ -259,6 +265,7 @@ impl Account {
             triggers: snapshot.triggers.iter().cloned().map(strip_url).collect(),
             sunshine,
             definitions: Some(snapshot.definitions.clone()),
+            objects: objects::seeded(&seed.objects, next_id)?,
         };
         let largest = account
             .triggers

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod categories;
 pub(crate) mod oauth;
+pub(crate) mod objects;
 pub(crate) mod settings;
 pub(crate) mod sunshine;
 pub(crate) mod trigger_writes;
@@ -27,7 +28,13 @@ use crate::zendesk::wire::{Trigger, TriggerCategory};
 
 /// Every route of the simulator; the `/_sim` ones only with `admin`.
 pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
+    let lists = crate::directory::ListKind::ALL
+        .iter()
+        .fold(Router::new(), |router, &kind| {
+            router.merge(objects::route(kind))
+        });
     let support = Router::new()
+        .merge(lists)
         .merge(json_route(
             "/{subdomain}/api/v2/triggers",
             get(triggers::list).post(trigger_writes::create),
