@@ -4,6 +4,8 @@
 //! through the same entry point to recompute a reviewed plan, so the plan it checks against
 //! is made exactly as `plan` makes it.
 
+use std::collections::BTreeSet;
+
 use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed, plan_of, plan_read};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::client::Client;
@@ -29,12 +31,18 @@ pub async fn read_and_plan(
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Plan {
-    let plans = read_accounts_then(client, accounts, on_done, |desired, read| {
-        let live = read.result.map_err(ReadFailure::from);
-        let mut plan = plan_read(desired, live.as_ref());
-        plan.host = Some(client.config().base_url.host_for(&plan.subdomain));
-        plan
-    })
+    let plans = read_accounts_then(
+        client,
+        accounts,
+        &BTreeSet::new(),
+        on_done,
+        |desired, read| {
+            let live = read.result.map_err(ReadFailure::from);
+            let mut plan = plan_read(desired, live.as_ref());
+            plan.host = Some(client.config().base_url.host_for(&plan.subdomain));
+            plan
+        },
+    )
     .await;
     plan_of(accounts, plans)
 }

@@ -27,6 +27,7 @@ pub mod order;
 pub mod ownership;
 pub mod planner;
 pub mod preflight;
+pub mod references;
 pub mod render;
 pub mod safety;
 pub mod saved;
@@ -51,6 +52,7 @@ pub use operation::{CategoryRef, Operation, TriggerWrite};
 pub use planner::{
     AccountInput, ReadFailure, plan, plan_account, plan_borrowed, plan_of, plan_read,
 };
+pub use references::ResolvedReference;
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};
