@@ -156,13 +156,17 @@ pub fn export_account(
     }
 }
 
-/// Every trigger that is not a Zendesk standard trigger (nor the CSAT trigger zdpolicy
+/// Every trigger that Zendesk does not mark `default: true` (nor the CSAT trigger zdpolicy
 /// edits), as managed triggers, each pinned by id (`trigger_ids`: key → id); plus notes on
 /// the ones that could not be expressed or were left out.
 ///
 /// Every trigger is pinned, not only those whose title is shared: a title can be shared
 /// tomorrow (someone copies a trigger) or changed in Zendesk, and a pin keeps the policy
 /// naming the very trigger it was exported from.
+///
+/// Zendesk's standard "Notify …" triggers are exported too: Zendesk documents `default` as
+/// marking a standard trigger, but real accounts were seen sending `default: false` for them,
+/// and their titles are localised and editable, so nothing reliably tells them apart.
 fn managed_triggers(
     account: &ResolvedAccount,
     live: &LiveState,

@@ -120,3 +120,49 @@ fn a_missing_path_is_said_once() {
     assert_eq!(out.code, Some(1));
     insta::assert_snapshot!("missing_path", out.stderr);
 }
+
+/// Regression (#19): a missing path printed the code `policy-files`, which the diagnostics
+/// reference does not know; it is `io` (cannot read) or `no-policy` (nothing to read), as the
+/// loader's diagnostics for the same problems are.
+#[test]
+fn a_missing_path_has_the_documented_code() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    for (args, code) in [
+        (&["validate", "missing.yaml"][..], "io"),
+        (&["plan", "--sandbox", "missing/"][..], "io"),
+        (&["validate", "empty"][..], "no-policy"),
+        (&["validate"][..], "no-policy"),
+    ] {
+        let out = run(zdpolicy(dir.path()).args(args));
+        assert_eq!(out.code, Some(1), "{args:?}");
+        assert_eq!(
+            out.stderr.lines().next(),
+            Some(code),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// Regression (#19): `validate --format json` printed nothing on stdout for a missing path, so
+/// a consumer parsing the documented array got no JSON at all. It prints the array, holding the
+/// one unlocated diagnostic, and nothing on stderr, like any other problem in that format.
+#[test]
+fn validate_json_prints_the_array_for_a_missing_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(zdpolicy(dir.path()).args(["validate", "--format", "json", "missing.yaml"]));
+    assert_eq!(out.code, Some(1));
+    assert_eq!(out.stderr, "");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("missing_path_json", json);
+
+    let out = run(zdpolicy(dir.path()).args(["validate", "--format", "github"]));
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stdout
+            .starts_with("::error title=zdpolicy no-policy::no policy given"),
+        "{}",
+        out.stdout
+    );
+}

@@ -56,6 +56,42 @@ fn export_then_plan_finds_no_changes() {
         .stdout("No changes. Live state matches the policy.\n");
 }
 
+/// Regression: the README said export skips Zendesk's standard triggers, while it exported all
+/// seven "Notify …" triggers of a new account. Real accounts send them with `default: false`,
+/// as the sandbox does, so they are exported, pinned by id, and the header does not claim that
+/// standard triggers were left out.
+#[test]
+fn export_keeps_the_standard_triggers_that_zendesk_sends_as_default_false() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = stdout(zdpolicy(dir.path()).args([
+        "export",
+        "--sandbox",
+        "--subdomain",
+        "acme",
+        "--triggers",
+    ]));
+    let policy: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let account = &policy["accounts"]["acme"];
+    let titles: Vec<&str> = account["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["title"].as_str())
+        .collect();
+    for title in [
+        "Notify requester and CCs of received request",
+        "Notify assignee of assignment",
+        "Notify all agents of received request",
+    ] {
+        assert!(titles.contains(&title), "{title} missing from {titles:?}");
+    }
+    let notify = titles.iter().filter(|t| t.starts_with("Notify ")).count();
+    assert_eq!(notify, 7, "{titles:?}");
+    let pins = account["trigger_ids"].as_object().unwrap();
+    assert_eq!(pins.len(), titles.len(), "every exported trigger is pinned");
+    assert!(!text.contains("standard triggers"), "{text}");
+}
+
 #[test]
 fn exported_yaml_validates_against_the_schema() {
     let dir = tempfile::tempdir().unwrap();

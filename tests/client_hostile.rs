@@ -135,7 +135,7 @@ fn chunked(length: usize) -> Response<Body> {
         let end = ((i + 1) * chunk.len()).min(length);
         Ok::<_, std::convert::Infallible>(chunk.slice(..end - i * chunk.len()))
     });
-    Response::new(Body::from_stream(futures::stream::iter(chunks)))
+    Response::new(Body::from_stream(futures_util::stream::iter(chunks)))
 }
 
 async fn read_settings_answer(length: usize) -> Result<usize, ZendeskError> {

@@ -1,11 +1,11 @@
-//! The README's plan-document section documents every diagnostic code, request and kind of address the plan
+//! docs/plan-document.md documents every diagnostic code, request and kind of address the plan
 //! document can hold.
 
 use zdpolicy::plan::DiagnosticCode;
 
 #[test]
 fn the_plan_document_reference_is_complete() {
-    let docs = std::fs::read_to_string("README.md").expect("README.md");
+    let docs = std::fs::read_to_string("docs/plan-document.md").expect("docs/plan-document.md");
     let mut missing = Vec::new();
     for code in DiagnosticCode::ALL {
         let json = serde_json::to_value(code).expect("code");

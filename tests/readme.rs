@@ -1,17 +1,34 @@
-//! The README's policy examples are real: every YAML block in it that is a whole policy
-//! (it declares `version:`) must load without errors.
+//! The documentation's examples are real: every YAML block in `README.md` and in `docs/*.md`
+//! that is a whole policy (it declares `version:`) must load without errors, and every link
+//! between these pages (`[text](#anchor)`, `[text](docs/page.md#anchor)`) must lead to a file
+//! and a heading that exist, so splitting or renaming a section cannot leave a dead link.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use zdpolicy::policy::{load_sources, source::SourceMap};
 
-#[test]
-fn readme_policy_examples_are_valid() {
-    let readme = std::fs::read_to_string("README.md").unwrap();
-    let mut checked = 0;
-    for (i, block) in readme.split("```yaml\n").skip(1).enumerate() {
+/// `README.md` and every `docs/*.md`, sorted, as paths relative to the crate root.
+fn documentation_pages() -> Vec<PathBuf> {
+    let mut pages = vec![PathBuf::from("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir("docs")
+        .expect("docs/")
+        .map(|entry| entry.expect("docs/ entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
+    pages
+}
+
+/// The fenced ```` ```yaml ```` blocks of a page, with a common indent removed (blocks inside
+/// list items are indented as a whole).
+fn yaml_blocks(page: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    for block in page.split("```yaml\n").skip(1) {
         let Some(end) = block.find("```") else {
             continue;
         };
-        // Blocks inside list items are indented as a whole; remove the common indent.
         let raw = &block[..end];
         let indent = raw
             .lines()
@@ -24,21 +41,115 @@ fn readme_policy_examples_are_valid() {
             .map(|l| l.get(indent..).unwrap_or(""))
             .collect::<Vec<_>>()
             .join("\n");
-        if !text.lines().any(|l| l.starts_with("version:")) {
+        blocks.push(text);
+    }
+    blocks
+}
+
+#[test]
+fn documentation_policy_examples_are_valid() {
+    let mut checked = BTreeMap::new();
+    for path in documentation_pages() {
+        let name = path.display().to_string();
+        let page = std::fs::read_to_string(&path).unwrap();
+        let mut count = 0;
+        for (i, text) in yaml_blocks(&page).into_iter().enumerate() {
+            if !text.lines().any(|l| l.starts_with("version:")) {
+                continue;
+            }
+            let mut sources = SourceMap::new();
+            sources.add(format!("{name} block {i}"), text);
+            let policy = load_sources(name.clone(), sources);
+            assert!(
+                policy.diagnostics.is_empty(),
+                "{name} block {i}: {:#?}",
+                policy.diagnostics
+            );
+            count += 1;
+        }
+        checked.insert(name, count);
+    }
+    // The quick start's minimal policy and the format reference's full one are both checked.
+    assert!(checked["README.md"] >= 1, "{checked:?}");
+    assert!(checked["docs/policy-format.md"] >= 1, "{checked:?}");
+}
+
+/// GitHub's anchor of a heading: lower case, punctuation other than `-` and `_` dropped,
+/// spaces as hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a page's headings (outside code blocks).
+fn anchors(page: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut found = Vec::new();
+    for line in page.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
             continue;
         }
-        let mut sources = SourceMap::new();
-        sources.add(format!("README.md block {i}"), text);
-        let policy = load_sources("README".into(), sources);
-        assert!(
-            policy.diagnostics.is_empty(),
-            "README block {i}: {:#?}",
-            policy.diagnostics
-        );
-        checked += 1;
+        if fenced {
+            continue;
+        }
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        if hashes > 0 && line[hashes..].starts_with(' ') {
+            found.push(anchor(&line[hashes..]));
+        }
     }
-    assert!(
-        checked >= 2,
-        "expected the README's policy examples, found {checked}"
-    );
+    found
+}
+
+/// Every relative link target (`](target)`) of a page: not a URL.
+fn relative_links(page: &str) -> Vec<String> {
+    page.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(target, _)| target.to_owned()))
+        .filter(|target| !target.contains("://") && !target.starts_with("mailto:"))
+        .collect()
+}
+
+#[test]
+fn documentation_links_lead_somewhere() {
+    let mut dead = Vec::new();
+    for path in documentation_pages() {
+        let page = std::fs::read_to_string(&path).unwrap();
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for link in relative_links(&page) {
+            let (file, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if file.is_empty() {
+                path.clone()
+            } else {
+                dir.join(file)
+            };
+            let Ok(text) = std::fs::read_to_string(&target) else {
+                dead.push(format!(
+                    "{}: {link}: no file {}",
+                    path.display(),
+                    target.display()
+                ));
+                continue;
+            };
+            if !fragment.is_empty() && !anchors(&text).iter().any(|a| a == fragment) {
+                dead.push(format!("{}: {link}: no such heading", path.display()));
+            }
+        }
+    }
+    assert!(dead.is_empty(), "dead links: {dead:#?}");
+}
+
+/// The README is the front door: it links every reference page in `docs/`.
+#[test]
+fn the_readme_links_every_docs_page() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for path in documentation_pages().into_iter().skip(1) {
+        let link = format!("]({})", path.display());
+        assert!(readme.contains(&link), "README.md does not link {link}");
+    }
 }

@@ -247,7 +247,8 @@ async fn apply_one<A: ReadApi + WriteApi>(
 }
 
 /// Fails a settings write whose keys Zendesk answered with success but ignored, as it says in
-/// `X-Zendesk-API-Warn` (reference/zendesk-api.md: settings PUTs can drop keys silently).
+/// `X-Zendesk-API-Warn` (settings PUTs can drop keys silently: docs/zendesk-notes.md, "Ignored
+/// keys").
 fn ignored_keys(
     settings: &AccountSettings,
     warning: Option<&ApiWarning>,

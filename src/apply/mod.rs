@@ -3,7 +3,7 @@
 //! Two phases. First every account with something to do is read again and planned again from
 //! the policy, through the same entry point as `plan`; each reviewed change is then stale
 //! (its object changed in Zendesk since), or equal in every key to the change planned now, or
-//! a difference that refuses the whole apply before a single write ([`verify`]). Stale
+//! a difference that refuses the whole apply before a single write ([`mod@verify`]). Stale
 //! changes refuse the apply too, unless `--skip-stale` skips them. Then accounts are applied
 //! concurrently, each in order (categories, triggers, settings), sending the recomputed
 //! changes, never a plan file's, and stopping at its first failure; manual steps are listed,
@@ -17,7 +17,7 @@ pub mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
+use futures_util::StreamExt;
 
 pub use self::error::ApplyError;
 use self::execute::{Decision, Step, execute, has_work, in_order};
@@ -88,7 +88,7 @@ pub async fn apply(
 
     // Phase 2: write, accounts concurrently, each in order.
     let parallelism = client.config().parallelism.max(1);
-    let reports: Vec<AccountReport> = futures::stream::iter(prepared)
+    let reports: Vec<AccountReport> = futures_util::stream::iter(prepared)
         .map(|prepared| async move {
             match prepared {
                 Err(report) => report,

@@ -14,12 +14,10 @@ use crate::policy::InputError;
 /// variant has its own stable kebab-case code, shown above the message.
 #[derive(Debug, Error, Diagnostic)]
 pub enum CliError {
-    /// The policy files could not be found or read.
+    /// The policy files could not be found or read: `io` or `no-policy`, the codes the
+    /// loader's diagnostics use for the same problems.
     #[error(transparent)]
-    #[diagnostic(
-        code("policy-files"),
-        help("name policy files or directories, e.g. `zdpolicy validate policy/`")
-    )]
+    #[diagnostic(transparent)]
     Input(#[from] InputError),
     /// The policy has errors.
     #[error("{label}: the policy has {errors} error{}", if *errors == 1 { "" } else { "s" })]
@@ -261,4 +259,15 @@ pub fn print(err: &CliError, global: &GlobalArgs) {
         out = format!("error: {err}\n");
     }
     super::out::error_text(&out);
+}
+
+/// Printed like every command error: the loader's code (`io`, `no-policy`) above the message.
+impl Diagnostic for InputError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic_code().name()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.help_text()))
+    }
 }

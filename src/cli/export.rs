@@ -31,8 +31,10 @@ pub struct ExportArgs {
     /// Let --output replace files that an export did not write (a hand-written policy, say).
     #[arg(long)]
     force: bool,
-    /// Also export every trigger that is not one of Zendesk's standard triggers, as managed
-    /// triggers (with `adopt: true` and keys made from their titles).
+    /// Also export the account's triggers as managed triggers, each pinned by id in
+    /// `trigger_ids` (keys from their ownership markers, else made from their titles). Left out:
+    /// the messaging CSAT trigger and triggers Zendesk marks `default: true`; Zendesk's standard
+    /// "Notify …" triggers come with `default: false` and are exported like any other.
     #[arg(long)]
     triggers: bool,
     #[command(flatten)]

@@ -7,6 +7,7 @@ use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::output::color::Stream;
 use crate::output::diagnostics;
 use crate::policy;
+use crate::policy::source::SourceMap;
 
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
@@ -31,7 +32,11 @@ enum Format {
 
 /// Validates every policy the paths name; exit 1 if any has an error.
 pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
-    let found = policy::discover(&args.paths.paths)?;
+    let found = match policy::discover(&args.paths.paths) {
+        Ok(found) => found,
+        Err(error) if args.format != Format::Human => return unreadable(args.format, &error),
+        Err(error) => return Err(error.into()),
+    };
     let limits = yaml_limits()?;
     let mut failed = false;
     let mut json = Vec::new();
@@ -77,6 +82,23 @@ pub fn run(args: &ValidateArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         super::out::print(&text)?;
     }
     Ok(if failed { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// Paths that name no readable policy, in a machine format: the same array (or annotation) as
+/// any other problem, so a consumer of `--format json` always gets a JSON array to parse.
+fn unreadable(format: Format, error: &policy::InputError) -> Result<u8, CliError> {
+    let found = [error.to_diagnostic()];
+    let sources = SourceMap::new();
+    let text = if format == Format::Json {
+        let json = diagnostics::json(&found, &sources);
+        let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into());
+        text.push('\n');
+        text
+    } else {
+        diagnostics::github(&found, &sources)
+    };
+    super::out::print(&text)?;
+    Ok(EXIT_ERROR)
 }
 
 fn summary(label: &str, accounts: usize, errors: usize, warnings: usize) -> String {

@@ -41,7 +41,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind of a file that begins with `head` (its first [`SNIFF_BYTES`] bytes or fewer).
+    /// The kind of a file that begins with `head` (its first `SNIFF_BYTES` bytes or fewer).
     pub fn of(head: &[u8]) -> Self {
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();

@@ -71,7 +71,7 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-/// The JSON form of one diagnostic. Field names and meanings are stable (see README).
+/// The JSON form of one diagnostic. Field names and meanings are stable (see docs/diagnostics.md).
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
     /// `error` or `warning`.

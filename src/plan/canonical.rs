@@ -1,8 +1,8 @@
 //! Canonical forms: key-sorted JSON for hashing, and the comparison of condition and action
 //! values that Zendesk treats alike, so that after an apply the next plan is empty.
 //!
-//! Real payloads show the same meaning spelt several ways (reference/zendesk-api.md, "Shapes
-//! seen in real accounts' payloads"): ids inside values arrive as strings (`"75"`) where a
+//! Real payloads show the same meaning spelt several ways (docs/zendesk-notes.md, "Shapes seen
+//! in real payloads"): ids inside values arrive as strings (`"75"`) where a
 //! policy may write numbers (`75`), single values as one-item lists, and the "no value" of
 //! terminal operators (`changed`, `present`, …) as `null` in some accounts and `""` in others.
 //! The planner compares through these forms but never rewrites what it sends or preserves.

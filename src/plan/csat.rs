@@ -1,12 +1,12 @@
 //! CSAT on session end: the documented edit of the messaging CSAT trigger.
 //!
-//! Zendesk's recipe ("Sending a CSAT survey when a messaging session ends",
-//! reference/zendesk-api.md §2): the status condition `status | Changed to | Solved` leaves
-//! ALL and joins ANY together with `Messaging session ended reason | Changed to | Ended by
-//! agent`. Only those conditions are zdpolicy's; everything else on the trigger (other
-//! conditions and their order, actions, extra keys) is kept exactly as read. The session-ended
-//! condition's API name is undocumented, so it is looked up by title in the account's trigger
-//! definitions, unless the policy gives it.
+//! Zendesk's recipe ("Sending a CSAT survey when a messaging session ends"; docs/zendesk-notes.md,
+//! "The CSAT-on-end trigger"): the status condition `status | Changed to | Solved` leaves ALL and
+//! joins ANY together with `Messaging session ended reason | Changed to | Ended by agent`. Only
+//! those conditions are zdpolicy's; everything else on the trigger (other conditions and their
+//! order, actions, extra keys) is kept exactly as read. The session-ended condition's API name is
+//! undocumented, so it is looked up by title in the account's trigger definitions, unless the
+//! policy gives it.
 
 use serde_json::{Value, json};
 
@@ -162,7 +162,7 @@ fn condition(field: &str, operator: &str, value: Value) -> Condition {
     }
 }
 
-/// `status | Changed to | Solved` (reference/zendesk-api.md §2, "API names").
+/// `status | Changed to | Solved` (docs/zendesk-notes.md, "The CSAT-on-end trigger").
 fn status_solved() -> Condition {
     condition("status", "value", Value::String("solved".to_owned()))
 }

@@ -1,6 +1,6 @@
 //! Fingerprints of live objects: what the plan saw, so apply can refuse an object that changed
-//! since (design.md: "Apply re-reads every object it will touch and refuses, per object, when
-//! the live object differs from what the plan saw").
+//! since: apply re-reads every object it will touch and refuses, per object, when the live
+//! object differs from what the plan saw.
 
 use std::collections::BTreeMap;
 

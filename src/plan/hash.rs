@@ -1,6 +1,7 @@
 //! The policy hash: which resolved policy a plan was made from, so apply can refuse a saved
-//! plan whose policy has changed since (style.md: "Hash a canonical, key-sorted form that
-//! includes the account").
+//! plan whose policy has changed since. It hashes a canonical, key-sorted form that includes
+//! each account's name, so reordering keys changes nothing and moving settings between
+//! accounts changes the hash.
 
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Manual steps: settings Zendesk offers no public API for (or whose live value could not be
-//! read), with the Admin Center steps a person follows instead (design.md: "Where Zendesk
-//! offers no API, the plan says so plainly, prints the exact Admin Center steps, and verifies
-//! what it can read").
+//! read), with the Admin Center steps a person follows instead: where Zendesk offers no API,
+//! the plan says so plainly, prints the exact Admin Center steps, and verifies what it can
+//! read.
 
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +59,7 @@ const END_USERS_ARTICLE: &str = "https://support.zendesk.com/hc/en-us/articles/1
 const NO_API: &str = "Zendesk offers no public API for this setting";
 
 /// "Agents can end messaging sessions at any time": no public API; its value is read from
-/// the trigger definitions (reference/zendesk-api.md §1).
+/// the trigger definitions (docs/zendesk-notes.md, "Settings only Admin Center changes").
 pub fn agents_can_end_sessions(want: bool) -> ManualStep {
     let verb = if want { "Select" } else { "Deselect" };
     ManualStep {
@@ -81,10 +81,10 @@ pub fn agents_can_end_sessions(want: bool) -> ManualStep {
 /// The routing control, as Zendesk's article names it.
 const ROUTE_AS_EMAIL: &str = "Route agent-ended messaging sessions as email tickets";
 
-/// Routing of agent-ended sessions: no public API to write or read (reference/zendesk-api.md
-/// §1). Zendesk's control is one checkbox in the routing configuration: checked routes them as
-/// email, unchecked as messaging. `routing_on` says whether the account settings show
-/// omnichannel routing on (else it was not reported).
+/// Routing of agent-ended sessions: no public API to write or read (docs/zendesk-notes.md,
+/// "Settings only Admin Center changes"). Zendesk's control is one checkbox in the routing
+/// configuration: checked routes them as email, unchecked as messaging. `routing_on` says whether
+/// the account settings show omnichannel routing on (else it was not reported).
 pub fn agent_ended_sessions_route_as(email: bool, routing_on: bool) -> ManualStep {
     let (verb, channel) = if email {
         ("Select", "email")

@@ -2,7 +2,7 @@
 //! one [`Plan`] out, with its views, its safety check and its saved-file format.
 //!
 //! Nothing here does I/O, reads a clock or holds a client: planning is a function of data,
-//! so it is tested without a server (design.md, "Data flow"). Data flows
+//! so it is tested without a server. Data flows
 //! [`planner`] (settings, [`csat`], managed triggers with [`ownership`], categories) →
 //! [`Plan`] → [`render`] (text, JSON, Markdown), [`check_safety`], [`saved`] and
 //! [`simulate`].

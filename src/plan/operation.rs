@@ -23,7 +23,7 @@ pub enum Operation {
     },
     /// `PUT /api/v2/triggers/{id}` with `{"trigger": …}`. Zendesk replaces conditions and
     /// actions together ("Include all your conditions and actions when updating any condition
-    /// or action", reference/zendesk-api.md §3), so both are always sent in full; keys not
+    /// or action", docs/zendesk-notes.md, "Triggers"), so both are always sent in full; keys not
     /// sent (position, brand, restriction, …) stay as they are.
     UpdateTrigger {
         /// The trigger's id.

@@ -3,7 +3,7 @@
 //!
 //! A marker is the only reliable link between a policy key and a Zendesk trigger: titles are
 //! not unique in Zendesk and ids are not known before a trigger exists. Triggers without a
-//! marker are never changed or deleted, only reported (design.md, "Ownership").
+//! marker are never changed or deleted, only reported.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Safety: limits that stop a plan changing too much at once, checked as a pure function of
-//! the plan (octoDNS's `Plan.raise_if_unsafe`, style.md).
+//! the plan, like octoDNS's `Plan.raise_if_unsafe`.
 
 use std::fmt;
 

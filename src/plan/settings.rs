@@ -1,6 +1,7 @@
 //! The messaging settings: those with a public API (the account settings' inactivity object,
 //! see [`super::inactivity`]; the Sunshine Conversations app, see [`super::sunshine`]) and
-//! two that only Admin Center can change (reference/zendesk-api.md §1, design.md's table).
+//! two that only Admin Center can change (docs/zendesk-notes.md, "Settings only Admin Center
+//! changes").
 //! Settings the policy leaves unset are not managed and get no change at all.
 
 use serde_json::Value;

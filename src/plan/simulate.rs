@@ -2,7 +2,7 @@
 //! check that a plan, once applied, leaves nothing to do; apply can use it to predict the state
 //! it is heading for.
 //!
-//! It behaves like Zendesk where that matters to the next plan (reference/zendesk-api.md):
+//! It behaves like Zendesk where that matters to the next plan (docs/zendesk-notes.md, "Triggers"):
 //! creates get fresh ids, `active: true` by default, the first category when none is given,
 //! the last position in their category and `any: []` when no ANY conditions were sent; updates
 //! replace conditions and actions together and leave unsent keys alone; stored values are kept
@@ -212,7 +212,7 @@ impl Simulation {
         if let Some(category_id) = category_id {
             trigger.category_id = Some(Some(category_id));
         }
-        // Conditions and actions are replaced together (reference/zendesk-api.md §3).
+        // Conditions and actions are replaced together (docs/zendesk-notes.md, "Triggers").
         trigger.conditions = write.conditions.clone();
         trigger.actions = write.actions.clone();
         trigger.updated_at = Some(stamp);

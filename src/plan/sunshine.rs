@@ -1,12 +1,12 @@
 //! The Sunshine Conversations app settings: whether end users can end their sessions
 //! (`endSessionEnabled`) and reopen conversations (`disableConversationReopen`, inverted).
 //!
-//! Zendesk's article "Allowing end users to end messaging sessions" requires multi-conversations
-//! on and the ability to reopen conversations off (reference/zendesk-api.md, messaging
-//! settings; the Sunshine spec: "multiConvo is required"). So `end_users_can_end_sessions:
-//! true` is planned only when, after this apply, both hold: `multiConvoEnabled` is read as on
-//! (zdpolicy cannot turn it on: it is irreversible, so it is left to a person), and reopening
-//! is off, as read or as this plan sets it. Apply then sends the stricter change first (see
+//! Zendesk's article "Allowing end users to end messaging sessions" requires multi-conversations on
+//! and the ability to reopen conversations off (docs/zendesk-notes.md, "Messaging settings with an
+//! API"; the Sunshine spec: "multiConvo is required"). So `end_users_can_end_sessions: true` is
+//! planned only when, after this apply, both hold: `multiConvoEnabled` is read as on (zdpolicy
+//! cannot turn it on: it is irreversible, so it is left to a person), and reopening is off, as read
+//! or as this plan sets it. Apply then sends the stricter change first (see
 //! [`crate::apply::execute::in_order`]).
 
 use serde_json::Value;

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::diagnostic::{Code, Diagnostic};
 use super::read::{FileKind, MAX_POLICY_FILE_BYTES, describe_io, read_policy_file};
 
 /// One policy: the files that merge into it, in load order.
@@ -96,6 +97,29 @@ pub enum InputError {
         /// The directory.
         path: PathBuf,
     },
+}
+
+impl InputError {
+    /// The stable diagnostic code: `io` for a path that cannot be read or is not a file or
+    /// directory, `no-policy` when there is nothing to read. The same codes as the loader's
+    /// diagnostics, so a missing path reads the same whichever step finds it.
+    pub fn diagnostic_code(&self) -> Code {
+        match self {
+            Self::Unreadable { .. } | Self::NotRegular { .. } => Code::Io,
+            Self::NoDefault | Self::EmptyDirectory { .. } => Code::NoPolicy,
+        }
+    }
+
+    /// What to do about it.
+    pub fn help_text(&self) -> &'static str {
+        "name policy files or directories, e.g. `zdpolicy validate policy/`"
+    }
+
+    /// The problem as a diagnostic without a place (it is about a path, not a place in a
+    /// file), for the machine-readable formats.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::unlocated(self.diagnostic_code(), self.to_string()).with_help(self.help_text())
+    }
 }
 
 /// The document kinds zdpolicy writes besides policies; files of these kinds are skipped

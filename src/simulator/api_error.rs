@@ -1,6 +1,6 @@
 //! Error answers in Zendesk's three body shapes, and the status codes that go with them.
 //!
-//! Shapes (reference/zendesk-api.md §3 "Error shapes"): `{"error","description","details"}`
+//! Shapes (docs/zendesk-notes.md, "Error shapes"): `{"error","description","details"}`
 //! for records (404 [SEEN], 422 [SEEN]), a bare `{"error": "Couldn't authenticate you"}` for 401
 //! [3P], and `{"errors": [{"code","title"}]}` for trigger categories and pagination [SEEN OAS].
 

@@ -1,6 +1,6 @@
 //! Authentication and authorisation as Zendesk does them: API tokens
 //! (`Basic base64("{email}/token:{token}")`), OAuth bearer tokens with scopes, roles, and the
-//! Sunshine Conversations key (basic `key_id:secret`) (reference/zendesk-api.md §4 [SEEN]).
+//! Sunshine Conversations key (basic `key_id:secret`) (docs/zendesk-notes.md, "Authentication").
 
 use axum::http::{HeaderMap, Method, header};
 use base64::Engine;

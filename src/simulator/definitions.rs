@@ -10,7 +10,7 @@ use super::state::Account;
 use crate::zendesk::wire::{Definition, DefinitionOperator, DefinitionValue, TriggerDefinitions};
 
 /// Subject of "Messaging session ended reason": its API name is [NOT FOUND] in any public
-/// source (reference/zendesk-api.md §2), so this is a placeholder.
+/// source (docs/zendesk-notes.md, "The CSAT-on-end trigger"), so this is a placeholder.
 pub(crate) const SESSION_ENDED_REASON_SUBJECT: &str = "zdpolicy_sim_messaging_session_ended_reason";
 /// Value of "Ended by agent" for that condition: also [NOT FOUND], also a placeholder.
 pub(crate) const ENDED_BY_AGENT_VALUE: &str = "zdpolicy_sim_ended_by_agent";

@@ -1,5 +1,6 @@
 //! Per-account rate limits: a fixed window per account, `X-Rate-Limit` headers on every
-//! answer, and 429 with `Retry-After` past the limit (reference/zendesk-api.md §4 [SEEN]).
+//! answer, and 429 with `Retry-After` past the limit (docs/zendesk-notes.md,
+//! "Rate limits").
 //!
 //! Zendesk's exact algorithm is not documented; a fixed window is the simulator's choice. The
 //! window is one minute unless configured shorter for tests; the limit applies per window.

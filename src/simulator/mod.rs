@@ -5,7 +5,7 @@
 //! template `http://127.0.0.1:7357/{subdomain}` talks to it exactly as to
 //! `https://{subdomain}.zendesk.com`. It models triggers, trigger categories, definitions,
 //! account settings, Sunshine Conversations app settings, authentication, pagination, error
-//! bodies, rate limits and injected faults; the README's "Simulator" section lists what is modelled and
+//! bodies, rate limits and injected faults; docs/simulator.md lists what is modelled and
 //! which behaviours are simulated by choice because Zendesk does not document them.
 //!
 //! ```no_run

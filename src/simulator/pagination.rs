@@ -1,6 +1,6 @@
 //! Zendesk's two pagination styles over an already-ordered list: offset (`page`, `per_page`,
 //! `next_page`, `count`) and cursor (`page[size]`, `page[after]`, `page[before]`, `meta`,
-//! `links`) (reference/zendesk-api.md §3 "Pagination").
+//! `links`) (docs/zendesk-notes.md, "Pagination").
 //!
 //! Cursors carry the sort key of the item they point at (base64 of JSON, like Zendesk's own
 //! `eyJvIjoi…` cursors), so pages stay correct while objects are added or deleted in between.

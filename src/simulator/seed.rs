@@ -136,7 +136,7 @@ pub enum Plan {
 }
 
 impl Plan {
-    /// The plan's Support API limit per minute (reference/zendesk-api.md §4 [SEEN]).
+    /// The plan's Support API limit per minute (Zendesk publishes one limit per plan).
     pub fn rate_limit_per_minute(self) -> u32 {
         match self {
             Self::Team => 200,
@@ -177,8 +177,9 @@ impl Default for Features {
     }
 }
 
-/// Messaging settings Zendesk offers only in Admin Center (reference/zendesk-api.md §1: no
-/// public API [NOT FOUND]). Tests change them through `/_sim/accounts/{subdomain}/admin`.
+/// Messaging settings Zendesk offers only in Admin Center (no public API: docs/zendesk-notes.md,
+/// "Settings only Admin Center changes"). Tests change them through
+/// `/_sim/accounts/{subdomain}/admin`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminSettings {

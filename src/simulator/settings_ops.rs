@@ -2,8 +2,8 @@
 //! `messaging_inactivity` it takes, which it ignores (and names in `X-Zendesk-API-Warn`), and
 //! which values it refuses.
 //!
-//! Zendesk ignores keys it does not permit and says so only in that header (reference/
-//! zendesk-api.md §3 [SEEN for triggers], account settings [3P]); the simulator ignores the
+//! Zendesk ignores keys it does not permit and says so only in that header (docs/zendesk-notes.md,
+//! "Ignored keys"); the simulator ignores the
 //! read-only `default_localized_messages`, keys `messaging_inactivity` does not have, and
 //! any key an account is configured to ignore (`ignored_settings`, to play a plan or feature
 //! that makes Zendesk drop a key). Other sections merge as sent [simulated by choice].

@@ -9,7 +9,7 @@
 
 use std::future::Future;
 
-use futures::StreamExt;
+use futures_util::{StreamExt, stream};
 use serde::de::DeserializeOwned;
 
 use super::client::error::ZendeskError;
@@ -93,7 +93,7 @@ pub async fn read_accounts(
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Vec<AccountRead> {
     let parallelism = client.config().parallelism.max(1);
-    let mut reads: Vec<(usize, AccountRead)> = futures::stream::iter(accounts.iter().enumerate())
+    let mut reads: Vec<(usize, AccountRead)> = stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
             let result = match client.account(account).await {
                 Ok(api) => read_live_state(&api).await,
@@ -198,7 +198,7 @@ impl ReadApi for AccountClient {
             .await;
         match result {
             // Accounts without the feature answer 403 TriggerCategoriesNotEnabled: they simply
-            // have no categories (reference/zendesk-api.md, error shapes).
+            // have no categories (docs/zendesk-notes.md, "Error shapes").
             Err(ZendeskError::Forbidden {
                 detail: Some(detail),
                 ..

@@ -4,8 +4,8 @@
 //! These types keep what Zendesk sent. Condition and action values stay opaque
 //! ([`serde_json::Value`]), `null` and an absent key stay distinct where real payloads show
 //! both, and keys these types do not name are kept in `extra` maps so that a payload parsed
-//! and written back means the same thing (facts: `reference/zendesk-api.md`, "Shapes seen in
-//! real accounts' payloads").
+//! and written back means the same thing (facts: `docs/zendesk-notes.md`, "Shapes seen in
+//! real payloads").
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -33,7 +33,8 @@ pub struct Trigger {
     /// When the trigger was created (RFC 3339, read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Whether this is one of Zendesk's standard triggers (read-only; absent in old payloads).
+    /// Zendesk's read-only "is a standard trigger" flag (absent in old payloads). Real accounts
+    /// send `false` for the standard "Notify …" triggers, so `Some(false)` proves nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// What the trigger does.

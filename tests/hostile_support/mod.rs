@@ -187,7 +187,7 @@ pub fn endless() -> Response<Body> {
 pub fn endless_counted(produced: &Arc<AtomicUsize>) -> Response<Body> {
     let produced = produced.clone();
     let chunk = Bytes::from(vec![b' '; 64 * 1024]);
-    let stream = futures::stream::repeat_with(move || {
+    let stream = futures_util::stream::repeat_with(move || {
         produced.fetch_add(chunk.len(), Ordering::Relaxed);
         Ok::<_, Infallible>(chunk.clone())
     });

@@ -1,5 +1,5 @@
 //! The machine view (`--format json`) and saved-plan file: the [`Plan`] as a JSON document,
-//! with a `summary` for consumers who only need the counts. Documented in the README ("The plan document");
+//! with a `summary` for consumers who only need the counts. Documented in docs/plan-document.md;
 //! snapshot tests keep it from changing by accident.
 
 use serde::Serialize;

@@ -1,9 +1,9 @@
 //! Secrets recognised by their shape alone, wherever they stand: long random-looking words,
 //! and the credential after `Bearer` or `Basic`.
 //!
-//! The heuristic (documented in the README) is deliberately simple and leans towards masking:
-//! hiding an identifier that looks random costs a less readable snippet; showing a token
-//! costs a rotation.
+//! The heuristic (documented in docs/policy-format.md, "What is masked") is deliberately
+//! simple and leans towards masking: hiding an identifier that looks random costs a less
+//! readable snippet; showing a token costs a rotation.
 
 use std::collections::HashMap;
 use std::ops::Range;

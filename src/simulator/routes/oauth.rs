@@ -1,5 +1,5 @@
 //! `POST /oauth/tokens` with the client-credentials grant: issues expiring bearer tokens
-//! (reference/zendesk-api.md §4 [SEEN OAS 2026]).
+//! (docs/zendesk-notes.md, "Authentication").
 //!
 //! Error bodies follow RFC 6749 §5.2 (`{"error", "error_description"}`) [INFERRED: Zendesk's
 //! exact texts were not found].

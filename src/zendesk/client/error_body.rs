@@ -6,7 +6,7 @@
 //! - `{"errors": [{"code": "TriggerCategoryNotEmpty", "title": "…"}]}` (trigger categories).
 //!
 //! 429 answers may be `text/plain` ("Number of allowed API requests per minute exceeded").
-//! (reference/zendesk-api.md, "Error shapes".)
+//! (docs/zendesk-notes.md, "Error shapes".)
 
 use serde_json::Value;
 

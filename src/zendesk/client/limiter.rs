@@ -1,11 +1,11 @@
 //! Staying inside an account's Zendesk rate limit, before Zendesk has to say 429.
 //!
-//! Each account gets its own GCRA limiter (governor) sized by the policy's
-//! `rate_limit_per_minute`, or by the lowest Zendesk plan limit (Team: 200 requests a minute)
-//! when the policy does not say. Zendesk also reports what is left of the minute in headers,
-//! spelt several ways in real answers (`X-Rate-Limit-Remaining`, `ratelimit-remaining`,
-//! `rate-limit-remaining`; reference/zendesk-api.md §4): when little is left, requests pause
-//! until the window resets, so other integrations on the account keep working too.
+//! Each account gets its own GCRA limiter (governor) sized by the policy's `rate_limit_per_minute`,
+//! or by the lowest Zendesk plan limit (Team: 200 requests a minute) when the policy does not say.
+//! Zendesk also reports what is left of the minute in headers, spelt several ways in real answers
+//! (`X-Rate-Limit-Remaining`, `ratelimit-remaining`, `rate-limit-remaining`; docs/zendesk-notes.md,
+//! "Rate limits"): when little is left, requests pause until the window resets, so other
+//! integrations on the account keep working too.
 
 use std::num::NonZeroU32;
 use std::sync::Mutex;

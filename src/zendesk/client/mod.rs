@@ -436,8 +436,8 @@ impl AccountClient {
         if (200..300).contains(&status) {
             return Ok(answer);
         }
-        // 429 and 503 mean Zendesk did not act on the request (reference/zendesk-api.md §4;
-        // Zendesk's own Ruby client retries both on Retry-After).
+        // 429 and 503 mean Zendesk did not act on the request (docs/zendesk-notes.md, "Rate
+        // limits"; Zendesk's own Ruby client retries both on Retry-After).
         let retry = matches!(status, 429 | 503) || (idempotent && status >= 500);
         Err(Failed {
             retry,
