@@ -65,6 +65,11 @@ pub enum DiagnosticCode {
     OperatorNotOffered,
     /// A value is not one the account's definitions list for its field.
     ValueNotOffered,
+    /// A placement's `after`/`before` names no trigger of the category (or placed triggers
+    /// name each other in a circle).
+    UnknownAnchor,
+    /// `trigger_categories` names a category the account does not have.
+    UnknownCategory,
 }
 
 impl DiagnosticCode {
@@ -91,6 +96,8 @@ impl DiagnosticCode {
         Self::FieldNotOffered,
         Self::OperatorNotOffered,
         Self::ValueNotOffered,
+        Self::UnknownAnchor,
+        Self::UnknownCategory,
     ];
 
     /// The code as written in output.
@@ -117,6 +124,8 @@ impl DiagnosticCode {
             Self::FieldNotOffered => "field-not-offered",
             Self::OperatorNotOffered => "operator-not-offered",
             Self::ValueNotOffered => "value-not-offered",
+            Self::UnknownAnchor => "unknown-anchor",
+            Self::UnknownCategory => "unknown-category",
         }
     }
 }

@@ -176,6 +176,28 @@ pub struct Change {
     /// The Admin Center step (manual changes only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<ManualStep>,
+    /// For order changes: each trigger or category that moves, for people (apply sends the
+    /// positions in `operation`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+}
+
+/// One trigger (or category) an order change moves. Places count from 1 in execution order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    /// What moves: a managed trigger's key, or a category's name.
+    pub name: String,
+    /// Its place now; `None` when it is not in this list yet (created, or moved here from
+    /// another category).
+    pub from: Option<usize>,
+    /// Its place after apply.
+    pub to: usize,
+    /// The title (or category name) of what it runs right before after apply, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// What it runs right after, when nothing follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 impl Change {
@@ -196,6 +218,7 @@ impl Change {
             seen: None,
             operation: None,
             manual: None,
+            moves: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Managed triggers: create, update, adopt or delete the triggers the policy declares, by
 //! their ownership marker; never touch anyone else's.
 //!
-//! Position is not managed, and keys Zendesk has that zdpolicy does not send (brand,
+//! Positions are planned by the order step (`order: manage`), not here, and keys Zendesk has that zdpolicy does not send (brand,
 //! restriction, …) stay as they are, since an update sends only the managed fields.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +16,7 @@ use super::identity::{Found, claimed_ids, duplicate_ownership, find};
 use super::model::{Change, ChangeAction, FieldChange};
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
+use super::reorder::Placed;
 use super::trigger_state::{Desired, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
@@ -23,7 +24,9 @@ use crate::zendesk::wire::Trigger;
 
 /// What planning the triggers found out that later steps need.
 #[derive(Debug, Default)]
-pub(crate) struct TriggerOutcome {
+pub(crate) struct TriggerOutcome<'a> {
+    /// Every managed trigger planned without a problem, in policy order (for the order step).
+    pub placed: Vec<Placed<'a>>,
     /// Unmarked triggers this plan adopts (no longer unmanaged).
     pub adopted: BTreeSet<u64>,
     /// Categories to create, with the keys of the triggers that need them.
@@ -32,12 +35,12 @@ pub(crate) struct TriggerOutcome {
 
 /// Plans every managed trigger, releases the released ones, and deletes marked triggers
 /// whose key the policy dropped.
-pub(crate) fn plan_triggers(
-    account: &ResolvedAccount,
+pub(crate) fn plan_triggers<'a>(
+    account: &'a ResolvedAccount,
     live: &LiveState,
     owners: &Owners<'_>,
     draft: &mut Draft<'_>,
-) -> TriggerOutcome {
+) -> TriggerOutcome<'a> {
     let mut outcome = TriggerOutcome::default();
     let claimed = claimed_ids(account, owners);
     for spec in account.triggers() {
@@ -66,6 +69,11 @@ pub(crate) fn plan_triggers(
             draft.diagnostics.extend(problems);
             continue;
         }
+        outcome.placed.push(Placed {
+            spec,
+            id: found.trigger().map(|t| t.id),
+            category: desired.category.clone(),
+        });
         let change = plan_one(&desired, found, address, live, &mut outcome);
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
             && let Some(CategoryRef::Planned { name }) = &desired.category
@@ -89,7 +97,7 @@ fn plan_one(
     found: Found<'_>,
     address: Address,
     live: &LiveState,
-    outcome: &mut TriggerOutcome,
+    outcome: &mut TriggerOutcome<'_>,
 ) -> Change {
     let renamed = |trigger: &Trigger, old: Option<&str>| {
         old.map(|old| {
