@@ -28,7 +28,7 @@ pub mod ownership;
 pub mod planner;
 pub mod preflight;
 pub mod render;
-mod reorder;
+pub(crate) mod reorder;
 pub mod safety;
 pub mod saved;
 pub mod settings;
