@@ -119,6 +119,8 @@ fn place_relative(
 /// Managed ids to move: everything outside the heaviest run of triggers already in desired relative
 /// order, where unmanaged triggers outweigh all managed ones together, so the run always keeps every
 /// unmanaged trigger (they are never moved) and as many managed ones as possible (fewest moves).
+/// Among runs as short, one keeping triggers whose place number stays the same wins, so a plan
+/// says "Routing from 3rd to 1st" rather than "Escalations from 2nd to 2nd".
 /// Ids absent from `live` (new triggers) are always moved. Quadratic: a category holds few triggers.
 pub fn moves(live: &[String], desired: &[String], wishes: &[Wish]) -> Vec<String> {
     let managed: HashSet<&str> = wishes.iter().map(|w| w.id.as_str()).collect();
@@ -127,15 +129,22 @@ pub fn moves(live: &[String], desired: &[String], wishes: &[Wish]) -> Vec<String
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
+    // A kept managed trigger weighs `base`, plus 1 if its place stays: the bonuses of all of
+    // them together stay below one `base`, and all managed ones below one unmanaged.
+    let n = live.len() as u64;
+    let base = n + 2;
+    let unmanaged = n * (base + 1) + 1;
     let present: Vec<(usize, u64)> = live
         .iter()
-        .filter_map(|id| {
+        .enumerate()
+        .filter_map(|(at, id)| {
+            let rank = *rank.get(id.as_str())?;
             let weight = if managed.contains(id.as_str()) {
-                1
+                base + u64::from(rank == at)
             } else {
-                live.len() as u64 + 1
+                unmanaged
             };
-            rank.get(id.as_str()).map(|r| (*r, weight))
+            Some((rank, weight))
         })
         .collect();
     let kept: HashSet<usize> = heaviest_increasing(&present).into_iter().collect();
