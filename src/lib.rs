@@ -1,5 +1,8 @@
 //! zdpolicy: Zendesk messaging policy as code.
 
+// Bad input is an error with a location, never a panic: outside tests nothing unwraps.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod apply;
 pub mod cli;
 pub mod export;

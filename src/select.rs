@@ -225,7 +225,11 @@ mod tests {
     fn patterns_that_select_nothing_are_errors_that_list_the_accounts() {
         let names = ["acme-eu", "acme-prod", "globex"];
         let choose = |include: &[&str], exclude: &[&str], shard: Option<&str>| {
-            let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let own = |v: &[&str]| {
+                v.iter()
+                    .map(std::string::ToString::to_string)
+                    .collect::<Vec<_>>()
+            };
             Selector::new(
                 &own(include),
                 &own(exclude),

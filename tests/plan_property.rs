@@ -380,7 +380,7 @@ fn live_trigger(i: usize, t: &GenTrigger) -> Option<Value> {
             1 => trigger["active"] = json!(!t.active.unwrap_or(true)),
             2 => {
                 trigger["conditions"]["all"] =
-                    json!([{"field": "status", "operator": "is", "value": "open"}])
+                    json!([{"field": "status", "operator": "is", "value": "open"}]);
             }
             3 => trigger["actions"] = json!([{"field": "status", "value": "pending"}]),
             // A person edited the text but kept the marker line.
@@ -388,7 +388,7 @@ fn live_trigger(i: usize, t: &GenTrigger) -> Option<Value> {
                 trigger["description"] = json!(format!(
                     "Edited by hand\n{}",
                     managed_description(&key, None)
-                ))
+                ));
             }
         }
     }

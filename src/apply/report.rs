@@ -150,7 +150,7 @@ impl ApplyReport {
                 let detail = change.detail.as_deref().unwrap_or_default();
                 match change.outcome {
                     Outcome::Failed => {
-                        out.push_str(&format!("failed: {}: {detail}\n", change.address))
+                        out.push_str(&format!("failed: {}: {detail}\n", change.address));
                     }
                     Outcome::SkippedStale => out.push_str(&format!("stale: {detail}\n")),
                     _ => {}

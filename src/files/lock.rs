@@ -127,7 +127,7 @@ mod tests {
         // Long enough that the first refusal comes before the wait is over, even on a busy
         // machine (1 ms was not: the holder was named in the error but never told as waiting).
         let err = FileLock::acquire(&state, "zdpolicy apply", Duration::from_millis(200), |h| {
-            seen = Some(h.to_owned())
+            seen = Some(h.to_owned());
         })
         .expect_err("held");
         let LockError::Held { holder, .. } = err else {

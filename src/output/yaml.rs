@@ -87,7 +87,7 @@ fn write_child(
 ) {
     match value {
         Value::Object(map) if !map.is_empty() => {
-            write_value(out, value, indent, path, comment, false)
+            write_value(out, value, indent, path, comment, false);
         }
         Value::Array(items)
             if !items.is_empty() && items.iter().any(|i| i.is_object() || i.is_array()) =>

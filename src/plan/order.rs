@@ -69,13 +69,25 @@ pub fn desired_order(live: &[String], wishes: &[Wish]) -> Result<Vec<String>, Or
             Placement::Before(anchor) => before.entry(slot(anchor)?).or_default().push(&wish.id),
         }
     }
-    let mut out: Vec<String> = first.iter().map(|s| s.to_string()).collect();
+    let mut out: Vec<String> = first.iter().map(std::string::ToString::to_string).collect();
     for (i, id) in unmanaged.iter().enumerate() {
-        out.extend(before.get(&i).into_iter().flatten().map(|s| s.to_string()));
+        out.extend(
+            before
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .map(std::string::ToString::to_string),
+        );
         out.push((*id).clone());
-        out.extend(after.get(&i).into_iter().flatten().map(|s| s.to_string()));
+        out.extend(
+            after
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .map(std::string::ToString::to_string),
+        );
     }
-    out.extend(last.iter().map(|s| s.to_string()));
+    out.extend(last.iter().map(std::string::ToString::to_string));
     place_relative(out, relative)
 }
 
@@ -182,7 +194,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn ids(s: &[&str]) -> Vec<String> {
-        s.iter().map(|s| s.to_string()).collect()
+        s.iter().map(std::string::ToString::to_string).collect()
     }
 
     fn wish(id: &str, placement: Placement) -> Wish {

@@ -102,7 +102,9 @@ pub(crate) fn plan_order(
     new_categories: &BTreeMap<String, Vec<String>>,
     draft: &mut Draft<'_>,
 ) {
-    if account.order_mode() != OrderMode::Manage || draft.diagnostics.iter().any(|d| d.is_error()) {
+    if account.order_mode() != OrderMode::Manage
+        || draft.diagnostics.iter().any(PlanDiagnostic::is_error)
+    {
         return;
     }
     let deleted: HashSet<u64> = draft

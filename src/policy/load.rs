@@ -160,11 +160,7 @@ fn assemble(label: String, mut sources: SourceMap, limits: &YamlLimits, unread: 
     // why no account was found.
     let reported_empty = decoder.diagnostics.iter().any(Diagnostic::is_error);
     if !declared_accounts && !any_unparsed && !parsed.is_empty() && !reported_empty {
-        let first = sources
-            .files()
-            .next()
-            .map(|(id, _)| id)
-            .unwrap_or(FileId(0));
+        let first = sources.files().next().map_or(FileId(0), |(id, _)| id);
         decoder.report(
             Diagnostic::error(
                 Code::EmptyPolicy,

@@ -28,13 +28,19 @@ impl Clock {
 
     /// Moves the clock forward.
     pub(crate) fn advance(&self, by: Duration) {
-        let mut offset = self.offset.lock().unwrap_or_else(|e| e.into_inner());
+        let mut offset = self
+            .offset
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *offset = offset.saturating_add(by);
     }
 
     /// Monotonic time since the simulator started, offset included.
     pub(crate) fn elapsed(&self) -> Duration {
-        let offset = *self.offset.lock().unwrap_or_else(|e| e.into_inner());
+        let offset = *self
+            .offset
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.started.elapsed().saturating_add(offset)
     }
 

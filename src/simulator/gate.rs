@@ -92,7 +92,7 @@ async fn gate(
         .unwrap_or(&full_path)
         .to_owned();
     let record = |status: Option<u16>| {
-        lock(&shared.recorder).record(&subdomain, &method, &path, &endpoint, status)
+        lock(&shared.recorder).record(&subdomain, &method, &path, &endpoint, status);
     };
 
     if shared.read_account(&subdomain, |_| ()).is_none() {

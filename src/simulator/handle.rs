@@ -98,7 +98,7 @@ impl SimulatorHandle {
     ) -> Result<(), SimulatorError> {
         self.shared
             .write_account(subdomain, |account, _| {
-                account.rate_limit_per_minute = per_minute
+                account.rate_limit_per_minute = per_minute;
             })
             .ok_or_else(|| unknown(subdomain))?;
         lock(&self.shared.limits).reset(subdomain);

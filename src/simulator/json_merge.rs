@@ -8,7 +8,7 @@ pub(crate) fn deep_merge(target: &mut Map<String, Value>, patch: &Map<String, Va
     for (key, value) in patch {
         match (target.get_mut(key), value) {
             (Some(Value::Object(existing)), Value::Object(incoming)) => {
-                deep_merge(existing, incoming)
+                deep_merge(existing, incoming);
             }
             _ => {
                 target.insert(key.clone(), value.clone());

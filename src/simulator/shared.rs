@@ -35,7 +35,9 @@ pub(crate) struct Shared {
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every critical
 /// section leaves the data consistent, so a poisoned lock is safe to reuse.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Shared {

@@ -200,13 +200,8 @@ impl ReadApi for AccountClient {
             // Accounts without the feature answer 403 TriggerCategoriesNotEnabled: they simply
             // have no categories (docs/zendesk-notes.md, "Error shapes").
             Err(ZendeskError::Forbidden {
-                detail: Some(detail),
-                ..
-            }) if detail.contains("not enabled")
-                || detail.contains("TriggerCategoriesNotEnabled") =>
-            {
-                Ok(None)
-            }
+                code: Some(code), ..
+            }) if code == "TriggerCategoriesNotEnabled" => Ok(None),
             other => other.map(Some),
         }
     }

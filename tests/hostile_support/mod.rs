@@ -126,7 +126,7 @@ async fn accept(listener: TcpListener, script: Arc<Script>, log: Arc<Mutex<Vec<S
                     path: parts
                         .uri
                         .path_and_query()
-                        .map(|p| p.to_string())
+                        .map(std::string::ToString::to_string)
                         .unwrap_or_default(),
                     headers: parts.headers,
                     body,

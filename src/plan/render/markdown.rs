@@ -121,11 +121,10 @@ fn table(plan: &Plan) -> Option<Section> {
             ));
         }
         for d in account.diagnostics.iter().filter(|d| d.is_error()) {
-            let object = d
-                .address
-                .as_ref()
-                .map(|a| code(&format!("{}.{}", a.kind.as_str(), a.name)))
-                .unwrap_or_else(|| "(account)".to_owned());
+            let object = d.address.as_ref().map_or_else(
+                || "(account)".to_owned(),
+                |a| code(&format!("{}.{}", a.kind.as_str(), a.name)),
+            );
             rows.push(format!(
                 "| {} | {object} | error: {} |",
                 cell(account.account.as_str()),

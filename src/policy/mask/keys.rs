@@ -192,7 +192,9 @@ mod tests {
                 map.values().for_each(|v| collect_properties(v, keys));
             }
             serde_json::Value::Array(items) => {
-                items.iter().for_each(|v| collect_properties(v, keys))
+                for v in items {
+                    collect_properties(v, keys);
+                }
             }
             _ => {}
         }

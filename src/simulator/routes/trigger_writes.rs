@@ -30,7 +30,7 @@ pub(crate) async fn create(
         &body,
         "create",
         StatusCode::CREATED,
-        |account, input, next_id, now| account.create_trigger(input, next_id, now),
+        super::super::state::Account::create_trigger,
     )
 }
 

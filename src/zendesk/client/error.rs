@@ -61,6 +61,9 @@ pub enum ZendeskError {
         object: String,
         /// Where the credentials came from.
         credentials: String,
+        /// Zendesk's error code (`TriggerCategoriesNotEnabled`), if any: what callers match
+        /// on, since the message is for people and may change.
+        code: Option<String>,
         /// Zendesk's message, if any.
         detail: Option<String>,
     },

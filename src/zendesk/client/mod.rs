@@ -617,6 +617,7 @@ impl AccountClient {
                 account,
                 object,
                 credentials,
+                code: body.code,
                 detail: Some(body.message).filter(|m| !m.is_empty()),
             },
             404 if target.account_wide => ZendeskError::AccountNotFound {
