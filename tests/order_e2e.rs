@@ -9,8 +9,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use zdpolicy::simulator::{
-    AccountSeed, CategorySeed, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
-    TriggerSeed,
+    AccountSeed, CategorySeed, Features, OAuthTokenSeed, Role, RunningSimulator, Simulator,
+    SimulatorConfig, TriggerSeed,
 };
 
 const TOKEN: &str = "order-test-oauth-token";
@@ -238,5 +238,58 @@ async fn a_hand_move_since_the_plan_makes_the_order_stale() {
     let stats = sim.handle().stats().account("acme");
     assert_eq!(stats.endpoint("POST /api/v2/trigger_categories/jobs"), 0);
     assert_eq!(stats.endpoint("POST /api/v2/triggers"), 0);
+    sim.shutdown().await.unwrap();
+}
+
+/// An account without trigger categories orders by positions alone: the moves go out in one
+/// `update_many` (the category job is a categories endpoint, refused there), from a saved plan,
+/// and the next plan is empty.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_without_categories_orders_through_one_update_many() {
+    let mut plain = seed();
+    plain.features = Features {
+        trigger_categories: false,
+        ..Features::default()
+    };
+    plain.trigger_categories.clear();
+    plain.triggers = vec![
+        trigger("", "Route VIP", 3),
+        trigger("", "assign by skill", 3),
+    ];
+    for seeded in &mut plain.triggers {
+        seeded.category = None;
+    }
+    let sim = Simulator::start(SimulatorConfig {
+        accounts: vec![plain],
+        ..SimulatorConfig::ephemeral()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = POLICY
+        .replace(
+            "    trigger_categories: [Routing, Escalations, Notifications]\n",
+            "",
+        )
+        .replace("        category: Routing\n", "");
+    std::fs::write(dir.path().join("zdpolicy.yaml"), policy).unwrap();
+    let (code, planned) = run(cli(dir.path(), &sim).args(["plan", "--out", "plan.json"]));
+    assert_eq!(code, Some(0), "{planned}");
+    assert!(
+        planned.contains("~ acme.order.triggers: put vip-messaging 1st (before \"VIP email\")"),
+        "{planned}"
+    );
+    sim.handle().reset_stats();
+    let (code, applied) = run(cli(dir.path(), &sim).args(["apply", "--auto-approve", "plan.json"]));
+    assert_eq!(code, Some(0), "{applied}");
+    let stats = sim.handle().stats().account("acme");
+    assert_eq!(
+        stats.endpoint("PUT /api/v2/triggers/update_many"),
+        1,
+        "{stats:?}"
+    );
+    assert_eq!(stats.endpoint("POST /api/v2/trigger_categories/jobs"), 0);
+    let (code, again) = run(cli(dir.path(), &sim).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(code, Some(0), "the next plan is empty: {again}");
     sim.shutdown().await.unwrap();
 }
