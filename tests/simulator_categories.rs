@@ -175,6 +175,7 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
     );
 
     let bad = json!({"job": {"action": "patch", "items": {
+        "trigger_categories": [{"id": routing, "position": 7}],
         "triggers": [{"id": trigger.to_string(), "category_id": "10001"}]
     }}});
     let (status, failed) = sim
@@ -185,6 +186,11 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
         failed,
         json!({"status": "failed", "errors": [{"code": "InvalidTrigger", "title": "category_id is not valid", "trigger_id": trigger.to_string()}]})
     );
+    // All or nothing: the valid category item of the failed job was not applied either.
+    let category = sim
+        .get_json(&format!("/api/v2/trigger_categories/{routing}"))
+        .await;
+    assert_eq!(category["trigger_category"]["position"], 0);
     sim.stop().await;
 }
 

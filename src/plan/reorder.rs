@@ -248,10 +248,11 @@ impl SlotOrder<'_, '_> {
             ));
         }
         let titles = self.titles(&here);
+        let title_of = |id: &str| titles.get(id).cloned().unwrap_or_default();
         let name_of = |id: &str| {
             here.iter()
                 .find(|p| trigger_token(p) == id)
-                .map_or_else(|| titles[id].clone(), |p| p.spec.key.value.to_string())
+                .map_or_else(|| title_of(id), |p| p.spec.key.value.to_string())
         };
         let mut change = Change::new(
             self.address.clone(),
@@ -259,7 +260,7 @@ impl SlotOrder<'_, '_> {
             Some(before),
             Some(after),
         );
-        change.moves = describe(&live, &desired, &moved, name_of, |id| titles[id].clone());
+        change.moves = describe(&live, &desired, &moved, name_of, title_of);
         change.seen = seen(self.live, LiveObject::Positions);
         let category = self.slot.category(self.live);
         let stored: HashMap<String, i64> = self

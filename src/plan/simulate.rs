@@ -23,7 +23,8 @@ use crate::zendesk::wire::{Trigger, TriggerCategory};
 const FIRST_ID: u64 = 19_000_000_000_000;
 
 /// The live state after every operation of `plan` succeeded. Categories are created first, so
-/// triggers can be put in them; the rest runs in plan order.
+/// triggers can be put in them; the rest runs in plan order, positions last (as apply sends
+/// them, once created triggers have ids).
 ///
 /// # Errors
 /// What Zendesk would refuse: an update or delete of a trigger that does not exist, a
