@@ -75,6 +75,16 @@ impl Slot {
 /// The live categories and triggers in execution order. Categories tie on position by id (as
 /// Zendesk lists them); triggers go by category, position, case-insensitive title, id.
 pub(crate) fn execution_order(live: &LiveState) -> (Vec<&TriggerCategory>, Vec<&Trigger>) {
+    execution_order_titled(live, &HashMap::new())
+}
+
+/// [`execution_order`], with the titles some triggers are about to get (by id): ties break by
+/// the title a managed trigger has once this plan's updates are applied, so a retitled trigger
+/// does not change places after the apply.
+fn execution_order_titled<'a>(
+    live: &'a LiveState,
+    titles: &HashMap<u64, &str>,
+) -> (Vec<&'a TriggerCategory>, Vec<&'a Trigger>) {
     let mut categories: Vec<&TriggerCategory> = live.categories.iter().collect();
     categories
         .sort_by(|a, b| (a.position, a.id.len(), &a.id).cmp(&(b.position, b.id.len(), &b.id)));
@@ -87,7 +97,8 @@ pub(crate) fn execution_order(live: &LiveState) -> (Vec<&TriggerCategory>, Vec<&
     triggers.sort_by_cached_key(|t| {
         let category = t.category_id.as_ref().and_then(Option::as_deref);
         let rank = category.and_then(|c| rank.get(c)).copied().unwrap_or(0);
-        (rank, t.position, t.title.to_lowercase(), t.id)
+        let title = titles.get(&t.id).copied().unwrap_or(&t.title);
+        (rank, t.position, title.to_lowercase(), t.id)
     });
     (categories, triggers)
 }
@@ -115,7 +126,11 @@ pub(crate) fn plan_order(
             _ => None,
         })
         .collect();
-    let (categories, triggers) = execution_order(live);
+    let titles: HashMap<u64, &str> = placed
+        .iter()
+        .filter_map(|p| p.id.map(|id| (id, p.spec.title.value.as_str())))
+        .collect();
+    let (categories, triggers) = execution_order_titled(live, &titles);
     plan_category_list(account, live, &categories, new_categories, draft);
 
     let known: HashSet<&str> = categories.iter().map(|c| c.id.as_str()).collect();
@@ -684,6 +699,38 @@ mod tests {
         assert_eq!(changes[0].action, ChangeAction::NoOp);
     }
 
+    /// Regression: a converged category whose managed trigger is retitled so that it sorts
+    /// before its tied neighbour moved on the plan after the apply; the order is planned with
+    /// the new title, so one apply converges.
+    #[test]
+    fn a_retitled_trigger_is_ordered_by_its_new_title() {
+        let mut live = live();
+        live.triggers.push(
+            serde_json::from_value(json!({
+                "id": 104, "title": "zz last", "active": true, "position": 3, "category_id": "30",
+                "description": "Managed by zdpolicy (key: m). Edits in Zendesk are overwritten.",
+                "conditions": {"all": [], "any": []},
+                "actions": [{"field": "status", "value": "open"}]
+            }))
+            .expect("trigger"),
+        );
+        let desired = account(
+            "    triggers:
+      - { key: m, title: aa first, category: Routing, placement: { after: Route VIP }, actions: [ { field: status, value: open } ] }
+",
+        );
+        let plan = plan_account(&desired, &live);
+        let after = simulate::apply(&plan, &live).expect("applies");
+        let again = plan_account(&desired, &after);
+        let pending: Vec<String> = again
+            .changes
+            .iter()
+            .filter(|c| c.is_pending())
+            .map(|c| c.address.to_string())
+            .collect();
+        assert!(pending.is_empty(), "{pending:?}");
+    }
+
     #[test]
     fn order_changes_count_towards_max_changed_percent() {
         let mut live = live();
@@ -820,7 +867,9 @@ mod tests {
                     .collect();
                 for (at, key) in keys.iter().enumerate() {
                     let (kind, anchor, category) = wishes[at];
-                    let title = key.strip_prefix('k').map_or_else(|| format!("N{key}"), |i| format!("M{i}"));
+                    // Some managed triggers are retitled by the plan: ties break by the new title.
+                    let retitle = if category % 2 == 0 { "A" } else { "M" };
+                    let title = key.strip_prefix('k').map_or_else(|| format!("N{key}"), |i| format!("{retitle}{i}"));
                     let anchor = if anchor % 2 == 0 {
                         TITLES[anchor % TITLES.len()].to_owned()
                     } else {
