@@ -241,6 +241,27 @@ fn render_json_explain_has_provenance_per_leaf() {
     assert_eq!(origin["layer"], "group email-routing");
     assert_eq!(origin["file"], "examples/gitops/policy/01-groups.yaml");
     assert_eq!(value["accounts"]["globex"]["safety"]["max_deletes"], 2);
+    // Regression (#19): built-in defaults carried only `layer`, while the README promised
+    // `{layer, file, line, column}` for every path; their place is null, as documented.
+    assert_eq!(
+        value["provenance"]["initech"]["csat.trigger_title"],
+        serde_json::json!({"layer": "built-in default", "file": null, "line": null, "column": null})
+    );
+    for (account, paths) in value["provenance"].as_object().unwrap() {
+        for (path, origin) in paths.as_object().unwrap() {
+            let keys: Vec<&str> = origin
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                ["layer", "file", "line", "column"],
+                "{account} {path}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -26,6 +26,19 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
+/// Fails unless `document` validates against the plan document's schema
+/// (`schemas/plan.schema.json`), naming every violation.
+fn assert_valid_plan_document(document: &serde_json::Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/plan.schema.json");
+    let schema = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
 fn stdout(cmd: &mut Command) -> String {
     String::from_utf8(cmd.output().unwrap().stdout).unwrap()
 }
@@ -147,7 +160,8 @@ fn plan_of_the_multi_account_example() {
         "json",
     ])))
     .unwrap();
-    assert_eq!(json["format_version"], "1.0");
+    assert_eq!(json["format_version"], "1.1");
+    assert_valid_plan_document(&json);
     let addresses: Vec<&str> = json["accounts"]
         .as_array()
         .unwrap()
@@ -173,6 +187,31 @@ fn plan_of_the_multi_account_example() {
     insta::with_settings!({filters => filters}, {
         insta::assert_json_snapshot!("plan_multi_account_json", json);
     });
+}
+
+/// A saved plan is the plan document too: one made against the sandbox, with a create, the
+/// CSAT update and the unmanaged triggers reported, validates against the schema.
+#[test]
+fn a_saved_plan_validates_against_the_plan_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("zdpolicy.yaml"),
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    unmanaged_triggers: report\n    csat: { survey_on_session_end: true }\n    triggers:\n      - key: vip\n        title: VIP\n        actions: [ { field: priority, value: high } ]\n",
+    )
+    .unwrap();
+    zdpolicy(dir.path())
+        .args(["plan", "--sandbox", "--out", "plan.json"])
+        .assert()
+        .success();
+    let saved = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert!(
+        !document["accounts"][0]["unmanaged_triggers"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_valid_plan_document(&document);
 }
 
 #[test]

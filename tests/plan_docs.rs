@@ -37,3 +37,20 @@ fn the_plan_document_reference_is_complete() {
     }
     assert!(missing.is_empty(), "undocumented: {missing:?}");
 }
+
+/// The plan schema's diagnostic codes are exactly the planner's.
+#[test]
+fn the_plan_schema_lists_every_diagnostic_code() {
+    let text = std::fs::read_to_string("schemas/plan.schema.json").expect("plan schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let listed: std::collections::BTreeSet<&str> =
+        schema["definitions"]["diagnostic"]["properties"]["code"]["enum"]
+            .as_array()
+            .expect("an enum of codes")
+            .iter()
+            .map(|c| c.as_str().expect("a code"))
+            .collect();
+    let codes: std::collections::BTreeSet<&str> =
+        DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, codes);
+}

@@ -582,7 +582,7 @@ accounts:
             .contains("connection refused")
     );
     assert!(plan.has_errors());
-    assert_eq!(plan.format_version, "1.0");
+    assert_eq!(plan.format_version, "1.1");
     assert_eq!(plan.tool_version, env!("CARGO_PKG_VERSION"));
 }
 

@@ -97,7 +97,7 @@ fn colour_is_only_used_when_asked_for() {
 #[test]
 fn the_json_document_follows_the_documented_shape() {
     let doc = json::to_value(&scenario_plan());
-    assert_eq!(doc["format_version"], json!("1.0"));
+    assert_eq!(doc["format_version"], json!("1.1"));
     assert_eq!(doc["tool_version"], json!(env!("CARGO_PKG_VERSION")));
     assert_eq!(
         doc["summary"],
@@ -108,6 +108,52 @@ fn the_json_document_follows_the_documented_shape() {
     assert_eq!(change["actions"], json!(["create"]));
     assert_eq!(change["before"], json!(null));
     assert_eq!(change["after"]["title"], json!("VIP messaging"));
+}
+
+/// The plan document's schema (schemas/plan.schema.json) accepts what the planner writes: the
+/// scenario (creates, updates, a delete, no-ops, a manual step), the plan after applying it,
+/// and a plan with conflicts and an unreadable account.
+#[test]
+fn the_plan_schema_accepts_the_planned_documents() {
+    let desired = account(SCENARIO_POLICY);
+    let first = plan::plan_account(&desired, &scenario_live());
+    let live = simulate::apply(&first, &scenario_live()).expect("applies");
+    let after = plan::plan(vec![AccountInput {
+        desired,
+        live: Ok(live),
+    }]);
+    for plan in [scenario_plan(), after, problem_plan()] {
+        assert_valid_plan_document(&json::to_value(&plan));
+    }
+}
+
+/// Regression (#19): the reference showed `"manual": null` on a change, while the writer
+/// leaves out keys that do not apply. Absent is the rule, and the schema pins it: no key of a
+/// change but `before` and `after` is ever null.
+#[test]
+fn keys_that_do_not_apply_are_left_out_not_null() {
+    let doc = json::to_value(&scenario_plan());
+    let changes = doc["accounts"][0]["changes"].as_array().unwrap();
+    for change in changes {
+        for (key, value) in change.as_object().unwrap() {
+            assert!(
+                !value.is_null() || key == "before" || key == "after",
+                "{key} is null in {change}"
+            );
+        }
+    }
+    let schema = plan_schema();
+    for key in ["manual", "reason", "seen", "operation", "fields"] {
+        let mut edited = doc.clone();
+        let no_op = edited["accounts"][0]["changes"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["actions"] == json!(["no-op"]))
+            .expect("the scenario has a no-op");
+        no_op[key] = json!(null);
+        assert!(!schema.is_valid(&edited), "`{key}: null` must be refused");
+    }
 }
 
 #[test]

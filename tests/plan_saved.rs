@@ -68,14 +68,14 @@ fn a_saved_plan_holds_what_apply_needs_and_no_secrets() {
 fn another_format_version_is_refused() {
     let plan = scenario_with_a_failing_account();
     let text = to_saved(&plan).replacen(
-        "\"format_version\": \"1.0\"",
+        "\"format_version\": \"1.1\"",
         "\"format_version\": \"2.0\"",
         1,
     );
     let err = load_saved(&text).expect_err("refused");
     assert!(matches!(
         err,
-        SavedPlanError::IncompatibleFormatVersion { ref found, supported: "1.0" } if found == "2.0"
+        SavedPlanError::IncompatibleFormatVersion { ref found, supported: "1.1" } if found == "2.0"
     ));
     assert!(err.to_string().contains("make the plan again"));
 }
@@ -158,4 +158,33 @@ fn a_plan_whose_parts_disagree_is_refused_naming_the_change() {
             "{address}: {err}"
         );
     }
+}
+
+/// Regression (#19): a saved plan that releases a trigger (`released_triggers`) could never be
+/// applied: its update sends neither title nor active, and the self-consistency check wanted
+/// `after` to be only what the update sends, so every such file "contradicted itself".
+#[test]
+fn a_saved_release_plan_reads_back() {
+    let desired = account(
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    released_triggers: [old]\n",
+    );
+    let live = live(
+        vec![marked_trigger(7, "old", "Old", Some("Kept text"))],
+        true,
+        true,
+        true,
+    );
+    let plan = plan::plan(vec![AccountInput {
+        desired,
+        live: Ok(live),
+    }]);
+    let release = plan.accounts[0]
+        .changes
+        .iter()
+        .find(|c| c.address.to_string() == "acme.trigger.old")
+        .expect("the release");
+    assert_eq!(release.action, ChangeAction::Update);
+    assert_eq!(release.after.as_ref().unwrap()["description"], "Kept text");
+    let back = load_saved(&to_saved(&plan)).expect("a release plan reads back");
+    assert_eq!(back, plan);
 }

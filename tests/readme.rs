@@ -1,7 +1,9 @@
 //! The documentation's examples are real: every YAML block in `README.md` and in `docs/*.md`
-//! that is a whole policy (it declares `version:`) must load without errors, and every link
-//! between these pages (`[text](#anchor)`, `[text](docs/page.md#anchor)`) must lead to a file
-//! and a heading that exist, so splitting or renaming a section cannot leave a dead link.
+//! that is a whole policy (it declares `version:`) must load without errors, every simulator
+//! seed example must load as a seed, the `render --explain` example must be what rendering
+//! prints, and every link between these pages (`[text](#anchor)`, `[text](docs/page.md#anchor)`)
+//! must lead to a file and a heading that exist, so splitting or renaming a section cannot leave
+//! a dead link.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +74,67 @@ fn documentation_policy_examples_are_valid() {
     // The quick start's minimal policy and the format reference's full one are both checked.
     assert!(checked["README.md"] >= 1, "{checked:?}");
     assert!(checked["docs/policy-format.md"] >= 1, "{checked:?}");
+}
+
+/// The simulator seed examples (YAML blocks whose top-level `accounts:` is a list) load as
+/// seeds, as `zdpolicy simulator --seed` would read them.
+#[test]
+fn documentation_seed_examples_load() {
+    let mut checked = 0;
+    for path in documentation_pages() {
+        let page = std::fs::read_to_string(&path).unwrap();
+        for (i, text) in yaml_blocks(&page).into_iter().enumerate() {
+            if !text.contains("\naccounts:\n  - subdomain:") && !text.starts_with("accounts:\n  - ")
+            {
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("seed.yaml");
+            std::fs::write(&file, &text).unwrap();
+            if let Err(err) = zdpolicy::simulator::load_seed_file(&file) {
+                panic!(
+                    "{} block {i} is not a valid seed: {err}\n{text}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 2,
+        "expected the simulator page's seed examples, found {checked}"
+    );
+}
+
+/// The README's `render --explain` example shows lines that rendering the multi-account
+/// example really prints.
+#[test]
+fn the_render_explain_example_is_real_output() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = yaml_blocks(&readme)
+        .into_iter()
+        .find(|b| b.contains("# built-in default"))
+        .expect("the README shows `render --explain`");
+    let output = assert_cmd::Command::cargo_bin("zdpolicy")
+        .unwrap()
+        .args([
+            "--color",
+            "never",
+            "render",
+            "--explain",
+            "examples/multi-account/",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rendered = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = rendered.lines().map(str::trim).collect();
+    for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        assert!(
+            lines.contains(&line),
+            "render --explain does not print `{line}`:\n{rendered}"
+        );
+    }
 }
 
 /// GitHub's anchor of a heading: lower case, punctuation other than `-` and `_` dropped,

@@ -181,6 +181,29 @@ fn the_crate_is_ready_for_crates_io_and_everything_downloads_from_its_repository
             .all(|i| !i.starts_with("/tests") && !i.starts_with("/examples")),
         "{include:?}"
     );
+    // The licences `license` declares and the changelog ship in the crate, so they must exist
+    // (they were declared long before they were written: #19).
+    for file in [
+        "/LICENSE-MIT",
+        "/LICENSE-APACHE",
+        "/CHANGELOG.md",
+        "/README.md",
+    ] {
+        assert!(include.contains(&file), "Cargo.toml's include lacks {file}");
+        let text = fs::read_to_string(&file[1..]).unwrap_or_default();
+        assert!(!text.trim().is_empty(), "{file} is missing or empty");
+    }
+    assert_eq!(package["license"].as_str(), Some("MIT OR Apache-2.0"));
+    assert!(
+        fs::read_to_string("LICENSE-MIT")
+            .unwrap()
+            .starts_with("MIT License")
+    );
+    assert!(
+        fs::read_to_string("LICENSE-APACHE")
+            .unwrap()
+            .contains("Version 2.0, January 2004")
+    );
 
     let action = fs::read_to_string("action.yml").unwrap();
     assert!(

@@ -139,3 +139,26 @@ fn semantic_fixtures_are_rejected_by_the_loader() {
         );
     }
 }
+
+/// Regression (#19): the default per-account rate limit was "200 a minute" in the README and
+/// "the account's Zendesk plan limit" in the schema (and so in editors' hover text). The client
+/// uses one number; every place that states the default states that number.
+#[test]
+fn the_default_rate_limit_is_stated_alike_everywhere() {
+    use zdpolicy::zendesk::client::limiter::DEFAULT_PER_MINUTE;
+    let schema = zdpolicy::policy::schema::policy_schema();
+    let text = serde_json::to_string(&schema).unwrap();
+    assert!(
+        text.contains(&format!("Default {DEFAULT_PER_MINUTE}, the limit")),
+        "the schema's rate_limit_per_minute description"
+    );
+    assert!(!text.contains("Defaults to the\\naccount's Zendesk plan limit"));
+    let readme = fs::read_to_string("README.md").unwrap();
+    assert!(readme.contains(&format!(
+        "else {DEFAULT_PER_MINUTE} a minute (Zendesk's lowest plan limit)"
+    )));
+    let format = fs::read_to_string("docs/policy-format.md").unwrap();
+    assert!(format.contains(&format!(
+        "default {DEFAULT_PER_MINUTE} (Zendesk's lowest plan limit)"
+    )));
+}

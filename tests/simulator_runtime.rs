@@ -338,6 +338,36 @@ async fn sim_routes_add_accounts_and_move_the_clock() {
     assert_eq!(limited, 200);
     assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
     assert_eq!(sim.get_status("/api/v2/triggers").await, 429);
+    // Regression (#19): the documented reset, body `null`, answered 400.
+    let reset = sim
+        .sim_status(Method::PUT, "/_sim/accounts/acme/rate_limit", &json!(null))
+        .await;
+    assert_eq!(reset, 200);
+    assert_eq!(
+        sim.get_status("/api/v2/triggers").await,
+        200,
+        "the plan's limit"
+    );
+    let limited = sim
+        .sim_status(
+            Method::PUT,
+            "/_sim/accounts/acme/rate_limit",
+            &json!({"per_minute": 1}),
+        )
+        .await;
+    assert_eq!(limited, 200);
+    // Setting a limit starts a new window.
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 429);
+    let reset = sim
+        .sim_status(
+            Method::PUT,
+            "/_sim/accounts/acme/rate_limit",
+            &json!({"per_minute": null}),
+        )
+        .await;
+    assert_eq!(reset, 200);
+    assert_eq!(sim.get_status("/api/v2/triggers").await, 200);
     let unknown_path = sim.get_status("/api/v2/nothing_here").await;
     assert_eq!(unknown_path, 404);
     sim.stop().await;

@@ -22,19 +22,22 @@ use futures_util::StreamExt;
 pub use self::error::ApplyError;
 use self::execute::{Decision, Step, execute, has_work, in_order};
 use self::report::{AccountReport, ApplyReport, ChangeReport, Outcome, REPORT_FORMAT_VERSION};
-use self::verify::{Verdict, check_accounts, verify};
+use self::verify::{Difference, Verdict, check_accounts, verify};
 use crate::live::LiveState;
-use crate::plan::{AccountPlan, Plan, TOOL_VERSION};
+use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
 use crate::policy::resolve::ResolvedAccount;
 use crate::refresh::{Refreshed, refresh};
 use crate::zendesk::client::{AccountClient, Client};
 use crate::zendesk::write::Writer;
 
 /// How to apply.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
     /// Apply what is not stale and report the stale changes, instead of refusing.
     pub skip_stale: bool,
+    /// Apply only the reviewed changes these targets match (`apply PLAN --target`): they
+    /// narrow the reviewed plan and the plan made again alike, so they never widen it.
+    pub narrow: Targets,
 }
 
 /// One account ready to apply: its client, fresh live state and steps.
@@ -61,6 +64,21 @@ pub async fn apply(
     stop: &AtomicBool,
 ) -> Result<ApplyReport, ApplyError> {
     check_accounts(plan).map_err(ApplyError::PlanDiffers)?;
+    // The plan's own targets narrow the plan made again exactly as they narrowed the
+    // reviewed one; edited targets then give other changes than the file's, and are refused.
+    let own = Targets::parse(&plan.targets).map_err(|e| {
+        ApplyError::PlanDiffers(Difference {
+            at: "targets".to_owned(),
+            what: e.to_string(),
+        })
+    })?;
+    let narrowed;
+    let plan = if options.narrow.is_empty() {
+        plan
+    } else {
+        narrowed = options.narrow.narrow(plan.clone());
+        &narrowed
+    };
     let todo: Vec<&AccountPlan> = plan
         .accounts
         .iter()
@@ -74,7 +92,8 @@ pub async fn apply(
         .filter_map(|a| accounts.iter().find(|d| d.name.value == a.account))
         .cloned()
         .collect();
-    let refreshed = refresh(client, &desired, &|_| {}).await;
+    let mut refreshed = refresh(client, &desired, &|_| {}).await;
+    refreshed.plan = options.narrow.narrow(own.narrow(refreshed.plan));
     let mut prepared = Vec::with_capacity(todo.len());
     for account_plan in todo {
         prepared.push(prepare(client, account_plan, &desired, &refreshed).await?);

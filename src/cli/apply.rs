@@ -13,7 +13,7 @@ use crate::apply::report::ApplyReport;
 use crate::apply::{ApplyOptions, apply};
 use crate::files::{FileKind, OutputFile};
 use crate::output::color::Stream;
-use crate::plan::{self, Plan, load_saved, policy_hash};
+use crate::plan::{self, Plan, Targets, load_saved, policy_hash};
 use crate::policy::resolve::ResolvedAccount;
 
 /// Arguments of `apply`.
@@ -28,6 +28,10 @@ pub struct ApplyArgs {
     policy: Vec<PathBuf>,
     #[command(flatten)]
     select: SelectArgs,
+    /// Apply only the changes whose address matches (repeatable): ACCOUNT[.KIND[.NAME]], each
+    /// part a glob, e.g. `acme-prod.trigger.vip-*`. With a saved plan it only narrows it.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    targets: Vec<String>,
     #[command(flatten)]
     connect: ConnectArgs,
     /// Apply without asking (needed when there is no terminal, e.g. in CI).
@@ -125,8 +129,10 @@ async fn apply_saved(
             path: file.to_owned(),
         });
     }
+    let narrow = Targets::parse(&args.targets)?;
+    super::plan::check_matched(&narrow, &plan, "saved plan")?;
     let connection = args.connect.connect(&accounts, global).await?;
-    apply_with(args, connection, &plan, &accounts, interrupts).await
+    apply_with(args, connection, &plan, &accounts, narrow, interrupts).await
 }
 
 async fn plan_and_apply(
@@ -138,9 +144,17 @@ async fn plan_and_apply(
         paths: args.inputs.clone(),
     }
     .load_one(global)?;
-    let accounts = args.select.select(&policy.accounts)?;
+    let targets = Targets::parse(&args.targets)?;
+    let accounts = super::plan::targeted_accounts(&targets, args.select.select(&policy.accounts)?);
     let connection = args.connect.connect(&accounts, global).await?;
     let plan: Plan = args.connect.plan(&connection, &accounts, global).await;
+    let plan = match super::plan::narrowed(&targets, plan) {
+        Ok(plan) => plan,
+        Err(err) => {
+            connection.close().await?;
+            return Err(err);
+        }
+    };
     // `-q` leaves the plan out, unless a prompt is about to ask to approve it.
     if !global.quiet || !args.auto_approve {
         super::out::print(&plan::render::text::render(
@@ -169,7 +183,15 @@ async fn plan_and_apply(
         connection.close().await?;
         return Err(CliError::ApplyCancelled);
     }
-    apply_with(args, connection, &plan, &accounts, interrupts).await
+    apply_with(
+        args,
+        connection,
+        &plan,
+        &accounts,
+        Targets::default(),
+        interrupts,
+    )
+    .await
 }
 
 /// Applies through an open connection, then closes it (saving the sandbox).
@@ -178,10 +200,12 @@ async fn apply_with(
     connection: super::connect::Connection,
     plan: &Plan,
     accounts: &[ResolvedAccount],
+    narrow: Targets,
     interrupts: &Interrupts,
 ) -> Result<Option<ApplyReport>, CliError> {
     let options = ApplyOptions {
         skip_stale: args.skip_stale,
+        narrow,
     };
     interrupts.applying();
     let report = apply(

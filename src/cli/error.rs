@@ -86,6 +86,27 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Select(#[from] crate::select::SelectError),
+    /// A `--target` is not an address pattern.
+    #[error(transparent)]
+    #[diagnostic(
+        code("bad-target"),
+        help(
+            "a target is ACCOUNT[.KIND[.NAME]], each part a glob: acme-prod.trigger.vip-*, *.csat, acme-eu"
+        )
+    )]
+    BadTarget(#[from] crate::plan::TargetError),
+    /// A `--target` matches no change of the plan: a typo must not read as "No changes".
+    #[error("no change of the {of} matches --target {}", targets.join(", --target "))]
+    #[diagnostic(code("no-target-matched"))]
+    TargetMatchesNothing {
+        /// What was narrowed: `plan` or `saved plan`.
+        of: &'static str,
+        /// The targets that match nothing.
+        targets: Vec<String>,
+        /// The nearest address to a target, and where addresses are listed.
+        #[help]
+        help: String,
+    },
     /// `export` could not read every account, so it wrote nothing.
     #[error("{failed} of {total} accounts could not be read; nothing was written")]
     #[diagnostic(

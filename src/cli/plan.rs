@@ -9,7 +9,9 @@ use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, GlobalArgs};
 use crate::files::{FileKind, OutputFile};
 use crate::output::color::Stream;
-use crate::plan::{self, Plan};
+use crate::plan::{self, Plan, Targets};
+use crate::policy::decode::did_you_mean;
+use crate::policy::resolve::ResolvedAccount;
 
 /// Arguments of `plan`.
 #[derive(Debug, Args)]
@@ -18,6 +20,10 @@ pub struct PlanArgs {
     paths: PolicyPaths,
     #[command(flatten)]
     select: SelectArgs,
+    /// Plan only the changes whose address matches (repeatable): ACCOUNT[.KIND[.NAME]], each
+    /// part a glob, e.g. `acme-prod.trigger.vip-*`. A saved plan records its targets.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    targets: Vec<String>,
     #[command(flatten)]
     connect: ConnectArgs,
     /// Output format: `human`, `json` (versioned, modelled on Terraform's plan JSON) or
@@ -51,7 +57,8 @@ pub enum PlanFormat {
 /// Plans the selected accounts.
 pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     let policy = args.paths.load_one(global)?;
-    let accounts = args.select.select(&policy.accounts)?;
+    let targets = Targets::parse(&args.targets)?;
+    let accounts = targeted_accounts(&targets, args.select.select(&policy.accounts)?);
     // Checked before reading Zendesk: a plan that cannot be saved is not worth making.
     let out = args
         .out
@@ -65,8 +72,64 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         connection.close().await?;
         Ok::<Plan, CliError>(plan)
     })?;
+    let plan = narrowed(&targets, plan)?;
     super::out::print(&render(&plan, args.format, global))?;
     finish(&plan, out, args.force, args.detailed_exitcode, global)
+}
+
+/// The selected accounts a target can touch (all of them without targets): the others are
+/// not read.
+pub(super) fn targeted_accounts(
+    targets: &Targets,
+    accounts: Vec<ResolvedAccount>,
+) -> Vec<ResolvedAccount> {
+    accounts
+        .into_iter()
+        .filter(|a| targets.selects_account(a.name.value.as_str()))
+        .collect()
+}
+
+/// A plan narrowed to its targets, which it records.
+///
+/// # Errors
+/// [`CliError::TargetMatchesNothing`] when a target matches no change.
+pub(super) fn narrowed(targets: &Targets, plan: Plan) -> Result<Plan, CliError> {
+    if targets.is_empty() {
+        return Ok(plan);
+    }
+    check_matched(targets, &plan, "plan")?;
+    let mut plan = targets.narrow(plan);
+    plan.targets = targets.texts();
+    Ok(plan)
+}
+
+/// Fails when a target matches no change of `plan`, suggesting the nearest address.
+pub(super) fn check_matched(
+    targets: &Targets,
+    plan: &Plan,
+    of: &'static str,
+) -> Result<(), CliError> {
+    let unmatched = targets.unmatched(plan);
+    let Some(first) = unmatched.first() else {
+        return Ok(());
+    };
+    let addresses: Vec<String> = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.changes)
+        .map(|c| c.address.to_string())
+        .collect();
+    let help = match did_you_mean(first, addresses.iter().map(String::as_str)) {
+        Some(near) => {
+            format!("did you mean `{near}`? `zdpolicy plan --format json` lists every address")
+        }
+        None => "`zdpolicy plan --format json` lists every address".to_owned(),
+    };
+    Err(CliError::TargetMatchesNothing {
+        of,
+        targets: unmatched,
+        help,
+    })
 }
 
 /// Renders a plan in a format.

@@ -93,8 +93,10 @@ pub fn explain(account: &ResolvedAccount, path: &str, sources: &SourceMap) -> St
     }
 }
 
-/// The provenance of every leaf of an account's rendered policy, as JSON
-/// (`{"csat.trigger_title": {"layer": "built-in default"}, ...}`).
+/// The provenance of every leaf of an account's rendered policy, as JSON. Every entry has the
+/// same four keys, so a consumer needs no special case: a built-in default, written in no file,
+/// has `null` as its place (`{"csat.trigger_title": {"layer": "built-in default", "file": null,
+/// "line": null, "column": null}, ...}`).
 pub fn provenance_value(account: &ResolvedAccount, sources: &SourceMap) -> Value {
     let mut out = Map::new();
     collect_leaves(&account_value(account), "", &mut |path| {
@@ -108,7 +110,12 @@ pub fn provenance_value(account: &ResolvedAccount, sources: &SourceMap) -> Value
                     "column": at.column,
                 })
             }
-            None => serde_json::json!({"layer": "built-in default"}),
+            None => serde_json::json!({
+                "layer": "built-in default",
+                "file": null,
+                "line": null,
+                "column": null,
+            }),
         };
         out.insert(path.to_owned(), entry);
     });

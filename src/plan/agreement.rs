@@ -54,7 +54,15 @@ fn disagreement(change: &Change) -> Option<String> {
                 .as_ref()
                 .and_then(|b| b.get("category"))
                 .cloned();
-            if change.after != Some(trigger.view(kept)) {
+            // An update leaves what it does not send as it is (a release sends neither title
+            // nor active): `after` is what it writes over what `before` shows.
+            let mut expected = change.before.clone().unwrap_or_else(|| json!({}));
+            if let (Some(over), Value::Object(view)) =
+                (expected.as_object_mut(), trigger.view(kept))
+            {
+                over.extend(view);
+            }
+            if change.after.as_ref() != Some(&expected) {
                 return Some("`operation` writes another trigger than `after` shows".to_owned());
             }
             Some(LiveObject::Trigger { id: *id })

@@ -35,6 +35,7 @@ pub mod settings;
 pub mod simulate;
 pub mod summary;
 pub mod sunshine;
+pub mod target;
 mod trigger_state;
 mod triggers;
 
@@ -55,3 +56,4 @@ pub use planner::{AccountInput, ReadFailure, plan, plan_account, plan_borrowed};
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};
+pub use target::{TargetError, Targets};

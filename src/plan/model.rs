@@ -17,7 +17,7 @@ use crate::policy::resolve::SafetyLimits;
 
 /// The version of the plan's machine format (JSON output and saved plans). A reader accepts
 /// its own major version and refuses a newer minor one.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// The zdpolicy version that writes plans.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -31,6 +31,10 @@ pub struct Plan {
     pub tool_version: String,
     /// sha256 of the resolved policy the plan was made from (see [`super::policy_hash`]).
     pub policy_hash: String,
+    /// The `--target` patterns the plan was narrowed to, sorted; empty (and not written) for
+    /// a plan of everything. Apply narrows the plan it makes again by the same targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     /// One plan per account.
     pub accounts: Vec<AccountPlan>,
 }

@@ -78,6 +78,7 @@ pub fn plan_borrowed(inputs: &[AccountInput]) -> Plan {
         format_version: FORMAT_VERSION.to_owned(),
         tool_version: TOOL_VERSION.to_owned(),
         policy_hash: policy_hash(&desired),
+        targets: Vec::new(),
         accounts,
     }
 }

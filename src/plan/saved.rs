@@ -9,10 +9,12 @@
 
 use serde_json::Value;
 
+use super::address::Address;
 use super::agreement::first_disagreement;
 use super::error::SavedPlanError;
 use super::model::{FORMAT_VERSION, Plan};
 use super::render::json;
+use super::target::Targets;
 
 /// The saved-plan file's text: the plan's JSON document.
 pub fn to_saved(plan: &Plan) -> String {
@@ -40,10 +42,41 @@ pub fn load_saved(text: &str) -> Result<Plan, SavedPlanError> {
         });
     }
     let plan: Plan = serde_json::from_value(value).map_err(SavedPlanError::Invalid)?;
-    match first_disagreement(&plan) {
-        Some((address, what)) => Err(SavedPlanError::Inconsistent { address, what }),
-        None => Ok(plan),
+    if let Some((address, what)) = first_disagreement(&plan).or_else(|| outside_targets(&plan)) {
+        return Err(SavedPlanError::Inconsistent { address, what });
     }
+    Ok(plan)
+}
+
+/// A change or account that the plan's own `targets` would not have kept (or targets that
+/// are not address patterns): narrowing a targeted plan by its targets changes nothing.
+fn outside_targets(plan: &Plan) -> Option<(String, String)> {
+    if plan.targets.is_empty() {
+        return None;
+    }
+    let targets = match Targets::parse(&plan.targets) {
+        Ok(targets) => targets,
+        Err(err) => return Some(("targets".to_owned(), err.to_string())),
+    };
+    let narrowed = targets.narrow(plan.clone());
+    let kept: Vec<&Address> = narrowed
+        .accounts
+        .iter()
+        .flat_map(|a| &a.changes)
+        .map(|c| &c.address)
+        .collect();
+    let outside = plan
+        .accounts
+        .iter()
+        .flat_map(|a| &a.changes)
+        .find(|c| !kept.contains(&&c.address))?;
+    Some((
+        outside.address.to_string(),
+        format!(
+            "the change is outside the plan's targets ({})",
+            plan.targets.join(", ")
+        ),
+    ))
 }
 
 /// Same major version, and a minor version no newer than ours (a newer minor may carry
@@ -68,7 +101,8 @@ mod tests {
     #[test]
     fn versions() {
         assert!(compatible("1.0"));
-        assert!(!compatible("1.1"));
+        assert!(compatible("1.1"));
+        assert!(!compatible("1.2"));
         assert!(!compatible("2.0"));
         assert!(!compatible("0.9"));
         assert!(!compatible("1"));
@@ -85,7 +119,7 @@ mod tests {
         let err = load_saved(r#"{"format_version": "2.0"}"#).expect_err("refused");
         assert_eq!(
             err.to_string(),
-            "the saved plan has format version 2.0, which this zdpolicy (format 1.0) cannot read; \
+            "the saved plan has format version 2.0, which this zdpolicy (format 1.1) cannot read; \
              make the plan again with this version of zdpolicy"
         );
         assert!(matches!(

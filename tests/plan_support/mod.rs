@@ -229,3 +229,19 @@ pub fn scenario_live() -> LiveState {
         false,
     )
 }
+
+/// The plan document's JSON Schema (`schemas/plan.schema.json`).
+pub fn plan_schema() -> jsonschema::Validator {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Fails, naming every violation, unless `document` is a valid plan document.
+pub fn assert_valid_plan_document(document: &Value) {
+    let errors: Vec<String> = plan_schema()
+        .iter_errors(document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

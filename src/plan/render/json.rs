@@ -14,6 +14,8 @@ struct Document<'a> {
     format_version: &'a str,
     tool_version: &'a str,
     policy_hash: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    targets: &'a [String],
     summary: DocumentSummary,
     accounts: &'a [AccountPlan],
 }
@@ -31,6 +33,7 @@ pub fn to_value(plan: &Plan) -> Value {
         format_version: &plan.format_version,
         tool_version: &plan.tool_version,
         policy_hash: &plan.policy_hash,
+        targets: &plan.targets,
         summary: DocumentSummary {
             counts: Summary::of(plan),
             has_changes: has_changes(plan),

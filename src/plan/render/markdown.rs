@@ -26,6 +26,9 @@ pub fn render(plan: &Plan) -> String {
         summary.line()
     };
     let mut out = format!("**{headline}**\n{MARKER}\n");
+    if let Some(line) = super::targets_line(plan, code) {
+        out.push_str(&format!("\n:warning: {line}\n"));
+    }
     if summary.accounts_with_errors > 0 {
         out.push_str(&format!(
             "\n:x: {} account(s) have errors: their plans are incomplete.\n",

@@ -11,6 +11,10 @@ use crate::plan::summary::{NO_CHANGES, Summary};
 /// Renders the plan for a terminal, with ANSI colour when `color` is true.
 pub fn render(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
+    if let Some(line) = super::targets_line(plan, str::to_owned) {
+        out.push_str(&paint(style(Sign::Problem), &line, color));
+        out.push_str("\n\n");
+    }
     for account in plan.accounts.iter().filter(|a| has_content(a)) {
         out.push_str(&paint(Style::new().bold(), &account_title(account), color));
         out.push('\n');

@@ -39,8 +39,9 @@ pub struct Layer {
     /// Limits that stop a plan which would change too much at once. Merges key by key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub safety: Option<Safety>,
-    /// Requests per minute zdpolicy allows itself against this account. Defaults to the
-    /// account's Zendesk plan limit; set it lower to leave room for other integrations.
+    /// Requests per minute zdpolicy allows itself against this account. Default 200, the limit
+    /// of Zendesk's lowest plan, whatever the account's plan; zdpolicy pauses sooner when
+    /// Zendesk's rate-limit headers say so. Set it lower to leave room for other integrations.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub rate_limit_per_minute: Option<Located<u32>>,

@@ -175,20 +175,19 @@ struct RateLimitBody {
     per_minute: Option<u32>,
 }
 
-/// `PUT /_sim/accounts/{subdomain}/rate_limit` with `{"per_minute": N}` (or `null` for the plan's).
+/// `PUT /_sim/accounts/{subdomain}/rate_limit` with `{"per_minute": N}`; the body `null` (or
+/// `{"per_minute": null}`) goes back to the plan's limit.
 async fn rate_limit(
     State(shared): State<Arc<Shared>>,
     Path(subdomain): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let body: RateLimitBody = parse(&body)?;
+    let body: Option<RateLimitBody> = parse(&body)?;
+    let per_minute = body.and_then(|b| b.per_minute);
     handle(shared)
-        .set_rate_limit(&subdomain, body.per_minute)
+        .set_rate_limit(&subdomain, per_minute)
         .map_err(|e| error(StatusCode::NOT_FOUND, e))?;
-    Ok(json_of(
-        StatusCode::OK,
-        &json!({"per_minute": body.per_minute}),
-    ))
+    Ok(json_of(StatusCode::OK, &json!({"per_minute": per_minute})))
 }
 
 #[derive(Debug, Deserialize)]
