@@ -731,6 +731,34 @@ mod tests {
         assert!(pending.is_empty(), "{pending:?}");
     }
 
+    /// `--target acme.order.*` keeps the creates of the triggers the order places, so the
+    /// narrowed plan can be applied.
+    #[test]
+    fn targeting_an_order_keeps_the_triggers_it_places() {
+        let plan = crate::plan::model::Plan {
+            format_version: String::new(),
+            tool_version: String::new(),
+            policy_hash: String::new(),
+            targets: Vec::new(),
+            accounts: vec![plan_account(&account(TWO_FIRST), &live())],
+        };
+        let targets = crate::plan::target::Targets::parse(&["acme.order.*"]).expect("targets");
+        let narrowed = targets.narrow(plan);
+        let kept: Vec<String> = narrowed.accounts[0]
+            .changes
+            .iter()
+            .map(|c| c.address.to_string())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "acme.order.Routing",
+                "acme.trigger.vip-email",
+                "acme.trigger.vip-messaging"
+            ]
+        );
+    }
+
     #[test]
     fn order_changes_count_towards_max_changed_percent() {
         let mut live = live();
@@ -757,6 +785,7 @@ mod tests {
             format_version: String::new(),
             tool_version: String::new(),
             policy_hash: String::new(),
+            targets: Vec::new(),
             accounts: vec![plan_account(&desired, &live)],
         };
         let updates: Vec<String> = plan.accounts[0]
