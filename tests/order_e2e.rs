@@ -135,6 +135,17 @@ async fn moves_read_alike_in_every_view_apply_in_one_job_and_converge() {
     let (_, markdown) = run(cli(dir.path(), &sim).args(["plan", "--format", "markdown"]));
     let (_, json) = run(cli(dir.path(), &sim).args(["plan", "--format", "json"]));
     let json: Value = serde_json::from_str(&json).expect(&json);
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/plan.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the plan schema covers order changes: {errors:#?}"
+    );
     insta::with_settings!({filters => port.to_vec()}, {
         insta::assert_snapshot!("order_plan_text", text);
         insta::assert_snapshot!("order_plan_markdown", markdown);
