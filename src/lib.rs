@@ -14,6 +14,7 @@ pub mod policy;
 pub mod refresh;
 pub mod sandbox;
 pub mod select;
+pub mod signin;
 pub mod simulator;
 pub mod snapshot;
 pub mod zendesk;

@@ -80,9 +80,18 @@ pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
             "/{subdomain}/api/v2/account/settings",
             get(settings::show).put(settings::update),
         ))
+        .merge(json_route("/{subdomain}/api/v2/users/me", get(oauth::me)))
+        .route(
+            "/{subdomain}/api/v2/oauth/tokens/{id}",
+            axum::routing::delete(oauth::revoke),
+        )
         .route_layer(from_fn_with_state(shared.clone(), gate::support));
     let oauth = Router::new()
         .route("/{subdomain}/oauth/tokens", post(oauth::issue))
+        .route(
+            "/{subdomain}/oauth/authorizations/new",
+            get(oauth::authorize),
+        )
         .route_layer(from_fn_with_state(shared.clone(), gate::oauth));
     let sunshine = Router::new()
         .route(
