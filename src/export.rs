@@ -13,6 +13,7 @@ use crate::live::LiveState;
 use crate::plan::csat::survey_on_session_end;
 use crate::plan::ownership::split_marker;
 use crate::plan::preflight::{self, Availability};
+use crate::plan::reorder::execution_order;
 use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator, RefKind};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
@@ -148,6 +149,14 @@ pub fn export_account(
     if options.triggers {
         let (triggers, pins, skipped) = managed_triggers(account, live, options.names);
         notes.extend(skipped);
+        // The current order, so that plan with `order: manage` finds nothing to move: the
+        // categories as Zendesk runs them, the triggers in execution order with placements.
+        entry.insert("order".into(), json!("manage"));
+        let (categories, _) = execution_order(live);
+        if live.trigger_categories_enabled && !categories.is_empty() {
+            let names: Vec<&str> = categories.iter().map(|c| c.name.as_str()).collect();
+            entry.insert("trigger_categories".into(), json!(names));
+        }
         if !triggers.is_empty() {
             entry.insert("triggers".into(), Value::Array(triggers));
             entry.insert("trigger_ids".into(), Value::Object(pins));
@@ -182,7 +191,13 @@ fn managed_triggers(
     let mut notes = Vec::new();
     let mut pins = Map::new();
     let mut standard = Vec::new();
-    for trigger in &live.triggers {
+    let (_, in_order) = execution_order(live);
+    let exported: BTreeSet<u64> = in_order
+        .iter()
+        .filter(|t| exportable(t, csat_title))
+        .map(|t| t.id)
+        .collect();
+    for (at, trigger) in in_order.iter().copied().enumerate() {
         if trigger.title == csat_title || trigger.title == DEFAULT_CSAT_TRIGGER_TITLE {
             notes.push(format!(
                 "trigger {} {} was left out: zdpolicy edits it only through \
@@ -226,6 +241,9 @@ fn managed_triggers(
             spec.insert("category".into(), json!(name));
         }
         spec.insert("active".into(), json!(trigger.active));
+        if let Some(placement) = placement(&in_order, at, &exported) {
+            spec.insert("placement".into(), placement);
+        }
         // The pin identifies the trigger, marked or not; adopting an unmarked one by its id
         // changes nothing on the first plan (the marker comes with zdpolicy's first write).
         pins.insert(key.clone(), json!(trigger.id));
@@ -273,6 +291,32 @@ fn managed_triggers(
         ));
     }
     (triggers, pins, notes)
+}
+
+/// Whether a trigger is written as a managed trigger (the tests in [`managed_triggers`]).
+fn exportable(trigger: &Trigger, csat_title: &str) -> bool {
+    trigger.title != csat_title
+        && trigger.title != DEFAULT_CSAT_TRIGGER_TITLE
+        && trigger.default != Some(true)
+        && unknown_operator(trigger).is_none()
+        && !trigger.title.trim().is_empty()
+        && !trigger.actions.is_empty()
+}
+
+/// Where the exported trigger at `at` (in execution order) stands among the triggers of its
+/// category that stay unmanaged: right after the last one before it, `first` when they all
+/// come after it, nothing (`last`, the default) when there are none.
+fn placement(in_order: &[&Trigger], at: usize, exported: &BTreeSet<u64>) -> Option<Value> {
+    let category = |t: &Trigger| t.category_id.clone().flatten();
+    let here = category(in_order[at]);
+    let unmanaged = |t: &&&Trigger| category(t) == here && !exported.contains(&t.id);
+    if let Some(previous) = in_order[..at].iter().rev().find(unmanaged) {
+        return Some(json!({ "after": previous.title }));
+    }
+    in_order[at + 1..]
+        .iter()
+        .any(|t| unmanaged(&t))
+        .then(|| json!("first"))
 }
 
 /// A title as a JSON string, so spaces at its ends show in the header comment.

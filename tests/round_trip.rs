@@ -203,3 +203,57 @@ fn invisible_differences_are_shown_visibly() {
     let text = plan::render::text::render(&plan, false);
     insta::assert_snapshot!(text);
 }
+
+/// Export writes the current order (`order: manage`, the categories, each trigger's place
+/// among the triggers that stay unmanaged), so the exported policy moves nothing, even where
+/// positions are duplicated and gapped and unmanaged triggers sit between exported ones.
+#[test]
+fn an_exported_order_plans_to_no_move() {
+    let mut standard = plan_support::plain_trigger(36000000000021, "Notify requester of update");
+    standard["default"] = json!(true);
+    standard["position"] = json!(5);
+    let mut second = plan_support::plain_trigger(36000000000022, "b second");
+    second["position"] = json!(5);
+    let mut first = plan_support::plain_trigger(36000000000023, "A first");
+    first["position"] = json!(5);
+    let mut last = plan_support::plain_trigger(36000000000024, "Last");
+    last["position"] = json!(40);
+    let mut live = live(vec![last, standard, second, first], true, false, false);
+    live.categories.push(
+        serde_json::from_value(json!({"id": "200", "name": "Routing", "position": -3}))
+            .expect("category"),
+    );
+    let text = exported(&live);
+    assert!(text.contains("order: manage"), "{text}");
+    assert!(
+        text.contains("- Routing\n") || text.contains("[Routing"),
+        "{text}"
+    );
+    let (desired, diagnostics) = load(&text);
+    assert!(
+        diagnostics.iter().all(|d| d.severity != Severity::Error),
+        "{diagnostics:#?}"
+    );
+    let plan = plan::plan_account(&desired, &live);
+    assert!(plan.diagnostics.is_empty(), "{:#?}", plan.diagnostics);
+    let pending: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.is_pending())
+        .map(|c| c.address.to_string())
+        .collect();
+    assert!(pending.is_empty(), "{pending:?}\n{text}");
+    let orders: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.address.to_string().contains("order."))
+        .map(|c| c.address.to_string())
+        .collect();
+    assert_eq!(
+        orders,
+        [
+            "acme-prod.category_order.trigger_categories",
+            "acme-prod.order.Notifications"
+        ]
+    );
+}

@@ -175,6 +175,7 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
     );
 
     let bad = json!({"job": {"action": "patch", "items": {
+        "trigger_categories": [{"id": routing, "position": 7}],
         "triggers": [{"id": trigger.to_string(), "category_id": "10001"}]
     }}});
     let (status, failed) = sim
@@ -185,6 +186,11 @@ async fn batch_jobs_move_and_reorder_or_fail_whole() {
         failed,
         json!({"status": "failed", "errors": [{"code": "InvalidTrigger", "title": "category_id is not valid", "trigger_id": trigger.to_string()}]})
     );
+    // All or nothing: the valid category item of the failed job was not applied either.
+    let category = sim
+        .get_json(&format!("/api/v2/trigger_categories/{routing}"))
+        .await;
+    assert_eq!(category["trigger_category"]["position"], 0);
     sim.stop().await;
 }
 
@@ -200,5 +206,54 @@ async fn accounts_without_categories_get_403() {
         refused,
         json!({"errors": [{"code": "TriggerCategoriesNotEnabled", "title": "Ticket trigger categories are not enabled for your account"}]})
     );
+    sim.stop().await;
+}
+
+/// `PUT /api/v2/triggers/reorder` works only while an account has one category; with more it
+/// answers `LimitOneCategory` and changes nothing, which is why zdpolicy orders through jobs.
+#[tokio::test]
+async fn reorder_is_refused_once_there_are_two_categories() {
+    let sim = Sim::start().await;
+    let ids = |list: &serde_json::Value| -> Vec<u64> {
+        list["triggers"]
+            .as_array()
+            .expect("triggers")
+            .iter()
+            .map(|t| t["id"].as_u64().expect("id"))
+            .collect()
+    };
+    sim.create_trigger(trigger_body("Alpha")).await;
+    sim.create_trigger(trigger_body("Beta")).await;
+    let listed = ids(&sim.get_json("/api/v2/triggers").await);
+    let reversed: Vec<u64> = listed.iter().rev().copied().collect();
+    let (status, _) = sim
+        .send_json(
+            Method::PUT,
+            "/api/v2/triggers/reorder",
+            &json!({"trigger_ids": reversed}),
+        )
+        .await;
+    assert_eq!(status, 200, "one category: reorder is allowed");
+    assert_eq!(ids(&sim.get_json("/api/v2/triggers").await), reversed);
+    let (status, _) = sim
+        .send_json(
+            Method::PUT,
+            "/api/v2/triggers/reorder",
+            &json!({"trigger_ids": reversed[..1]}),
+        )
+        .await;
+    assert_eq!(status, 404, "every trigger id is needed");
+
+    create_category(&sim, "Routing", 1).await;
+    let (status, refused) = sim
+        .send_json(
+            Method::PUT,
+            "/api/v2/triggers/reorder",
+            &json!({"trigger_ids": listed}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["errors"][0]["code"], "LimitOneCategory");
+    assert_eq!(ids(&sim.get_json("/api/v2/triggers").await), reversed);
     sim.stop().await;
 }

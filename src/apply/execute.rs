@@ -1,6 +1,6 @@
 //! Executing one account's authorised changes through the write API: categories first, then
-//! triggers, then settings; stopping at the first failure, so the report says exactly what
-//! was done.
+//! triggers, then positions (one request for all of the account's order changes), then
+//! settings; stopping at the first failure, so the report says exactly what was done.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,12 +8,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::report::{AccountReport, ChangeReport, Outcome};
 use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
-use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerWrite};
+use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerRef, TriggerWrite};
 use crate::policy::model::AccountName;
 use crate::zendesk::api_warn::ApiWarning;
 use crate::zendesk::client::error::ZendeskError;
 use crate::zendesk::read::ReadApi;
-use crate::zendesk::wire::{AccountSettings, TriggerBulkUpdateItem};
+use crate::zendesk::wire::{
+    AccountSettings, BatchCategoryItem, BatchJob, BatchJobItems, BatchTriggerItem,
+    TriggerBulkUpdateItem,
+};
 use crate::zendesk::write::WriteApi;
 
 /// How often a create whose outcome was unknown is checked and tried again.
@@ -58,11 +61,21 @@ pub async fn execute<A: ReadApi + WriteApi>(
     // sent at the first of them: what it did is what happened to every one of them, even to
     // those after a later failure or an interruption.
     let mut bulk: Option<Result<(), String>> = None;
+    // Likewise every order change of the account goes out in one request, at the first of
+    // them; it needs the ids of the triggers created before it.
+    let mut positions: Option<Result<(), String>> = None;
+    let mut created: BTreeMap<String, u64> = BTreeMap::new();
     for step in steps {
         let change = step.change;
         let mut report = ChangeReport::new(change, Outcome::NotAttempted);
         let in_bulk = step.decision == Decision::Apply && bulk_eligible(change);
         if let (true, Some(result)) = (in_bulk, &bulk) {
+            bulk_outcome(&mut report, result);
+            reports.push(report);
+            continue;
+        }
+        let in_positions = step.decision == Decision::Apply && sets_positions(change);
+        if let (true, Some(result)) = (in_positions, &positions) {
             bulk_outcome(&mut report, result);
             reports.push(report);
             continue;
@@ -102,11 +115,29 @@ pub async fn execute<A: ReadApi + WriteApi>(
             bulk_outcome(&mut report, &result);
             bulk = Some(result);
             bulk.as_ref().and_then(|r| r.as_ref().err()).cloned()
+        } else if in_positions {
+            let changes: Vec<&Change> = steps
+                .iter()
+                .filter(|s| s.decision == Decision::Apply && sets_positions(s.change))
+                .map(|s| s.change)
+                .collect();
+            let result = send_positions(api, &changes, &categories, &created, live)
+                .await
+                .map_err(|e| e.to_string());
+            bulk_outcome(&mut report, &result);
+            positions = Some(result);
+            positions.as_ref().and_then(|r| r.as_ref().err()).cloned()
         } else {
             match apply_one(api, change, &mut categories).await {
-                Ok(created) => {
+                Ok(id) => {
                     report.outcome = Outcome::Applied;
-                    report.created_id = created;
+                    if let (Some(Operation::CreateTrigger { .. }), Some(new)) = (
+                        &change.operation,
+                        id.as_deref().and_then(|i| i.parse().ok()),
+                    ) {
+                        created.insert(change.address.name.clone(), new);
+                    }
+                    report.created_id = id;
                     None
                 }
                 Err(err) => {
@@ -159,13 +190,14 @@ fn rank(change: &Change) -> u8 {
             | Operation::UpdateTrigger { .. }
             | Operation::DeleteTrigger { .. },
         ) => 1,
-        Some(Operation::UpdateAccountSettings { .. }) => 2,
+        Some(Operation::SetPositions { .. }) => 2,
+        Some(Operation::UpdateAccountSettings { .. }) => 3,
         Some(Operation::UpdateSunshineApp { settings, .. }) => {
             let stricter = settings.disable_conversation_reopen == Some(true)
                 || settings.end_session_enabled == Some(false);
-            if stricter { 2 } else { 3 }
+            if stricter { 3 } else { 4 }
         }
-        None => 4,
+        None => 5,
     }
 }
 
@@ -243,6 +275,107 @@ async fn apply_one<A: ReadApi + WriteApi>(
             api.update_sunshine_app(app_id, settings).await?;
             Ok(None)
         }
+        Operation::SetPositions { .. } => {
+            // Sent together with the account's other order changes by `execute`.
+            Ok(None)
+        }
+    }
+}
+
+fn sets_positions(change: &Change) -> bool {
+    matches!(change.operation, Some(Operation::SetPositions { .. }))
+}
+
+/// Why positions could not be sent.
+#[derive(Debug, thiserror::Error)]
+enum PositionsFailure {
+    /// Zendesk refused them, or they could not be sent.
+    #[error(transparent)]
+    Zendesk(#[from] ZendeskError),
+    /// A trigger or category this apply should have created has no id.
+    #[error("{0} was not created, so its position cannot be set")]
+    NotCreated(String),
+}
+
+/// Sends the positions of every order change of the account in one request: a category batch
+/// job, or `update_many` for an account without trigger categories (the job is a categories
+/// endpoint there).
+async fn send_positions<A: WriteApi>(
+    api: &A,
+    changes: &[&Change],
+    categories: &BTreeMap<String, String>,
+    created: &BTreeMap<String, u64>,
+    live: &LiveState,
+) -> Result<(), PositionsFailure> {
+    let mut items = BatchJobItems::default();
+    for change in changes {
+        let Some(Operation::SetPositions {
+            trigger_categories,
+            triggers,
+        }) = &change.operation
+        else {
+            continue;
+        };
+        for item in trigger_categories {
+            let id = category_ref_id(&item.category, categories)?;
+            items.trigger_categories.push(BatchCategoryItem {
+                id,
+                position: item.position,
+            });
+        }
+        for item in triggers {
+            let id = match &item.trigger {
+                TriggerRef::Existing { id } => *id,
+                TriggerRef::Planned { key } => *created
+                    .get(key)
+                    .ok_or_else(|| PositionsFailure::NotCreated(format!("trigger `{key}`")))?,
+            };
+            let category_id = match &item.category {
+                Some(category) => Some(category_ref_id(category, categories)?),
+                None => None,
+            };
+            items.triggers.push(BatchTriggerItem {
+                id: id.to_string(),
+                position: Some(item.position),
+                active: None,
+                category_id,
+            });
+        }
+    }
+    if !live.trigger_categories_enabled {
+        let bulk: Vec<TriggerBulkUpdateItem> = items
+            .triggers
+            .iter()
+            .filter_map(|t| {
+                Some(TriggerBulkUpdateItem {
+                    id: t.id.parse().ok()?,
+                    position: t.position,
+                    active: None,
+                    category_id: None,
+                })
+            })
+            .collect();
+        api.update_triggers_bulk(&bulk).await?;
+        return Ok(());
+    }
+    let job = BatchJob {
+        action: "patch".to_owned(),
+        items,
+    };
+    api.run_category_job(&job).await?;
+    Ok(())
+}
+
+fn category_ref_id(
+    category: &CategoryRef,
+    categories: &BTreeMap<String, String>,
+) -> Result<String, PositionsFailure> {
+    match category {
+        CategoryRef::Existing { id, .. } => Ok(id.clone()),
+        CategoryRef::Planned { name } => categories
+            .get(name)
+            .cloned()
+            .ok_or_else(|| PositionsFailure::NotCreated(format!("category \"{name}\""))),
     }
 }
 
@@ -374,5 +507,221 @@ where
             }
             Err(err) => return Err(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::plan::plan_account;
+    use crate::policy::load::load_texts;
+    use crate::zendesk::wire::{
+        SunshineApp, SunshineAppSettings, Trigger, TriggerCategory, TriggerDefinitions,
+    };
+
+    /// A write API that records what it is sent; the category job fails when `job_fails`.
+    struct Recorder {
+        calls: Mutex<Vec<(String, Value)>>,
+        job_fails: bool,
+    }
+
+    impl Recorder {
+        fn record(&self, call: &str, body: Value) {
+            if let Ok(mut calls) = self.calls.lock() {
+                calls.push((call.to_owned(), body));
+            }
+        }
+
+        fn calls(&self) -> Vec<(String, Value)> {
+            self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+        }
+    }
+
+    fn rejected() -> ZendeskError {
+        ZendeskError::Rejected {
+            account: "acme".into(),
+            object: "trigger order".into(),
+            status: 400,
+            code: Some("failed".into()),
+            message: "category_id is not valid".into(),
+        }
+    }
+
+    impl ReadApi for Recorder {
+        fn account_name(&self) -> &str {
+            "acme"
+        }
+        async fn list_triggers(&self) -> Result<Vec<Trigger>, ZendeskError> {
+            Ok(Vec::new())
+        }
+        async fn list_trigger_categories(&self) -> Result<Vec<TriggerCategory>, ZendeskError> {
+            Ok(Vec::new())
+        }
+        async fn trigger_categories(&self) -> Result<Option<Vec<TriggerCategory>>, ZendeskError> {
+            Ok(Some(Vec::new()))
+        }
+        async fn trigger_definitions(&self) -> Result<TriggerDefinitions, ZendeskError> {
+            Ok(TriggerDefinitions::default())
+        }
+        async fn account_settings(&self) -> Result<AccountSettings, ZendeskError> {
+            Ok(AccountSettings::default())
+        }
+        async fn sunshine_app(&self) -> Result<Option<SunshineApp>, ZendeskError> {
+            Ok(None)
+        }
+    }
+
+    impl WriteApi for Recorder {
+        async fn create_category(&self, name: &str) -> Result<TriggerCategory, ZendeskError> {
+            self.record("create_category", json!(name));
+            Err(rejected())
+        }
+        async fn create_trigger(&self, body: &Value) -> Result<Trigger, ZendeskError> {
+            let id = 900 + self.calls().len() as u64;
+            self.record("create_trigger", body.clone());
+            let mut trigger = body["trigger"].clone();
+            trigger["id"] = json!(id);
+            trigger["position"] = json!(9999);
+            serde_json::from_value(trigger).map_err(|_| rejected())
+        }
+        async fn update_trigger(&self, id: u64, body: &Value) -> Result<Trigger, ZendeskError> {
+            self.record("update_trigger", json!([id, body]));
+            Err(rejected())
+        }
+        async fn update_triggers_bulk(
+            &self,
+            items: &[TriggerBulkUpdateItem],
+        ) -> Result<(), ZendeskError> {
+            self.record("update_many", json!(items));
+            Ok(())
+        }
+        async fn run_category_job(&self, job: &BatchJob) -> Result<(), ZendeskError> {
+            self.record("job", json!(job));
+            if self.job_fails {
+                Err(rejected())
+            } else {
+                Ok(())
+            }
+        }
+        async fn delete_trigger(&self, id: u64) -> Result<(), ZendeskError> {
+            self.record("delete_trigger", json!(id));
+            Ok(())
+        }
+        async fn update_account_settings(
+            &self,
+            settings: &AccountSettings,
+        ) -> Result<Option<ApiWarning>, ZendeskError> {
+            self.record("settings", json!(settings));
+            Ok(None)
+        }
+        async fn update_sunshine_app(
+            &self,
+            app_id: &str,
+            _: &SunshineAppSettings,
+        ) -> Result<(), ZendeskError> {
+            self.record("sunshine", json!(app_id));
+            Ok(())
+        }
+    }
+
+    fn live() -> LiveState {
+        serde_json::from_value(json!({
+            "triggers": [
+                {"id": 101, "title": "Route VIP", "active": true, "position": 3, "category_id": "30",
+                 "conditions": {"all": [], "any": []}, "actions": [{"field": "status", "value": "open"}]}
+            ],
+            "categories": [
+                {"id": "10", "name": "Notifications", "position": 1},
+                {"id": "30", "name": "Routing", "position": 5}
+            ],
+            "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+            "settings": {}, "sunshine": null
+        }))
+        .expect("live state")
+    }
+
+    const POLICY: &str = "version: 1
+accounts:
+  acme:
+    subdomain: acme
+    order: manage
+    trigger_categories: [Routing]
+    triggers:
+      - { key: vip, title: VIP, category: Routing, placement: first, actions: [ { field: priority, value: high } ] }
+";
+
+    async fn run(job_fails: bool) -> (AccountReport, Vec<(String, Value)>) {
+        let policy = load_texts(&[("p.yaml", POLICY)]);
+        let live = live();
+        let plan = plan_account(&policy.accounts[0], &live);
+        let steps: Vec<Step<'_>> = plan
+            .changes
+            .iter()
+            .filter(|c| has_work(c))
+            .map(|change| Step {
+                change,
+                decision: Decision::Apply,
+            })
+            .collect();
+        let api = Recorder {
+            calls: Mutex::new(Vec::new()),
+            job_fails,
+        };
+        let stop = AtomicBool::new(false);
+        let report = execute(&api, &plan.account, &in_order(steps), &live, &stop).await;
+        (report, api.calls())
+    }
+
+    #[tokio::test]
+    async fn every_move_goes_in_one_job_after_the_create_with_its_new_id() {
+        let (report, calls) = run(false).await;
+        let names: Vec<&str> = calls.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["create_trigger", "job"]);
+        assert_eq!(
+            calls[1].1,
+            json!({"action": "patch", "items": {
+                "trigger_categories": [{"id": "30", "position": 1}, {"id": "10", "position": 2}],
+                "triggers": [
+                    {"id": "900", "position": 1, "category_id": "30"},
+                    {"id": "101", "position": 2, "category_id": "30"}
+                ]
+            }})
+        );
+        let outcomes: Vec<(&str, Outcome)> = report
+            .changes
+            .iter()
+            .map(|c| (c.address.as_str(), c.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("acme.trigger.vip", Outcome::Applied),
+                ("acme.category_order.trigger_categories", Outcome::Applied),
+                ("acme.order.Routing", Outcome::Applied)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_fails_every_order_change_it_carried() {
+        let (report, calls) = run(true).await;
+        assert_eq!(calls.iter().filter(|(name, _)| name == "job").count(), 1);
+        let failed: Vec<&str> = report
+            .changes
+            .iter()
+            .filter(|c| c.outcome == Outcome::Failed)
+            .map(|c| c.address.as_str())
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                "acme.category_order.trigger_categories",
+                "acme.order.Routing"
+            ]
+        );
     }
 }

@@ -14,8 +14,14 @@ use crate::policy::model::AccountName;
 pub enum ObjectKind {
     /// A trigger category (`ACCOUNT.category.NAME`): created when a managed trigger names it.
     Category,
+    /// The order of the trigger categories (`ACCOUNT.category_order.trigger_categories`),
+    /// with `order: manage`.
+    CategoryOrder,
     /// The messaging CSAT trigger's session-end conditions (`ACCOUNT.csat.survey_on_session_end`).
     Csat,
+    /// The order of the triggers in one category (`ACCOUNT.order.CATEGORY`, or
+    /// `ACCOUNT.order.triggers` for triggers in no category), with `order: manage`.
+    Order,
     /// A messaging setting (`ACCOUNT.setting.NAME`).
     Setting,
     /// A managed trigger (`ACCOUNT.trigger.KEY`).
@@ -27,16 +33,25 @@ impl ObjectKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Category => "category",
+            Self::CategoryOrder => "category_order",
             Self::Csat => "csat",
+            Self::Order => "order",
             Self::Setting => "setting",
             Self::Trigger => "trigger",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Self::Category, Self::Csat, Self::Setting, Self::Trigger]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Category,
+            Self::CategoryOrder,
+            Self::Csat,
+            Self::Order,
+            Self::Setting,
+            Self::Trigger,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -74,7 +89,7 @@ impl fmt::Display for Address {
 /// Why a string is not an address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a plan address (expected ACCOUNT.KIND.NAME with KIND one of category, csat, setting, trigger)"
+    "`{0}` is not a plan address (expected ACCOUNT.KIND.NAME with KIND one of category, category_order, csat, order, setting, trigger)"
 )]
 pub struct AddressError(String);
 
@@ -142,11 +157,23 @@ mod tests {
         let mut kinds = [
             ObjectKind::Trigger,
             ObjectKind::Setting,
+            ObjectKind::Order,
             ObjectKind::Csat,
+            ObjectKind::CategoryOrder,
             ObjectKind::Category,
         ];
         kinds.sort();
         let names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
-        assert_eq!(names, ["category", "csat", "setting", "trigger"]);
+        assert_eq!(
+            names,
+            [
+                "category",
+                "category_order",
+                "csat",
+                "order",
+                "setting",
+                "trigger"
+            ]
+        );
     }
 }

@@ -110,6 +110,24 @@ fn disagreement(change: &Change) -> Option<String> {
                 app_id: app_id.clone(),
             })
         }
+        (
+            Operation::SetPositions {
+                trigger_categories,
+                triggers,
+            },
+            ObjectKind::Order | ObjectKind::CategoryOrder,
+        ) => {
+            // A trigger order sets trigger positions only, the category order category ones.
+            let right_kind = if kind == ObjectKind::Order {
+                trigger_categories.is_empty()
+            } else {
+                triggers.is_empty()
+            };
+            if !right_kind || change.moves.is_empty() {
+                return Some("`operation` sets other positions than the change moves".to_owned());
+            }
+            Some(LiveObject::Positions)
+        }
         _ => return Some("`operation` is not a write of this kind of object".to_owned()),
     };
     let wanted_action = if matches!(operation, Operation::DeleteTrigger { .. }) {

@@ -62,6 +62,11 @@ pub enum DiagnosticCode {
     ReferenceNotFound,
     /// A reference names an object of which the account has several of that name.
     ReferenceAmbiguous,
+    /// A placement's `after`/`before` names no trigger of the category (or placed triggers
+    /// name each other in a circle).
+    UnknownAnchor,
+    /// `trigger_categories` names a category the account does not have.
+    UnknownCategory,
 }
 
 impl DiagnosticCode {
@@ -90,6 +95,8 @@ impl DiagnosticCode {
         Self::ValueNotOffered,
         Self::ReferenceNotFound,
         Self::ReferenceAmbiguous,
+        Self::UnknownAnchor,
+        Self::UnknownCategory,
     ];
 
     /// The code as written in output.
@@ -118,6 +125,8 @@ impl DiagnosticCode {
             Self::ValueNotOffered => "value-not-offered",
             Self::ReferenceNotFound => "reference-not-found",
             Self::ReferenceAmbiguous => "reference-ambiguous",
+            Self::UnknownAnchor => "unknown-anchor",
+            Self::UnknownCategory => "unknown-category",
         }
     }
 }

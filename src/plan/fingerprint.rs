@@ -118,6 +118,10 @@ pub enum LiveObject {
         /// The app id.
         app_id: String,
     },
+    /// The account's execution order: every category's position, and every trigger's
+    /// position, category and title (titles break ties). A trigger or category moved by hand
+    /// since the plan makes its order changes stale.
+    Positions,
 }
 
 /// A live object and its fingerprint when the plan was made.
@@ -150,7 +154,31 @@ pub fn fingerprint_of(live: &LiveState, object: &LiveObject) -> Option<Fingerpri
             let settings = serde_json::to_value(&app.settings).ok()?;
             Some(fingerprint(&wrapped("settings", settings), None))
         }
+        LiveObject::Positions => Some(fingerprint(&positions(live), None)),
     }
+}
+
+/// What the order of an account depends on, keyed by id so a stale message names the trigger
+/// (`triggers.123`) or category (`trigger_categories.10001`) that moved.
+fn positions(live: &LiveState) -> Value {
+    let categories: Map<String, Value> = live
+        .categories
+        .iter()
+        .map(|c| (c.id.clone(), Value::from(c.position)))
+        .collect();
+    let triggers: Map<String, Value> = live
+        .triggers
+        .iter()
+        .map(|t| {
+            let place = serde_json::json!({
+                "position": t.position,
+                "category_id": t.category_id.clone().flatten(),
+                "title": t.title,
+            });
+            (t.id.to_string(), place)
+        })
+        .collect();
+    serde_json::json!({"trigger_categories": categories, "triggers": triggers})
 }
 
 /// `{key: value}`, so the fields of a settings section are named as Zendesk nests them

@@ -29,6 +29,7 @@ pub mod planner;
 pub mod preflight;
 pub mod references;
 pub mod render;
+pub(crate) mod reorder;
 pub mod safety;
 pub mod saved;
 pub mod settings;
@@ -46,9 +47,12 @@ pub use fingerprint::{Fingerprint, LiveObject, Seen, fingerprint, fingerprint_of
 pub use hash::policy_hash;
 pub use manual::{LiveValue, ManualStep};
 pub use model::{
-    AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Plan, TOOL_VERSION,
+    AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Move, Plan,
+    TOOL_VERSION,
 };
-pub use operation::{CategoryRef, Operation, TriggerWrite};
+pub use operation::{
+    CategoryPosition, CategoryRef, Operation, TriggerPosition, TriggerRef, TriggerWrite,
+};
 pub use planner::{
     AccountInput, ReadFailure, plan, plan_account, plan_borrowed, plan_of, plan_read,
 };

@@ -186,6 +186,28 @@ pub struct Change {
     /// this account (`after` and `operation` hold the ids).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<ResolvedReference>,
+    /// For order changes: each trigger or category that moves, for people (apply sends the
+    /// positions in `operation`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+}
+
+/// One trigger (or category) an order change moves. Places count from 1 in execution order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    /// What moves: a managed trigger's key, or a category's name.
+    pub name: String,
+    /// Its place now; `None` when it is not in this list yet (created, or moved here from
+    /// another category).
+    pub from: Option<usize>,
+    /// Its place after apply.
+    pub to: usize,
+    /// The title (or category name) of what it runs right before after apply, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// What it runs right after, when nothing follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 impl Change {
@@ -215,6 +237,7 @@ impl Change {
             operation: None,
             manual: None,
             references: Vec::new(),
+            moves: Vec::new(),
         }
     }
 

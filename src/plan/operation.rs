@@ -41,6 +41,20 @@ pub enum Operation {
         /// The `settings` object of the request body.
         settings: AccountSettings,
     },
+    /// Positions of categories and triggers. Apply sends every such operation of an account
+    /// together, after creates and before settings: one `POST /api/v2/trigger_categories/jobs`
+    /// (`{"job": {"action": "patch", "items": …}}`, all or nothing), or, for an account
+    /// without trigger categories, one `PUT /api/v2/triggers/update_many` with positions.
+    /// `PUT /api/v2/triggers/reorder` is never used: Zendesk refuses it (`LimitOneCategory`)
+    /// once an account has more than one category.
+    SetPositions {
+        /// Categories and their new positions.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        trigger_categories: Vec<CategoryPosition>,
+        /// Triggers, their new positions and the category they are in.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        triggers: Vec<TriggerPosition>,
+    },
     /// `PATCH /sc/v2/apps/{app_id}` with `{"settings": …}` (Sunshine Conversations).
     UpdateSunshineApp {
         /// The app id.
@@ -130,6 +144,44 @@ impl TriggerWrite {
         view.insert("actions".to_owned(), super::model::json(&self.actions));
         Value::Object(view)
     }
+}
+
+/// A category's new position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryPosition {
+    /// The category (one this plan creates gets its id at apply).
+    pub category: CategoryRef,
+    /// Its position.
+    pub position: i64,
+}
+
+/// A trigger's new position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerPosition {
+    /// The trigger (one this plan creates gets its id at apply).
+    pub trigger: TriggerRef,
+    /// Its position within its category.
+    pub position: i64,
+    /// Its category, sent as `category_id`; `None` for an account without categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryRef>,
+}
+
+/// A trigger that exists, or one this plan creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TriggerRef {
+    /// A trigger that exists.
+    Existing {
+        /// Its id.
+        id: u64,
+    },
+    /// A trigger this plan creates (the `ACCOUNT.trigger.KEY` change): apply sends the id its
+    /// create returned.
+    Planned {
+        /// The managed trigger's key.
+        key: String,
+    },
 }
 
 /// The category a trigger goes in.

@@ -14,9 +14,9 @@ pub enum Placement {
     First,
     /// After every unmanaged trigger of the category.
     Last,
-    /// Right after the named unmanaged trigger (by id).
+    /// Right after the named trigger (by id): an unmanaged one, or a managed one of `wishes`.
     After(String),
-    /// Right before the named unmanaged trigger (by id).
+    /// Right before the named trigger (by id): an unmanaged one, or a managed one of `wishes`.
     Before(String),
 }
 
@@ -32,15 +32,22 @@ pub struct Wish {
 /// Why a desired order cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrderError {
-    /// An anchor names no unmanaged trigger of this category.
-    #[error("anchor {0:?} is not an unmanaged trigger of this category")]
+    /// An anchor names no trigger of this category.
+    #[error("anchor {0:?} is not a trigger of this category")]
     UnknownAnchor(String),
+    /// Managed triggers placed after or before each other in a circle.
+    #[error("trigger {0:?} is placed relative to a trigger placed relative to it")]
+    AnchorCycle(String),
 }
 
 /// Desired execution order of one category: unmanaged triggers in their live order, managed ones
 /// inserted by placement, several managed triggers at one spot keeping their policy order.
+/// Triggers placed relative to a managed trigger go next to it once it is placed.
 pub fn desired_order(live: &[String], wishes: &[Wish]) -> Result<Vec<String>, OrderError> {
     let managed: HashMap<&str, ()> = wishes.iter().map(|w| (w.id.as_str(), ())).collect();
+    let (relative, wishes): (Vec<&Wish>, Vec<&Wish>) = wishes.iter().partition(|w| {
+        matches!(&w.placement, Placement::After(a) | Placement::Before(a) if managed.contains_key(a.as_str()))
+    });
     let unmanaged: Vec<&String> = live
         .iter()
         .filter(|id| !managed.contains_key(id.as_str()))
@@ -48,7 +55,7 @@ pub fn desired_order(live: &[String], wishes: &[Wish]) -> Result<Vec<String>, Or
     let mut before: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     let mut after: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     let (mut first, mut last) = (Vec::new(), Vec::new());
-    for wish in wishes {
+    for wish in &wishes {
         let slot = |anchor: &String| {
             unmanaged
                 .iter()
@@ -81,12 +88,51 @@ pub fn desired_order(live: &[String], wishes: &[Wish]) -> Result<Vec<String>, Or
         );
     }
     out.extend(last.iter().map(std::string::ToString::to_string));
+    place_relative(out, relative)
+}
+
+/// Inserts the triggers placed next to managed ones, each once its anchor is placed; several
+/// after one anchor keep their policy order.
+fn place_relative(
+    mut out: Vec<String>,
+    mut pending: Vec<&Wish>,
+) -> Result<Vec<String>, OrderError> {
+    let mut after_count: HashMap<String, usize> = HashMap::new();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for wish in pending {
+            let (anchor, after) = match &wish.placement {
+                Placement::After(a) => (a, true),
+                Placement::Before(a) => (a, false),
+                Placement::First | Placement::Last => continue,
+            };
+            let Some(at) = out.iter().position(|id| id == anchor) else {
+                waiting.push(wish);
+                continue;
+            };
+            let at = if after {
+                let count = after_count.entry(anchor.clone()).or_default();
+                *count += 1;
+                (at + *count).min(out.len())
+            } else {
+                at
+            };
+            out.insert(at, wish.id.clone());
+        }
+        if waiting.len() == before {
+            return Err(OrderError::AnchorCycle(waiting[0].id.clone()));
+        }
+        pending = waiting;
+    }
     Ok(out)
 }
 
 /// Managed ids to move: everything outside the heaviest run of triggers already in desired relative
 /// order, where unmanaged triggers outweigh all managed ones together, so the run always keeps every
 /// unmanaged trigger (they are never moved) and as many managed ones as possible (fewest moves).
+/// Among runs as short, one keeping triggers whose place number stays the same wins, so a plan
+/// says "Routing from 3rd to 1st" rather than "Escalations from 2nd to 2nd".
 /// Ids absent from `live` (new triggers) are always moved. Quadratic: a category holds few triggers.
 pub fn moves(live: &[String], desired: &[String], wishes: &[Wish]) -> Vec<String> {
     let managed: HashSet<&str> = wishes.iter().map(|w| w.id.as_str()).collect();
@@ -95,15 +141,22 @@ pub fn moves(live: &[String], desired: &[String], wishes: &[Wish]) -> Vec<String
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
+    // A kept managed trigger weighs `base`, plus 1 if its place stays: the bonuses of all of
+    // them together stay below one `base`, and all managed ones below one unmanaged.
+    let n = live.len() as u64;
+    let base = n + 2;
+    let unmanaged = n * (base + 1) + 1;
     let present: Vec<(usize, u64)> = live
         .iter()
-        .filter_map(|id| {
+        .enumerate()
+        .filter_map(|(at, id)| {
+            let rank = *rank.get(id.as_str())?;
             let weight = if managed.contains(id.as_str()) {
-                1
+                base + u64::from(rank == at)
             } else {
-                live.len() as u64 + 1
+                unmanaged
             };
-            rank.get(id.as_str()).map(|r| (*r, weight))
+            Some((rank, weight))
         })
         .collect();
     let kept: HashSet<usize> = heaviest_increasing(&present).into_iter().collect();
@@ -178,6 +231,31 @@ mod tests {
         let wishes = [wish("m", Placement::After("u2".into()))];
         let desired = desired_order(&live, &wishes).unwrap();
         assert_eq!(moves(&live, &desired, &wishes), ids(&["m"]));
+    }
+
+    #[test]
+    fn managed_anchors_chain_and_keep_policy_order() {
+        let live = ids(&["a", "b"]);
+        let wishes = [
+            wish("y", Placement::After("x".into())),
+            wish("x", Placement::First),
+            wish("z", Placement::After("x".into())),
+            wish("w", Placement::Before("x".into())),
+        ];
+        let desired = desired_order(&live, &wishes).unwrap();
+        assert_eq!(desired, ids(&["w", "x", "y", "z", "a", "b"]));
+    }
+
+    #[test]
+    fn circular_managed_anchors_are_an_error() {
+        let wishes = [
+            wish("x", Placement::After("y".into())),
+            wish("y", Placement::Before("x".into())),
+        ];
+        assert_eq!(
+            desired_order(&ids(&["a"]), &wishes),
+            Err(OrderError::AnchorCycle("x".into()))
+        );
     }
 
     #[test]

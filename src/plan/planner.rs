@@ -11,6 +11,7 @@ use super::draft::Draft;
 use super::hash::policy_hash;
 use super::model::{AccountPlan, FORMAT_VERSION, Plan, TOOL_VERSION};
 use super::ownership::{Owners, owners};
+use super::reorder::plan_order;
 use super::settings::plan_settings;
 use super::triggers::plan_triggers;
 use crate::live::LiveState;
@@ -107,6 +108,13 @@ pub fn plan_account(desired: &ResolvedAccount, live: &LiveState) -> AccountPlan 
     let owners = owners(&live.triggers);
     let outcome = plan_triggers(desired, live, &owners, &mut draft);
     plan_categories(&outcome.new_categories, live, &mut draft);
+    plan_order(
+        desired,
+        live,
+        &outcome.placed,
+        &outcome.new_categories,
+        &mut draft,
+    );
 
     let unmanaged_triggers = (desired.unmanaged_triggers() == UnmanagedTriggers::Report)
         .then(|| unmanaged(&owners, csat_trigger, &outcome.adopted));

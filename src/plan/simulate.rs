@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 use super::address::Address;
 use super::error::SimulateError;
 use super::model::AccountPlan;
-use super::operation::{CategoryRef, Operation, TriggerWrite};
+use super::operation::{
+    CategoryPosition, CategoryRef, Operation, TriggerPosition, TriggerRef, TriggerWrite,
+};
 use crate::live::LiveState;
 use crate::zendesk::merge::deep_merge;
 use crate::zendesk::timestamp::format_rfc3339;
@@ -26,7 +28,8 @@ const FIRST_ID: u64 = 19_000_000_000_000;
 const SIMULATED_EPOCH: i64 = 4_102_444_800;
 
 /// The live state after every operation of `plan` succeeded. Categories are created first, so
-/// triggers can be put in them; the rest runs in plan order.
+/// triggers can be put in them; the rest runs in plan order, positions last (as apply sends
+/// them, once created triggers have ids).
 ///
 /// # Errors
 /// What Zendesk would refuse: an update or delete of a trigger that does not exist, a
@@ -41,7 +44,11 @@ pub fn apply(plan: &AccountPlan, live: &LiveState) -> Result<LiveState, Simulate
     let (categories, rest): (Vec<_>, Vec<_>) = operations
         .into_iter()
         .partition(|(_, op)| matches!(op, Operation::CreateCategory { .. }));
-    for (address, operation) in categories.into_iter().chain(rest) {
+    // Positions go last, as apply sends them: after the creates that give new triggers ids.
+    let (positions, rest): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|(_, op)| matches!(op, Operation::SetPositions { .. }));
+    for (address, operation) in categories.into_iter().chain(rest).chain(positions) {
         sim.run(address, operation)?;
     }
     Ok(sim.state)
@@ -51,6 +58,8 @@ struct Simulation {
     state: LiveState,
     next_id: u64,
     writes: u32,
+    /// Ids of the triggers created so far, by key.
+    created: std::collections::HashMap<String, u64>,
 }
 
 impl Simulation {
@@ -66,6 +75,7 @@ impl Simulation {
             state,
             next_id: highest.max(FIRST_ID) + 1,
             writes: 0,
+            created: std::collections::HashMap::new(),
         }
     }
 
@@ -94,6 +104,10 @@ impl Simulation {
                 self.state.triggers.remove(index);
                 Ok(())
             }
+            Operation::SetPositions {
+                trigger_categories,
+                triggers,
+            } => self.set_positions(address, trigger_categories, triggers),
             Operation::UpdateAccountSettings { settings } => {
                 let merged = merged(&self.state.settings, settings).map_err(|message| {
                     SimulateError::Settings {
@@ -166,6 +180,7 @@ impl Simulation {
         let title = write.title.clone().unwrap_or_default();
         let stamp = self.stamp();
         let id = self.take_id();
+        self.created.insert(address.name.clone(), id);
         self.state.triggers.push(Trigger {
             id,
             url: None,
@@ -182,6 +197,47 @@ impl Simulation {
             updated_at: Some(stamp),
             extra: Map::new(),
         });
+        Ok(())
+    }
+
+    /// A category batch job: every position (and category) as sent, all or nothing.
+    fn set_positions(
+        &mut self,
+        address: &Address,
+        categories: &[CategoryPosition],
+        triggers: &[TriggerPosition],
+    ) -> Result<(), SimulateError> {
+        let mut category_moves = Vec::with_capacity(categories.len());
+        for item in categories {
+            category_moves.push((self.category_id(address, &item.category)?, item.position));
+        }
+        let mut trigger_moves = Vec::with_capacity(triggers.len());
+        for item in triggers {
+            let id = match &item.trigger {
+                TriggerRef::Existing { id } => *id,
+                TriggerRef::Planned { key } => self.created.get(key).copied().unwrap_or(0),
+            };
+            let index = self.trigger_index(address, id)?;
+            let category = match &item.category {
+                Some(category) => Some(self.category_id(address, category)?),
+                None => None,
+            };
+            trigger_moves.push((index, item.position, category));
+        }
+        for (id, position) in category_moves {
+            if let Some(category) = self.state.categories.iter_mut().find(|c| c.id == id) {
+                category.position = position;
+            }
+        }
+        for (index, position, category) in trigger_moves {
+            let stamp = self.stamp();
+            let trigger = &mut self.state.triggers[index];
+            trigger.position = position;
+            if let Some(category) = category {
+                trigger.category_id = Some(Some(category));
+            }
+            trigger.updated_at = Some(stamp);
+        }
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use thiserror::Error;
 
 use super::address::{Address, ObjectKind};
 use super::model::{AccountPlan, Change, Plan};
-use super::operation::{CategoryRef, Operation};
+use super::operation::{CategoryRef, Operation, TriggerRef};
 
 /// A target that cannot be a pattern of plan addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -34,7 +34,7 @@ pub enum TargetError {
     },
     /// The kind part names no kind of object and is no glob.
     #[error(
-        "`{target}` is not a valid target: `{kind}` is not a kind of object (category, csat, setting, trigger)"
+        "`{target}` is not a valid target: `{kind}` is not a kind of object (category, category_order, csat, order, setting, trigger)"
     )]
     UnknownKind {
         /// The target as given.
@@ -73,7 +73,15 @@ impl Target {
         }
         if let Some(kind) = kind
             && !has_glob(kind)
-            && !["category", "csat", "setting", "trigger"].contains(&kind)
+            && ![
+                "category",
+                "category_order",
+                "csat",
+                "order",
+                "setting",
+                "trigger",
+            ]
+            .contains(&kind)
         {
             return Err(TargetError::UnknownKind {
                 target: text.to_owned(),
@@ -212,6 +220,26 @@ fn needs(change: &Change) -> Vec<Address> {
     {
         needed.push(Address::new(&address.account, ObjectKind::Category, name));
     }
+    // An order change sets the positions of triggers and categories this plan creates.
+    if let Some(Operation::SetPositions {
+        trigger_categories,
+        triggers,
+    }) = &change.operation
+    {
+        for item in trigger_categories {
+            if let CategoryRef::Planned { name } = &item.category {
+                needed.push(Address::new(&address.account, ObjectKind::Category, name));
+            }
+        }
+        for item in triggers {
+            if let TriggerRef::Planned { key } = &item.trigger {
+                needed.push(Address::new(&address.account, ObjectKind::Trigger, key));
+            }
+            if let Some(CategoryRef::Planned { name }) = &item.category {
+                needed.push(Address::new(&address.account, ObjectKind::Category, name));
+            }
+        }
+    }
     const SUNSHINE: [&str; 2] = [
         "end_users_can_end_sessions",
         "end_users_can_reopen_conversations",
@@ -278,7 +306,7 @@ mod tests {
             ),
             (
                 "acme.triggers.x",
-                "`acme.triggers.x` is not a valid target: `triggers` is not a kind of object (category, csat, setting, trigger)",
+                "`acme.triggers.x` is not a valid target: `triggers` is not a kind of object (category, category_order, csat, order, setting, trigger)",
             ),
         ] {
             let err = Targets::parse(&[text]).expect_err(text);

@@ -1,7 +1,7 @@
 //! Managed triggers: create, update, adopt or delete the triggers the policy declares, by
 //! their ownership marker; never touch anyone else's.
 //!
-//! Position is not managed, and keys Zendesk has that zdpolicy does not send (brand,
+//! Positions are planned by the order step (`order: manage`), not here, and keys Zendesk has that zdpolicy does not send (brand,
 //! restriction, …) stay as they are, since an update sends only the managed fields.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,6 +17,7 @@ use super::model::{Change, ChangeAction, FieldChange};
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
 use super::references::resolve;
+use super::reorder::Placed;
 use super::trigger_state::{Desired, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
@@ -24,7 +25,9 @@ use crate::zendesk::wire::Trigger;
 
 /// What planning the triggers found out that later steps need.
 #[derive(Debug, Default)]
-pub(crate) struct TriggerOutcome {
+pub(crate) struct TriggerOutcome<'a> {
+    /// Every managed trigger planned without a problem, in policy order (for the order step).
+    pub placed: Vec<Placed<'a>>,
     /// Unmarked triggers this plan adopts (no longer unmanaged).
     pub adopted: BTreeSet<u64>,
     /// Categories to create, with the keys of the triggers that need them.
@@ -33,12 +36,12 @@ pub(crate) struct TriggerOutcome {
 
 /// Plans every managed trigger, releases the released ones, and deletes marked triggers
 /// whose key the policy dropped.
-pub(crate) fn plan_triggers(
-    account: &ResolvedAccount,
+pub(crate) fn plan_triggers<'a>(
+    account: &'a ResolvedAccount,
     live: &LiveState,
     owners: &Owners<'_>,
     draft: &mut Draft<'_>,
-) -> TriggerOutcome {
+) -> TriggerOutcome<'a> {
     let mut outcome = TriggerOutcome::default();
     let claimed = claimed_ids(account, owners);
     for spec in account.triggers() {
@@ -51,6 +54,9 @@ pub(crate) fn plan_triggers(
                 continue;
             }
         };
+        // The order step needs the policy's own trigger (its key, title and placement, which
+        // no reference changes), borrowed for as long as the account.
+        let written = spec;
         let spec = &resolved.spec;
         let desired = Desired::new(spec, live);
         let mut warnings = Vec::new();
@@ -76,6 +82,11 @@ pub(crate) fn plan_triggers(
             draft.diagnostics.extend(problems);
             continue;
         }
+        outcome.placed.push(Placed {
+            spec: written,
+            id: found.trigger().map(|t| t.id),
+            category: desired.category.clone(),
+        });
         let mut change = plan_one(&desired, found, address, live, &mut outcome);
         change.references = resolved.references;
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
@@ -100,7 +111,7 @@ fn plan_one(
     found: Found<'_>,
     address: Address,
     live: &LiveState,
-    outcome: &mut TriggerOutcome,
+    outcome: &mut TriggerOutcome<'_>,
 ) -> Change {
     let renamed = |trigger: &Trigger, old: Option<&str>| {
         old.map(|old| {

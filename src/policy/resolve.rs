@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::decode::{Decode, Decoder};
 use super::model::{
     Account, AccountName, Credentials, DEFAULT_CSAT_TRIGGER_TITLE, GroupName, Layer, Located,
-    Subdomain, SunshineConversations, TriggerIds, UnmanagedTriggers,
+    OrderMode, Subdomain, SunshineConversations, TriggerIds, UnmanagedTriggers,
 };
 use super::model::{Messaging, SessionEndedCondition, TriggerKey, TriggerSpec};
 use super::source::{Locator, Span};
@@ -67,6 +67,8 @@ const LAYER_KEYS: &[&str] = &[
     "rate_limit_per_minute",
     "triggers",
     "released_triggers",
+    "order",
+    "trigger_categories",
 ];
 
 /// One account's policy after layering.
@@ -169,6 +171,22 @@ impl ResolvedAccount {
                 .max_changed_percent
                 .map_or(SafetyLimits::DEFAULT.max_changed_percent, |v| v.value),
         }
+    }
+
+    /// Whether the account's trigger order is managed.
+    pub fn order_mode(&self) -> OrderMode {
+        self.settings
+            .order
+            .as_ref()
+            .map_or_else(OrderMode::default, |o| o.value)
+    }
+
+    /// The categories in the order the policy wants them run (empty when it names none).
+    pub fn trigger_categories(&self) -> &[Located<String>] {
+        self.settings
+            .trigger_categories
+            .as_ref()
+            .map_or(&[], |names| names.value.as_slice())
     }
 
     /// The managed triggers, in layer order.

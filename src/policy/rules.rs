@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::decode::did_you_mean;
 use super::diagnostic::{Code, Diagnostic};
-use super::model::{Credentials, GroupName, Layer, Located, TriggerKey, TriggerSpec};
+use super::model::{Credentials, GroupName, Layer, Located, OrderMode, TriggerKey, TriggerSpec};
 use super::resolve::ResolvedAccount;
 use super::source::Span;
 
@@ -34,6 +34,7 @@ pub fn check(
         survey_without_agent_end(account, &mut found);
         duplicate_trigger_titles(account, &mut found);
         trigger_identity(account, &mut found);
+        order_settings(account, &mut found);
         api_token_retiring(account, &mut found);
         findings.extend(found.into_iter().map(|diagnostic| Finding {
             diagnostic,
@@ -303,6 +304,50 @@ fn trigger_identity(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
                 );
             }
             claimed.push(old);
+        }
+    }
+}
+
+/// Placements and a category order only mean something with `order: manage`; a trigger
+/// cannot be placed next to itself.
+fn order_settings(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let managed = account.order_mode() == OrderMode::Manage;
+    let help = "add `order: manage` to the account (or a layer it uses), or remove it";
+    if !managed && let Some(list) = &account.settings.trigger_categories {
+        out.push(
+            Diagnostic::warning(
+                Code::IneffectiveSetting,
+                list.span,
+                "trigger_categories has no effect unless order is `manage`",
+            )
+            .with_help(help),
+        );
+    }
+    for spec in account.triggers() {
+        let Some(placement) = &spec.placement else {
+            continue;
+        };
+        if !managed {
+            out.push(
+                Diagnostic::warning(
+                    Code::IneffectiveSetting,
+                    placement.span,
+                    format!(
+                        "the placement of trigger `{}` has no effect unless order is `manage`",
+                        spec.key.value
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        if let Some(anchor) = placement.value.anchor()
+            && anchor.value == spec.key.value.as_str()
+        {
+            out.push(Diagnostic::error(
+                Code::InvalidValue,
+                anchor.span,
+                format!("trigger `{}` is placed next to itself", spec.key.value),
+            ));
         }
     }
 }

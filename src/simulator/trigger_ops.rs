@@ -9,16 +9,57 @@ use super::definitions::unavailable_condition_field;
 use super::objects::check_ids;
 use super::state::{Account, take_id};
 use super::trigger_input::TriggerInput;
-use crate::zendesk::wire::{Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem};
+use crate::zendesk::wire::{
+    Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem, TriggerCategory,
+};
 
 impl Account {
-    /// The position of the trigger's category, the first part of Zendesk's list order: lists
+    /// The place of the trigger's category, the first part of Zendesk's list order: lists
     /// come grouped by category, then by position, then by case-insensitive title, then id
-    /// [SEEN: real lists; a real cursor names `position,title,id`]. Uncategorised triggers come first.
+    /// [SEEN: real lists; a real cursor names `position,title,id`]. Categories go by position,
+    /// ties by id (as their list sorts), so two categories at one position never interleave
+    /// their triggers. Uncategorised triggers come first.
     pub(crate) fn category_rank(&self, trigger: &Trigger) -> i64 {
-        let id = trigger.category_id.as_ref().and_then(Option::as_deref);
-        id.and_then(|id| self.categories.iter().find(|c| c.id == id))
-            .map_or(i64::MIN, |c| c.position)
+        let Some(id) = trigger.category_id.as_ref().and_then(Option::as_deref) else {
+            return -1;
+        };
+        let Some(category) = self.categories.iter().find(|c| c.id == id) else {
+            return -1;
+        };
+        let key = |c: &TriggerCategory| (c.position, c.id.len(), c.id.clone());
+        let ahead = self
+            .categories
+            .iter()
+            .filter(|c| key(c) < key(category))
+            .count();
+        i64::try_from(ahead).unwrap_or(i64::MAX)
+    }
+
+    /// `PUT /api/v2/triggers/reorder`: positions 1..n in the order given. Zendesk wants every
+    /// trigger id and refuses accounts with more than one category [SEEN OAS]; zdpolicy never
+    /// sends it (it uses the category jobs endpoint), the simulator answers it for fidelity.
+    ///
+    /// # Errors
+    /// 400 `LimitOneCategory` with more than one category; 404 when an id is unknown or
+    /// missing.
+    pub(crate) fn reorder(&mut self, ids: &[u64], now: i64) -> Result<(), ApiError> {
+        if self.categories.len() > 1 {
+            return Err(ApiError::coded(
+                axum::http::StatusCode::BAD_REQUEST,
+                "LimitOneCategory",
+                "Reordering is not permitted when there is more than one trigger category",
+            ));
+        }
+        let given: BTreeSet<u64> = ids.iter().copied().collect();
+        let every: BTreeSet<u64> = self.triggers.iter().map(|t| t.id).collect();
+        if given != every || given.len() != ids.len() {
+            return Err(ApiError::NotFound);
+        }
+        for (position, id) in (1_i64..).zip(ids) {
+            let index = self.trigger_index(*id)?;
+            apply_bulk_change(&mut self.triggers[index], Some(position), None, None, now);
+        }
+        Ok(())
     }
 
     /// Creates a trigger. New triggers go last in their category ("New triggers go last by

@@ -120,6 +120,7 @@ pub(crate) fn account_lines(account: &AccountPlan) -> Vec<Line> {
     for change in &account.changes {
         match change.action {
             ChangeAction::Create => created(change, &mut out),
+            ChangeAction::Update if !change.moves.is_empty() => moved(change, &mut out),
             ChangeAction::Update => updated(change, &mut out),
             ChangeAction::Delete => deleted(change, &mut out),
             ChangeAction::NoOp | ChangeAction::Manual => {}
@@ -256,6 +257,44 @@ fn updated(change: &Change, out: &mut Vec<Line>) {
     for field in &change.fields {
         field_diff(field, &change.references, out);
     }
+}
+
+/// An order change: one line per trigger (or category) that moves.
+fn moved(change: &Change, out: &mut Vec<Line>) {
+    for step in &change.moves {
+        let place = match step.from {
+            Some(from) => format!(
+                "move {} from {} to {}",
+                step.name,
+                ordinal(from),
+                ordinal(step.to)
+            ),
+            None => format!("put {} {}", step.name, ordinal(step.to)),
+        };
+        let near = match (&step.before, &step.after) {
+            (Some(next), _) => format!(" (before {})", quoted(next)),
+            (None, Some(previous)) => format!(" (after {})", quoted(previous)),
+            (None, None) => String::new(),
+        };
+        out.push(line(
+            Sign::Change,
+            0,
+            format!("{}: {place}{near}", change.address),
+        ));
+    }
+    reason(change, out);
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `12th`, `13th`, `21st`.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn deleted(change: &Change, out: &mut Vec<Line>) {

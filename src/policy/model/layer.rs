@@ -14,6 +14,7 @@ use super::confirmed::Confirmed;
 use super::inactivity::Inactivity;
 use super::located::Located;
 use super::names::TriggerKey;
+use super::order::{OrderMode, check_category_list};
 use super::trigger::TriggerSpec;
 use crate::policy::decode::{Decode, DecodeEntry, Decoder, MapReader, decode_choice};
 use crate::policy::diagnostic::{Code, Diagnostic};
@@ -51,6 +52,16 @@ pub struct Layer {
     // inherits a trigger holds the layer's one copy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Arc<TriggerSpec>>,
+    /// Whether zdpolicy manages the order Zendesk runs triggers in: `ignore` (default) leaves
+    /// every position as it is; `manage` plans `trigger_categories` and each managed
+    /// trigger's `placement` as moves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Located<OrderMode>>,
+    /// The trigger categories, by name, in the order Zendesk should run them (with `order:
+    /// manage`). Unlisted categories follow, in their current order. A list: a later layer's
+    /// replaces an earlier one's whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_categories: Option<Located<Vec<Located<String>>>>,
     /// Keys of triggers zdpolicy stops managing without deleting them: their ownership marker
     /// is removed and the trigger stays in Zendesk, as it is. These lists add up across
     /// layers (a key released in `defaults` is released in every account).
@@ -83,6 +94,12 @@ impl Layer {
         let released_triggers = reader
             .optional("released_triggers", decoder)
             .unwrap_or_default();
+        let order = reader.optional("order", decoder);
+        let trigger_categories: Option<Located<Vec<Located<String>>>> =
+            reader.optional("trigger_categories", decoder);
+        if let Some(names) = &trigger_categories {
+            check_category_list(&names.value, decoder);
+        }
         Self {
             messaging,
             csat,
@@ -91,6 +108,8 @@ impl Layer {
             rate_limit_per_minute,
             triggers,
             released_triggers,
+            order,
+            trigger_categories,
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::located::Located;
 use super::names::TriggerKey;
+use super::order::Placement;
 use super::reference::{
     Field, RefKind, ValueReference, decode_field, field_schema, value_references, value_schema,
 };
@@ -42,6 +43,10 @@ pub struct TriggerSpec {
     /// the marker of an old key is this one, renamed in place rather than deleted and created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previously: Vec<Located<TriggerKey>>,
+    /// Where the trigger runs in its category when the account's `order` is `manage`:
+    /// `first`, `last` (default), `{after: TITLE-OR-KEY}` or `{before: TITLE-OR-KEY}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Located<Placement>>,
     /// When the trigger fires: `all` must all hold, and at least one of `any` if it is not empty.
     #[serde(default)]
     pub conditions: Conditions,
@@ -64,6 +69,7 @@ impl Decode for TriggerSpec {
         let active = reader.optional("active", decoder);
         let adopt = reader.optional("adopt", decoder);
         let previously = reader.optional("previously", decoder).unwrap_or_default();
+        let placement = reader.optional("placement", decoder);
         let conditions = reader.optional("conditions", decoder).unwrap_or_default();
         let actions: Option<Located<Vec<Action>>> = reader.required("actions", decoder);
         reader.finish(decoder);
@@ -96,6 +102,7 @@ impl Decode for TriggerSpec {
             active,
             adopt,
             previously,
+            placement,
             conditions,
             actions: actions?,
         })

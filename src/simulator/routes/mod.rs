@@ -56,6 +56,10 @@ pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
             axum::routing::put(trigger_writes::update_many),
         ))
         .merge(json_route(
+            "/{subdomain}/api/v2/triggers/reorder",
+            axum::routing::put(trigger_writes::reorder),
+        ))
+        .merge(json_route(
             "/{subdomain}/api/v2/triggers/destroy_many",
             axum::routing::delete(trigger_writes::destroy_many),
         ))

@@ -65,6 +65,31 @@ pub(crate) async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The body of `PUT /api/v2/triggers/reorder`.
+#[derive(serde::Deserialize)]
+struct ReorderRequest {
+    trigger_ids: Vec<u64>,
+}
+
+/// `PUT /api/v2/triggers/reorder` → 200 `{}`, or 400 `LimitOneCategory` when the account has
+/// more than one trigger category.
+pub(crate) async fn reorder(
+    State(shared): State<Arc<Shared>>,
+    Extension(ctx): Extension<AccountCtx>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let request: ReorderRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::invalid("trigger_ids", format!("trigger_ids are invalid: {e}"), None)
+    })?;
+    let now = shared.now();
+    shared
+        .write_account(&ctx.subdomain, |account, _| {
+            account.reorder(&request.trigger_ids, now)
+        })
+        .ok_or(ApiError::NotFound)??;
+    Ok(json_of(StatusCode::OK, &serde_json::json!({})))
+}
+
 /// `PUT /api/v2/triggers/update_many` → 200 with the changed triggers (`TriggersResponse`).
 pub(crate) async fn update_many(
     State(shared): State<Arc<Shared>>,
