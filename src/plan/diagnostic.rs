@@ -7,16 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::address::Address;
 use crate::policy::source::Location;
 
-/// How serious a finding is. An account with an error is planned only in part; apply must
-/// not run it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The policy cannot be (fully) reached for this account.
-    Error,
-    /// Worth knowing; the plan is complete.
-    Warning,
-}
+/// How serious a finding is: the same scale as the policy's diagnostics. An account with an
+/// error is planned only in part; apply must not run it.
+pub use crate::policy::diagnostic::Severity;
 
 /// The kind of finding: a stable, kebab-case code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -15,10 +15,15 @@ use super::error::SimulateError;
 use super::model::AccountPlan;
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use crate::live::LiveState;
+use crate::zendesk::merge::deep_merge;
+use crate::zendesk::timestamp::format_rfc3339;
 use crate::zendesk::wire::{Trigger, TriggerCategory};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
 const FIRST_ID: u64 = 19_000_000_000_000;
+/// Simulated writes are stamped from 2100-01-01T00:00:00Z on, one second apart: later than
+/// any real stamp, so every write changes `updated_at`.
+const SIMULATED_EPOCH: i64 = 4_102_444_800;
 
 /// The live state after every operation of `plan` succeeded. Categories are created first, so
 /// triggers can be put in them; the rest runs in plan order.
@@ -73,13 +78,7 @@ impl Simulation {
     /// A timestamp that grows with every write, so `updated_at` changes as Zendesk's does.
     fn stamp(&mut self) -> String {
         self.writes += 1;
-        let seconds = self.writes;
-        format!(
-            "2100-01-01T{:02}:{:02}:{:02}Z",
-            seconds / 3600 % 24,
-            seconds / 60 % 60,
-            seconds % 60
-        )
+        format_rfc3339(SIMULATED_EPOCH + i64::from(self.writes))
     }
 
     fn run(&mut self, address: &Address, operation: &Operation) -> Result<(), SimulateError> {
@@ -256,24 +255,11 @@ where
 {
     let mut value = serde_json::to_value(base).map_err(|e| e.to_string())?;
     let patch = serde_json::to_value(patch).map_err(|e| e.to_string())?;
-    merge(&mut value, &patch);
-    serde_json::from_value(value).map_err(|e| e.to_string())
-}
-
-fn merge(base: &mut Value, patch: &Value) {
-    match (base, patch) {
-        (Value::Object(base), Value::Object(patch)) => {
-            for (key, value) in patch {
-                match base.get_mut(key) {
-                    Some(existing) => merge(existing, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (base, patch) => *base = patch.clone(),
+    match (&mut value, patch) {
+        (Value::Object(base), Value::Object(patch)) => deep_merge(base, &patch),
+        (value, patch) => *value = patch,
     }
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -283,8 +269,8 @@ mod tests {
 
     #[test]
     fn settings_merge_key_by_key() {
-        let mut base = json!({"a": {"x": 1, "y": 2}, "b": [1, 2]});
-        merge(&mut base, &json!({"a": {"y": 3}, "b": [3]}));
-        assert_eq!(base, json!({"a": {"x": 1, "y": 3}, "b": [3]}));
+        let base = json!({"a": {"x": 1, "y": 2}, "b": [1, 2]});
+        let merged = merged(&base, &json!({"a": {"y": 3}, "b": [3]}));
+        assert_eq!(merged, Ok(json!({"a": {"x": 1, "y": 3}, "b": [3]})));
     }
 }

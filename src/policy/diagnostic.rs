@@ -5,18 +5,20 @@
 //! JSON and GitHub annotations lives in [`crate::output::diagnostics`]; this module only holds
 //! the data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::source::Span;
 
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// How serious a diagnostic is: of the policy's files, or of a plan's account (the plan
+/// uses this one too). Errors order before warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Blocks: the policy is invalid, or (in a plan) the policy cannot be (fully) reached for
+    /// the account, which is then planned only in part and must not be applied.
+    Error,
     /// Informs; does not block.
     Warning,
-    /// Blocks: the policy is invalid.
-    Error,
 }
 
 macro_rules! codes {

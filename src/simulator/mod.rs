@@ -30,7 +30,6 @@ mod error;
 mod faults;
 mod gate;
 mod handle;
-mod json_merge;
 mod limits;
 mod pagination;
 mod persist;

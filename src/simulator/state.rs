@@ -180,7 +180,7 @@ impl Account {
         now: i64,
     ) -> Result<Self, String> {
         let mut settings = snapshot.settings.clone();
-        super::json_merge::deep_merge(&mut settings, &seed.settings);
+        crate::zendesk::merge::deep_merge(&mut settings, &seed.settings);
         let sunshine = match (&seed.sunshine_conversations, &snapshot.sunshine_app) {
             (Some(key), Some(app)) if key.app_id == app.id => Some(SunshineState {
                 key_id: key.key_id.clone(),

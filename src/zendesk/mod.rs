@@ -4,8 +4,10 @@
 
 pub mod api_warn;
 pub mod client;
+pub mod merge;
 pub mod pages;
 pub mod read;
 pub mod secrets;
+pub mod timestamp;
 pub mod wire;
 pub mod write;

@@ -575,11 +575,12 @@ pub struct BatchJobResults {
 
 /// The Support API's usual error body: `{"error": "RecordNotFound", "description": "Not
 /// found"}`, `{"error": "RecordInvalid", "description": …, "details": {…}}`, or just
-/// `{"error": "Couldn't authenticate you"}`.
+/// `{"error": "Couldn't authenticate you"}`; some endpoints nest it:
+/// `{"error": {"title": …, "message": …}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordError {
-    /// The error's name (or, for 401, a sentence).
-    pub error: String,
+    /// The error's name (or, for 401, a sentence), or an object with `title` and `message`.
+    pub error: Value,
     /// A human description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -626,7 +627,7 @@ pub enum ErrorBody {
     /// `{"errors": [...]}`.
     List(ErrorList),
     /// `{"error": ..., "description": ..., "details": ...}`.
-    Record(RecordError),
+    Record(Box<RecordError>),
 }
 
 /// The body of `POST /oauth/tokens`.
@@ -764,6 +765,7 @@ mod tests {
             json!({"error": "RecordNotFound", "description": "Not found"}),
             json!({"error": "Couldn't authenticate you"}),
             json!({"errors": [{"code": "TriggerCategoryNotEmpty", "title": "x"}]}),
+            json!({"error": {"title": "Forbidden", "message": "No access"}}),
         ];
         for body in bodies {
             let parsed: ErrorBody = serde_json::from_value(body.clone()).expect("error parses");

@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use super::super::api_error::ApiError;
 use super::super::gate::AccountCtx;
-use super::super::json_merge::deep_merge;
 use super::super::settings_ops;
 use super::super::shared::Shared;
 use super::{json_body, json_of, with_header};
+use crate::zendesk::merge::deep_merge;
 
 /// `GET /api/v2/account/settings` → `{"settings": {…}}`.
 pub(crate) async fn show(

@@ -15,10 +15,10 @@ use serde_json::{Map, Value, json};
 use super::super::api_error::ApiError;
 use super::super::auth::sunshine_key_matches;
 use super::super::gate::AccountCtx;
-use super::super::json_merge::deep_merge;
 use super::super::shared::Shared;
 use super::super::state::SunshineState;
 use super::{json_body, json_of};
+use crate::zendesk::merge::deep_merge;
 use crate::zendesk::wire::{SunshineApp, SunshineAppResponse, SunshineAppSettings};
 
 /// `GET /sc/v2/apps/{appId}`.

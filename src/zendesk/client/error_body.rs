@@ -1,4 +1,5 @@
-//! Zendesk's three error-body shapes, read defensively.
+//! What Zendesk's error bodies say: a code and a message for errors, from any of its three
+//! body shapes (the wire model's `ErrorBody`) or plain text.
 //!
 //! - `{"error": "RecordNotFound", "description": "Not found"}` (with `details` for 422
 //!   `RecordInvalid`: `{"base": [{"description": "…"}]}`);
@@ -10,51 +11,61 @@
 
 use serde_json::Value;
 
-/// What an error body says: a code when there is one, and a readable message.
+use crate::zendesk::wire::{ErrorBody, ErrorList, RecordError};
+
+/// What an error body says, in short: a code when there is one, and a readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorBody {
+pub struct ErrorSummary {
     /// `RecordInvalid`, `TriggerCategoryNotEmpty`, …
     pub code: Option<String>,
     /// The description, details and titles, joined.
     pub message: String,
 }
 
-/// Reads an error body of any of Zendesk's shapes (or plain text).
-pub fn parse(body: &[u8]) -> ErrorBody {
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        let text = String::from_utf8_lossy(body).trim().to_owned();
-        return ErrorBody {
+/// Reads an error body of any of Zendesk's shapes (the wire model's [`ErrorBody`]), or plain
+/// text; JSON of no known shape is quoted.
+pub fn parse(body: &[u8]) -> ErrorSummary {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody::List(list)) => from_list(&list),
+        Ok(ErrorBody::Record(record)) => from_record(&record, body),
+        Err(_) if serde_json::from_slice::<Value>(body).is_ok() => ErrorSummary {
             code: None,
-            message: if text.is_empty() {
-                "(empty body)".into()
-            } else {
-                super::error::snippet(text.as_bytes())
-            },
-        };
-    };
-    if let Some(errors) = value.get("errors").and_then(Value::as_array) {
-        let code = errors
-            .first()
-            .and_then(|e| e.get("code"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let message = errors
-            .iter()
-            .map(|e| {
-                let title = e.get("title").and_then(Value::as_str).unwrap_or_default();
-                match e.get("detail").and_then(Value::as_str) {
-                    Some(detail) if !detail.is_empty() => format!("{title}: {detail}"),
-                    _ => title.to_owned(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        return ErrorBody { code, message };
+            message: super::error::snippet(body),
+        },
+        Err(_) => {
+            let text = String::from_utf8_lossy(body).trim().to_owned();
+            ErrorSummary {
+                code: None,
+                message: if text.is_empty() {
+                    "(empty body)".into()
+                } else {
+                    super::error::snippet(text.as_bytes())
+                },
+            }
+        }
     }
-    let error = value.get("error");
-    let error_text = error.and_then(Value::as_str).map(str::to_owned);
-    // Some endpoints nest {"error": {"title", "message"}}.
-    let nested = error.filter(|e| e.is_object()).map(|e| {
+}
+
+fn from_list(list: &ErrorList) -> ErrorSummary {
+    let message = list
+        .errors
+        .iter()
+        .map(|e| match e.detail.as_deref() {
+            Some(detail) if !detail.is_empty() => format!("{}: {detail}", e.title),
+            _ => e.title.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    ErrorSummary {
+        code: list.errors.first().map(|e| e.code.clone()),
+        message,
+    }
+}
+
+fn from_record(record: &RecordError, body: &[u8]) -> ErrorSummary {
+    let error_text = record.error.as_str();
+    // The nested form: {"error": {"title", "message"}}.
+    let nested = record.error.as_object().map(|e| {
         [e.get("title"), e.get("message")]
             .into_iter()
             .flatten()
@@ -62,20 +73,15 @@ pub fn parse(body: &[u8]) -> ErrorBody {
             .collect::<Vec<_>>()
             .join(": ")
     });
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(description) = value.get("description").and_then(Value::as_str) {
-        parts.push(description.to_owned());
-    }
-    if let Some(details) = value.get("details").and_then(Value::as_object) {
-        for (field, problems) in details {
-            for problem in problems.as_array().into_iter().flatten() {
-                if let Some(d) = problem.get("description").and_then(Value::as_str) {
-                    parts.push(if field == "base" {
-                        d.to_owned()
-                    } else {
-                        format!("{field}: {d}")
-                    });
-                }
+    let mut parts: Vec<String> = record.description.iter().cloned().collect();
+    for (field, problems) in record.details.iter().flatten() {
+        for problem in problems.as_array().into_iter().flatten() {
+            if let Some(d) = problem.get("description").and_then(Value::as_str) {
+                parts.push(if field == "base" {
+                    d.to_owned()
+                } else {
+                    format!("{field}: {d}")
+                });
             }
         }
     }
@@ -83,14 +89,15 @@ pub fn parse(body: &[u8]) -> ErrorBody {
         parts.push(nested);
     }
     let message = if parts.is_empty() {
-        error_text
-            .clone()
-            .unwrap_or_else(|| super::error::snippet(body))
+        error_text.map_or_else(|| super::error::snippet(body), str::to_owned)
     } else {
         parts.join("; ")
     };
-    ErrorBody {
-        code: error_text.filter(|code| !code.contains(' ')),
+    ErrorSummary {
+        // A sentence (401's "Couldn't authenticate you") is a message, not a code.
+        code: error_text
+            .filter(|code| !code.contains(' '))
+            .map(str::to_owned),
         message,
     }
 }
@@ -114,27 +121,52 @@ mod tests {
     fn the_three_shapes_and_plain_text() {
         assert_eq!(
             parse(br#"{"error":"RecordNotFound","description":"Not found"}"#),
-            ErrorBody {
+            ErrorSummary {
                 code: Some("RecordNotFound".into()),
                 message: "Not found".into()
             }
         );
         assert_eq!(
             parse(br#"{"error":"Couldn't authenticate you"}"#),
-            ErrorBody {
+            ErrorSummary {
                 code: None,
                 message: "Couldn't authenticate you".into()
             }
         );
         assert_eq!(
             parse(br#"{"errors":[{"code":"TriggerCategoryNotEmpty","title":"Category is not empty"}]}"#),
-            ErrorBody { code: Some("TriggerCategoryNotEmpty".into()), message: "Category is not empty".into() }
+            ErrorSummary { code: Some("TriggerCategoryNotEmpty".into()), message: "Category is not empty".into() }
         );
         assert_eq!(
             parse(b"Number of allowed API requests per minute exceeded"),
-            ErrorBody {
+            ErrorSummary {
                 code: None,
                 message: "Number of allowed API requests per minute exceeded".into()
+            }
+        );
+    }
+
+    #[test]
+    fn nested_errors_and_json_of_no_known_shape() {
+        assert_eq!(
+            parse(br#"{"error":{"title":"Forbidden","message":"You do not have access"}}"#),
+            ErrorSummary {
+                code: None,
+                message: "Forbidden: You do not have access".into()
+            }
+        );
+        assert_eq!(
+            parse(br#"{"message":"busy"}"#),
+            ErrorSummary {
+                code: None,
+                message: r#"{"message":"busy"}"#.into()
+            }
+        );
+        assert_eq!(
+            parse(b"  "),
+            ErrorSummary {
+                code: None,
+                message: "(empty body)".into()
             }
         );
     }

@@ -1,10 +1,11 @@
 //! Merging JSON objects key by key, as `PUT /api/v2/account/settings` and the Sunshine
-//! Conversations `PATCH` do.
+//! Conversations `PATCH` do: the one model of it, used by the simulator to answer writes and
+//! by the planner's simulation to predict them.
 
 use serde_json::{Map, Value};
 
 /// Merges `patch` into `target`: objects merge recursively, anything else replaces.
-pub(crate) fn deep_merge(target: &mut Map<String, Value>, patch: &Map<String, Value>) {
+pub fn deep_merge(target: &mut Map<String, Value>, patch: &Map<String, Value>) {
     for (key, value) in patch {
         match (target.get_mut(key), value) {
             (Some(Value::Object(existing)), Value::Object(incoming)) => {
