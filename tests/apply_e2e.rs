@@ -18,12 +18,11 @@ use zdpolicy::plan::{LiveObject, fingerprint_of, has_changes};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
 use zdpolicy::refresh::read_and_plan;
-use zdpolicy::simulator::{
-    AccountSeed, FaultConfig, OAuthClientSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator,
-    SimulatorConfig,
-};
+use zdpolicy::simulator::{AccountSeed, FaultConfig, RunningSimulator, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
+
+mod support;
 
 fn zdpolicy(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
@@ -95,18 +94,7 @@ const TOKEN: &str = "apply-test-token";
 const SECRET: &str = "apply-test-client-secret";
 
 fn seed(subdomain: &str) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
-    seed.credentials.oauth_clients.push(OAuthClientSeed {
-        client_id: "zdpolicy".into(),
-        client_secret: SECRET.into(),
-        role: Role::Admin,
-    });
-    seed
+    support::with_oauth_client(support::admin_seed(subdomain, TOKEN), SECRET)
 }
 
 async fn simulator(accounts: Vec<AccountSeed>, window: Duration) -> RunningSimulator {

@@ -15,9 +15,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use zdpolicy::simulator::{
-    AccountSeed, OAuthClientSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator,
-    SimulatorConfig, SunshineSeed,
+    AccountSeed, RunningSimulator, Simulator, SimulatorConfig, SunshineSeed,
 };
+
+mod support;
 
 const WORKFLOW: &str = "examples/github-actions/.github/workflows/zdpolicy.yml";
 const REPO: &str = "acme/zendesk-policy";
@@ -320,18 +321,7 @@ fn context() -> BTreeMap<&'static str, String> {
 }
 
 fn seed(subdomain: &str) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
-    seed.credentials.oauth_clients.push(OAuthClientSeed {
-        client_id: "zdpolicy".into(),
-        client_secret: CLIENT_SECRET.into(),
-        role: Role::Admin,
-    });
-    seed
+    support::with_oauth_client(support::admin_seed(subdomain, TOKEN), CLIENT_SECRET)
 }
 
 async fn simulator() -> RunningSimulator {

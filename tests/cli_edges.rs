@@ -9,23 +9,16 @@ use assert_cmd::Command;
 use zdpolicy::sandbox::{LockOptions, Sandbox, SandboxAccount};
 use zdpolicy::simulator::{AccountSeed, Simulator, SimulatorConfig};
 
+mod support;
+
 fn zdpolicy(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env("CI", "true")
-        .env_remove("ZDPOLICY_API_URL")
-        .env_remove("ZENDESK_OAUTH_TOKEN")
-        .env_remove("ZENDESK_API_TOKEN")
-        .env_remove("ZENDESK_EMAIL")
-        .args(["--color", "never"]);
+    let mut cmd = support::zdpolicy(dir);
+    cmd.env("CI", "true").args(["--color", "never"]);
     cmd
 }
 
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-account/zdpolicy.yaml");
-    std::fs::copy(from, dir.path().join("zdpolicy.yaml")).unwrap();
-    dir
+    support::multi_account_workspace()
 }
 
 fn failure(cmd: &mut Command) -> String {

@@ -10,25 +10,18 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use zdpolicy::files::FileLock;
-use zdpolicy::simulator::{AccountSeed, OAuthTokenSeed, Role, Simulator, SimulatorConfig};
+use zdpolicy::simulator::{AccountSeed, Simulator, SimulatorConfig};
+
+mod support;
 
 fn zdpolicy(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env("CI", "true")
-        .env_remove("ZDPOLICY_API_URL")
-        .env_remove("ZENDESK_OAUTH_TOKEN")
-        .env_remove("ZENDESK_API_TOKEN")
-        .env_remove("ZENDESK_EMAIL")
-        .args(["--color", "never"]);
+    let mut cmd = support::zdpolicy(dir);
+    cmd.env("CI", "true").args(["--color", "never"]);
     cmd
 }
 
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-account/zdpolicy.yaml");
-    std::fs::copy(from, dir.path().join("zdpolicy.yaml")).unwrap();
-    dir
+    support::multi_account_workspace()
 }
 
 fn stderr(cmd: &mut Command) -> (Option<i32>, String) {
@@ -270,13 +263,7 @@ fn schema_output_onto_a_policy_is_refused() {
 const TOKEN: &str = "files-test-token";
 
 fn seed(subdomain: &str) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
-    seed
+    support::admin_seed(subdomain, TOKEN)
 }
 
 /// Requests other than GET that reached the simulator.

@@ -7,24 +7,20 @@ use std::time::Duration;
 use serde_json::json;
 use zdpolicy::policy::{Policy, load_sources, source::SourceMap};
 use zdpolicy::simulator::{
-    AccountSeed, ApiTokenSeed, FaultConfig, OAuthClientSeed, OAuthTokenSeed, Role,
-    RunningSimulator, Simulator, SimulatorConfig, SunshineSeed, TriggerSeed,
+    AccountSeed, ApiTokenSeed, FaultConfig, OAuthClientSeed, Role, RunningSimulator, Simulator,
+    SimulatorConfig, SunshineSeed, TriggerSeed,
 };
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::error::ZendeskError;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
 use zdpolicy::zendesk::read::{read_accounts, read_live_state};
 
+mod support;
+
 const TOKEN: &str = "sim-oauth-token-7f3a9c";
 
 fn seed(subdomain: &str) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
-    seed
+    support::admin_seed(subdomain, TOKEN)
 }
 
 fn with_triggers(mut seed: AccountSeed, count: usize) -> AccountSeed {

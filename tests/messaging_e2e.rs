@@ -7,20 +7,14 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use zdpolicy::simulator::{
-    AccountSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
-};
+use zdpolicy::simulator::{AccountSeed, RunningSimulator, Simulator, SimulatorConfig};
+
+mod support;
 
 const TOKEN: &str = "messaging-test-oauth-token";
 
 fn seed(subdomain: &str) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
-    seed
+    support::admin_seed(subdomain, TOKEN)
 }
 
 async fn simulator(accounts: Vec<AccountSeed>) -> RunningSimulator {

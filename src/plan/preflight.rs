@@ -25,9 +25,9 @@ pub enum Availability {
 /// accounts with messaging list it; those without do not].
 const MESSAGING_CHANNEL_TITLE: &str = "Messaging";
 
-/// Messaging: the Channel (`via_id`) condition of the trigger definitions offers "Messaging"
-/// only while the account has it (inferred, not documented by Zendesk). Off means messaging is turned off or not on
-/// the account's plan; the API does not tell those apart.
+/// Messaging: the Channel (`via_id`) condition of the trigger definitions offers "Messaging" only
+/// while the account has it (inferred, not documented by Zendesk). Off means messaging is turned
+/// off or not on the account's plan; the API does not tell those apart.
 pub fn messaging(live: &LiveState) -> Availability {
     let channel = live
         .definitions

@@ -1,10 +1,10 @@
 //! `X-Zendesk-API-Warn`: how Zendesk says that it ignored part of a request it answered with
 //! success. A recorded answer (a trigger update) reads
 //! `{:allowed_parameters=>{:controller=>"triggers", :action=>"update",
-//! :unpermitted_keys=>["trigger.id"], :invalid_values=>[]}}`: a Ruby hash, not JSON. Zendesk
-//! does not document the header; account settings are reported to drop keys the same way
-//! (in third-party reports only), and how it names a nested key there is not known, so a key matches however much of
-//! its dotted path the header gives.
+//! :unpermitted_keys=>["trigger.id"], :invalid_values=>[]}}`: a Ruby hash, not JSON. Zendesk does
+//! not document the header; account settings are reported to drop keys the same way (in third-party
+//! reports only), and how it names a nested key there is not known, so a key matches however much
+//! of its dotted path the header gives.
 
 use std::fmt;
 
