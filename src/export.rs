@@ -8,11 +8,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use crate::directory::{ListKind, Lookup, find, find_option, value_slot};
 use crate::live::LiveState;
 use crate::plan::csat::survey_on_session_end;
 use crate::plan::ownership::split_marker;
 use crate::plan::preflight::{self, Availability};
-use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator};
+use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator, RefKind};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::wire::{Condition, Trigger};
 
@@ -25,6 +26,9 @@ pub const EXPORT_HEADER: &str = "# Exported by zdpolicy from live Zendesk state.
 pub struct ExportOptions {
     /// Also write every trigger that is not one of Zendesk's standard ones as a managed trigger.
     pub triggers: bool,
+    /// Write the objects those triggers point at by name (`{ group: "Tier 2" }`) where the
+    /// live state has their lists and the name is the account's only one; else the id.
+    pub names: bool,
 }
 
 /// One account's exported policy: the account's entry, and notes for comments.
@@ -142,7 +146,7 @@ pub fn export_account(
     }
 
     if options.triggers {
-        let (triggers, pins, skipped) = managed_triggers(account, live);
+        let (triggers, pins, skipped) = managed_triggers(account, live, options.names);
         notes.extend(skipped);
         if !triggers.is_empty() {
             entry.insert("triggers".into(), Value::Array(triggers));
@@ -170,6 +174,7 @@ pub fn export_account(
 fn managed_triggers(
     account: &ResolvedAccount,
     live: &LiveState,
+    names: bool,
 ) -> (Vec<Value>, Map<String, Value>, Vec<String>) {
     let csat_title = account.csat_trigger_title();
     let mut keys = BTreeSet::new();
@@ -224,30 +229,39 @@ fn managed_triggers(
         // The pin identifies the trigger, marked or not; adopting an unmarked one by its id
         // changes nothing on the first plan (the marker comes with zdpolicy's first write).
         pins.insert(key.clone(), json!(trigger.id));
-        spec.insert(
-            "conditions".into(),
-            json!({
-                "all": trigger.conditions.all.iter().map(condition).collect::<Vec<_>>(),
-                "any": trigger.conditions.any.iter().map(condition).collect::<Vec<_>>(),
-            }),
-        );
-        spec.insert(
-            "actions".into(),
-            Value::Array(
-                trigger
-                    .actions
-                    .iter()
-                    .map(|a| {
-                        let mut m = Map::new();
-                        m.insert("field".into(), json!(a.field));
-                        if let Some(value) = &a.value {
-                            m.insert("value".into(), value.clone());
-                        }
-                        Value::Object(m)
-                    })
-                    .collect(),
-            ),
-        );
+        let mut namer = Namer {
+            live,
+            on: names,
+            trigger: trigger.id,
+            notes: &mut notes,
+        };
+        let all: Vec<Value> = trigger
+            .conditions
+            .all
+            .iter()
+            .map(|c| condition(c, &mut namer))
+            .collect();
+        let any: Vec<Value> = trigger
+            .conditions
+            .any
+            .iter()
+            .map(|c| condition(c, &mut namer))
+            .collect();
+        spec.insert("conditions".into(), json!({ "all": all, "any": any }));
+        let actions: Vec<Value> = trigger
+            .actions
+            .iter()
+            .map(|a| {
+                let mut m = Map::new();
+                let (field, value) = namer.name(&a.field, a.value.as_ref());
+                m.insert("field".into(), field);
+                if let Some(value) = value {
+                    m.insert("value".into(), value);
+                }
+                Value::Object(m)
+            })
+            .collect();
+        spec.insert("actions".into(), Value::Array(actions));
         triggers.push(Value::Object(spec));
     }
     if !standard.is_empty() {
@@ -266,18 +280,145 @@ fn quoted(title: &str) -> String {
     Value::String(title.to_owned()).to_string()
 }
 
-fn condition(c: &Condition) -> Value {
+fn condition(c: &Condition, namer: &mut Namer<'_>) -> Value {
     let mut m = Map::new();
-    m.insert("field".into(), json!(c.field));
+    let (field, value) = namer.name(&c.field, c.value.as_ref());
+    m.insert("field".into(), field);
     if let Some(operator) = &c.operator {
         m.insert("operator".into(), json!(operator));
     }
     // Written as read: an explicit `null` stays `null` (a PUT must send it back), `""` stays
     // `""`, and an absent value stays absent.
-    if let Some(value) = &c.value {
-        m.insert("value".into(), value.clone());
+    if let Some(value) = value {
+        m.insert("value".into(), value);
     }
     Value::Object(m)
+}
+
+/// Turns the ids of one trigger's conditions and actions into references, where the name
+/// says exactly one object of the account: a plan resolving the name finds the same id.
+struct Namer<'a> {
+    live: &'a LiveState,
+    on: bool,
+    trigger: u64,
+    notes: &'a mut Vec<String>,
+}
+
+impl Namer<'_> {
+    /// The `field` and `value` to write.
+    fn name(&mut self, field: &str, value: Option<&Value>) -> (Value, Option<Value>) {
+        let plain = (json!(field), value.cloned());
+        if !self.on {
+            return plain;
+        }
+        if let Some(id) = field.strip_prefix("custom_fields_") {
+            return self.custom_field(id, value).unwrap_or(plain);
+        }
+        let Some((list, item)) = value_slot(field) else {
+            return plain;
+        };
+        let kind = reference_kind(list);
+        let value = value.map(|value| match (item, value) {
+            (None, Value::String(_) | Value::Number(_)) => self.reference(list, kind, value),
+            (Some(i), Value::Array(items)) => {
+                let mut items = items.clone();
+                if let Some(slot) = items.get_mut(i) {
+                    *slot = self.reference(list, kind, slot);
+                }
+                Value::Array(items)
+            }
+            _ => value.clone(),
+        });
+        (json!(field), value)
+    }
+
+    /// `{ ticket_field: TITLE }` with its options named, when the field's title is unique.
+    fn custom_field(&mut self, id: &str, value: Option<&Value>) -> Option<(Value, Option<Value>)> {
+        let fields = self.live.directory.list(ListKind::TicketFields)?;
+        let entry = fields.iter().find(|f| f.id == id)?;
+        if !matches!(find(fields, &entry.name), Lookup::Found(found) if found.id == id) {
+            let why = unnamed_why("ticket field", entry);
+            self.kept("ticket field", id, &why);
+            return None;
+        }
+        let named_option = |v: &Value| -> Option<Value> {
+            let text = id_text(v)?;
+            let option = entry.options.iter().find(|o| o.id == text)?;
+            matches!(find_option(entry, &option.name), Lookup::Found(_))
+                .then(|| json!({ RefKind::Option.key(): option.name }))
+        };
+        let value = value.map(|v| match v {
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| named_option(i).unwrap_or_else(|| i.clone()))
+                    .collect(),
+            ),
+            one => named_option(one).unwrap_or_else(|| one.clone()),
+        });
+        Some((json!({ RefKind::TicketField.key(): entry.name }), value))
+    }
+
+    /// `{ KIND: NAME }` for the id in `value`, or the value as it is.
+    fn reference(&mut self, list: ListKind, kind: RefKind, value: &Value) -> Value {
+        let Some(id) = id_text(value) else {
+            return value.clone();
+        };
+        let Some(entries) = self.live.directory.list(list) else {
+            return value.clone();
+        };
+        let Some(entry) = entries.iter().find(|e| e.id == id) else {
+            // Not an object's id (`""`, `current_groups`, or one that is gone): as it is.
+            return value.clone();
+        };
+        match find(entries, &entry.name) {
+            Lookup::Found(found) if found.id == id => json!({ kind.key(): entry.name }),
+            _ => {
+                let why = unnamed_why(kind.noun(), entry);
+                self.kept(kind.noun(), &id, &why);
+                value.clone()
+            }
+        }
+    }
+
+    fn kept(&mut self, what: &str, id: &str, why: &str) {
+        self.notes.push(format!(
+            "trigger {}: {what} {id} was written as its id: {why}, so a name would not find it",
+            self.trigger
+        ));
+    }
+}
+
+/// Why an object's name does not name it.
+fn unnamed_why(noun: &str, entry: &crate::directory::Entry) -> String {
+    let name = Value::String(entry.name.clone()).to_string();
+    if entry.active {
+        format!("another active {noun} is named {name} too")
+    } else {
+        format!("{noun} {name} is inactive")
+    }
+}
+
+/// The text of an id in a value (`"123"` or `123`).
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The reference kind that names objects of `list` in a value.
+fn reference_kind(list: ListKind) -> RefKind {
+    match list {
+        ListKind::Groups => RefKind::Group,
+        ListKind::TicketFields => RefKind::TicketField,
+        ListKind::TicketForms => RefKind::TicketForm,
+        ListKind::Brands => RefKind::Brand,
+        ListKind::Schedules => RefKind::Schedule,
+        ListKind::CustomStatuses => RefKind::CustomStatus,
+        ListKind::Webhooks => RefKind::Webhook,
+    }
 }
 
 fn unknown_operator(trigger: &Trigger) -> Option<String> {

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod cli;
+pub mod directory;
 pub mod export;
 pub mod files;
 pub mod live;
@@ -14,6 +15,7 @@ pub mod policy;
 pub mod refresh;
 pub mod sandbox;
 pub mod select;
+pub mod signin;
 pub mod simulator;
 pub mod snapshot;
 pub mod zendesk;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::directory::Directory;
 use crate::zendesk::wire::{
     AccountSettings, Definition, SunshineApp, Trigger, TriggerCategory, TriggerDefinitions,
 };
@@ -36,6 +37,9 @@ pub struct LiveState {
     /// is empty because the feature is off, not because none exist).
     #[serde(default = "yes")]
     pub trigger_categories_enabled: bool,
+    /// The objects the policy's triggers name by reference (only the lists they name).
+    #[serde(default, skip_serializing_if = "Directory::is_empty")]
+    pub directory: Directory,
 }
 
 fn yes() -> bool {
@@ -132,6 +136,7 @@ mod tests {
             .unwrap(),
             sunshine: None,
             trigger_categories_enabled: true,
+            directory: Directory::default(),
         }
     }
 

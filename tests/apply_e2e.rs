@@ -239,6 +239,16 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
     );
     assert_eq!(outcomes["acme-prod.trigger.vip-messaging"], "applied");
     assert_eq!(outcomes["acme-eu.trigger.vip-messaging"], "applied");
+    // The edit's time, the version and the ids of what the two accounts (applied concurrently)
+    // create change from run to run.
+    insta::with_settings!({filters => vec![
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]"),
+        (r#""tool_version": "[^"]+""#, r#""tool_version": "[version]""#),
+        (r#""created_id": "\d+""#, r#""created_id": "[id]""#),
+    ]}, {
+        insta::assert_snapshot!("skip_stale_summary", String::from_utf8_lossy(&output.stderr));
+        insta::assert_json_snapshot!("skip_stale_report", report);
+    });
     sim.shutdown().await.unwrap();
 }
 

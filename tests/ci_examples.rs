@@ -152,6 +152,8 @@ fn credential_variables() -> BTreeSet<String> {
             Credentials::OauthToken { oauth_token } => refs.push(oauth_token),
             Credentials::OauthClient { client_secret, .. } => refs.push(client_secret),
             Credentials::ApiToken { api_token, .. } => refs.push(api_token),
+            // A sign-in has no reference: its tokens are outside the policy.
+            Credentials::Login { .. } => {}
         }
         if let Some(sunshine) = &account.sunshine_conversations {
             refs.extend([&sunshine.key_id.value, &sunshine.key_secret.value]);

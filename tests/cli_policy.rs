@@ -109,6 +109,35 @@ fn every_invalid_fixture_has_a_stable_diagnostic() {
     }
 }
 
+/// Zendesk turns API tokens off on 2027-04-30: the warning is located at the token's reference
+/// and says what to use instead, in every format.
+#[test]
+fn api_token_credentials_warn_at_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("p.yaml"),
+        "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials:\n      email: admin@acme.example\n      api_token: env:ACME_API_TOKEN\n",
+    )
+    .unwrap();
+    for format in ["human", "github"] {
+        let output = zdpolicy()
+            .current_dir(dir.path())
+            .args(["validate", "--color", "never", "--format", format, "p.yaml"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "a warning, not an error");
+        insta::assert_snapshot!(
+            format!("api_token_retiring_{format}"),
+            String::from_utf8(output.stdout).unwrap()
+        );
+    }
+    zdpolicy()
+        .current_dir(dir.path())
+        .args(["validate", "--deny-warnings", "p.yaml"])
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn deny_warnings_fails_on_warnings() {
     let dir = tempfile::tempdir().unwrap();
@@ -343,6 +372,8 @@ fn help_is_stable() {
         "snapshot",
         "sandbox",
         "simulator",
+        "login",
+        "logout",
     ] {
         let stdout = stdout_of(zdpolicy().args([command, "--help"]));
         insta::assert_snapshot!(format!("help_{command}"), stdout);

@@ -146,7 +146,14 @@ async fn run(shapes: Vec<corpus::Shape>, pick: prop::sample::Index, edit: Edit) 
         token.display()
     ));
     let read = live(&client, &start).await;
-    let exported = export_account(&start[0], &read, ExportOptions { triggers: true });
+    let exported = export_account(
+        &start[0],
+        &read,
+        ExportOptions {
+            triggers: true,
+            names: true,
+        },
+    );
     let text = to_yaml(std::slice::from_ref(&exported), None);
     let accounts = load(&text);
     assert_empty(&read_and_plan(&client, &accounts, &|_| {}).await, &text);

@@ -257,3 +257,73 @@ fn problems_json_view() {
 fn problems_markdown_view() {
     insta::assert_snapshot!(markdown::render(&problem_plan()));
 }
+
+/// A trigger naming a group and a custom field's option: the views show each name with the
+/// id it resolved to, on both sides of a diff where the live trigger holds that id, and the
+/// other id as it is; the JSON view keeps the references.
+#[test]
+fn references_show_their_names_with_the_ids() {
+    use zdpolicy::directory::{Directory, Entry, ListKind, OptionEntry};
+    let policy = r#"version: 1
+accounts:
+  acme-prod:
+    subdomain: acme
+    triggers:
+      - key: route
+        title: Route enterprise
+        conditions:
+          all:
+            - { field: { ticket_field: Product }, operator: is, value: { option: Enterprise } }
+        actions:
+          - { field: group_id, value: { group: Tier 2 } }
+"#;
+    let mut live = live(
+        vec![marked_trigger(1005, "route", "Route enterprise", None)],
+        true,
+        true,
+        true,
+    );
+    live.triggers[0].conditions.all = serde_json::from_value(json!([
+        {"field": "custom_fields_46", "operator": "is", "value": "461"}
+    ]))
+    .unwrap();
+    live.triggers[0].actions =
+        serde_json::from_value(json!([{"field": "group_id", "value": "360001"}])).unwrap();
+    let entry = |id: &str, name: &str| Entry {
+        id: id.into(),
+        name: name.into(),
+        active: true,
+        options: Vec::new(),
+    };
+    let mut product = entry("46", "Product");
+    product.options = vec![OptionEntry {
+        id: "461".into(),
+        name: "Enterprise".into(),
+    }];
+    live.directory = Directory {
+        lists: [
+            (
+                ListKind::Groups,
+                vec![entry("360001", "Tier 1"), entry("360002", "Tier 2")],
+            ),
+            (ListKind::TicketFields, vec![product]),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let plan = plan::plan(vec![AccountInput {
+        desired: account(policy),
+        live: Ok(live),
+    }]);
+    insta::assert_snapshot!(text::render(&plan, false));
+    insta::assert_snapshot!(markdown::render(&plan));
+    let doc = json::to_value(&plan);
+    assert_eq!(
+        doc["accounts"][0]["changes"][0]["references"],
+        json!([
+            {"at": "conditions.all[0].field", "kind": "ticket_field", "name": "Product", "id": "46"},
+            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "461", "field_id": "46"},
+            {"at": "actions[0].value", "kind": "group", "name": "Tier 2", "id": "360002"}
+        ])
+    );
+}

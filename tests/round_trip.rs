@@ -70,7 +70,14 @@ fn load(text: &str) -> (ResolvedAccount, Vec<zdpolicy::policy::Diagnostic>) {
 }
 
 fn exported(live: &LiveState) -> String {
-    let exported = export_account(&account(ACCOUNT), live, ExportOptions { triggers: true });
+    let exported = export_account(
+        &account(ACCOUNT),
+        live,
+        ExportOptions {
+            triggers: true,
+            names: true,
+        },
+    );
     to_yaml(&[exported], None)
 }
 

@@ -3,6 +3,7 @@
 //! plants random secrets where the loader does not expect them (#11) and checks the same.
 
 mod policy_gen;
+mod sign_in_support;
 
 use std::path::Path;
 use std::process::Output;
@@ -402,5 +403,72 @@ proptest! {
             assert_clean_of(&secret, &format!("{args:?} on\n{text}"), &output);
         }
         assert_files_clean_of(&secret, dir.path(), "zdpolicy.yaml");
+    }
+}
+
+/// `login` and every command that uses its sign-in: the access and refresh tokens (all of
+/// them, as they rotate) appear on no output and in no file but the private token file.
+#[tokio::test(flavor = "multi_thread")]
+async fn login_and_its_sign_in_never_print_or_write_a_token() {
+    let world = sign_in_support::world().await;
+    let mut seen: Vec<String> = Vec::new();
+    let login = world.login().await;
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    seen.extend(sign_in_support::secrets_of(&world.tokens_file()));
+    let mut outputs = vec![("login".to_owned(), login)];
+    let runs: [&[&str]; 7] = [
+        &["-v", "plan"],
+        &["plan", "--format", "json"],
+        &["-v", "apply", "--auto-approve"],
+        &["-v", "export", "--triggers"],
+        &["login", "--status"],
+        &["-v", "plan"],
+        &["logout", "--account", "acme"],
+    ];
+    for (i, args) in runs.iter().enumerate() {
+        if i == 5 {
+            // Expired: the next command refreshes and the new pair is stored.
+            world
+                .sim
+                .handle()
+                .advance_clock(std::time::Duration::from_secs(1801));
+        }
+        let output = world.run(args);
+        // Each works through the sign-in, so the check below is not vacuous.
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        seen.extend(sign_in_support::secrets_of(&world.tokens_file()));
+        outputs.push((args.join(" "), output));
+    }
+    seen.sort();
+    seen.dedup();
+    assert!(
+        seen.len() >= 4,
+        "the pair rotated at least once: {}",
+        seen.len()
+    );
+    for (what, output) in &outputs {
+        sign_in_support::assert_no_secret(what, output, &seen);
+    }
+    assert_eq!(
+        sign_in_support::walk_has(world.dir.path(), &seen),
+        None,
+        "no file in the policy directory holds a token"
+    );
+    let records =
+        std::fs::read_to_string(world.config.path().join("sign-ins.json")).unwrap_or_default();
+    for secret in &seen {
+        assert!(
+            !records.contains(secret.as_str()),
+            "sign-ins.json holds a token"
+        );
     }
 }

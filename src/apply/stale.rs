@@ -17,6 +17,9 @@ use crate::plan::{Change, Operation, fingerprint_of};
 /// if it is not. `now` is the change the policy and `live` give at the same address, if any.
 pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> Option<String> {
     let address = &reviewed.address;
+    if let Some(moved) = moved_reference(reviewed, live) {
+        return Some(moved);
+    }
     if let Some(seen) = &reviewed.seen {
         let Some(fresh) = fingerprint_of(live, &seen.object) else {
             return Some(format!("{address} was deleted in Zendesk since the plan"));
@@ -76,6 +79,26 @@ pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> O
     }
 }
 
+/// A reference of the reviewed change whose object was renamed, deleted or deactivated since
+/// the plan: writing its id would no longer mean what was reviewed.
+fn moved_reference(reviewed: &Change, live: &LiveState) -> Option<String> {
+    let address = &reviewed.address;
+    reviewed.references.iter().find_map(|r| {
+        let quoted = |name: &str| serde_json::Value::String(name.to_owned()).to_string();
+        let what = format!("{} {} ({})", r.kind.noun(), quoted(&r.name), r.id);
+        match r.now_in(&live.directory)? {
+            Some(name) if name == r.name => None,
+            Some(name) => Some(format!(
+                "{address}: {what} was renamed to {} in Zendesk since the plan",
+                quoted(name)
+            )),
+            None => Some(format!(
+                "{address}: {what} was deleted or deactivated in Zendesk since the plan"
+            )),
+        }
+    })
+}
+
 /// `: a, b changed`, or nothing when no field can be named.
 fn changed(fields: &[&str]) -> String {
     if fields.is_empty() {
@@ -127,7 +150,70 @@ fn differing_fields(before: &Value, now: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::directory::{Directory, Entry, ListKind};
+    use crate::plan::{Address, ChangeAction, ObjectKind, ResolvedReference};
+    use crate::policy::model::{AccountName, RefKind};
     use serde_json::json;
+
+    #[test]
+    fn a_referenced_object_renamed_or_deleted_since_the_plan_makes_the_change_stale() {
+        let mut reviewed = Change::new(
+            Address::new(
+                &AccountName::parse("acme").unwrap(),
+                ObjectKind::Trigger,
+                "route",
+            ),
+            ChangeAction::Create,
+            None,
+            Some(json!({})),
+        );
+        reviewed.references.push(ResolvedReference {
+            at: "actions[0].value".into(),
+            kind: RefKind::Group,
+            name: "Tier 2".into(),
+            id: "360002".into(),
+            field_id: None,
+        });
+        let with_groups = |groups: Vec<Entry>| {
+            let mut live: LiveState = serde_json::from_value(json!({
+                "triggers": [], "categories": [],
+                "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+                "settings": {}, "sunshine": null
+            }))
+            .unwrap();
+            live.directory = Directory {
+                lists: [(ListKind::Groups, groups)].into_iter().collect(),
+            };
+            live
+        };
+        let group = |name: &str, active: bool| Entry {
+            id: "360002".into(),
+            name: name.into(),
+            active,
+            options: Vec::new(),
+        };
+        let now = Some(&reviewed);
+        assert_eq!(
+            staleness(&reviewed, now, &with_groups(vec![group("Tier 2", true)])),
+            None
+        );
+        assert_eq!(
+            staleness(&reviewed, now, &with_groups(vec![group("Tier II", true)])).as_deref(),
+            Some(
+                "acme.trigger.route: group \"Tier 2\" (360002) was renamed to \"Tier II\" in \
+                 Zendesk since the plan"
+            )
+        );
+        for gone in [vec![], vec![group("Tier 2", false)]] {
+            assert_eq!(
+                staleness(&reviewed, now, &with_groups(gone)).as_deref(),
+                Some(
+                    "acme.trigger.route: group \"Tier 2\" (360002) was deleted or deactivated \
+                     in Zendesk since the plan"
+                )
+            );
+        }
+    }
 
     #[test]
     fn names_the_fields_that_changed() {

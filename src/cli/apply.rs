@@ -9,6 +9,7 @@ use super::connect::{ConnectArgs, SelectArgs};
 use super::interrupt::Interrupts;
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_ERROR, EXIT_OK, GlobalArgs};
+use crate::apply::execute::has_work;
 use crate::apply::report::ApplyReport;
 use crate::apply::{ApplyOptions, apply};
 use crate::files::{FileKind, OutputFile};
@@ -170,16 +171,15 @@ async fn plan_and_apply(
         connection.close().await?;
         return Err(CliError::PlanHasErrors);
     }
-    if !plan
-        .accounts
-        .iter()
-        .flat_map(|a| &a.changes)
-        .any(|c| c.operation.is_some() || c.is_pending())
-    {
+    let changes = || plan.accounts.iter().flat_map(|a| &a.changes);
+    if !changes().any(has_work) {
         connection.close().await?;
         return Ok(None);
     }
-    if !approved(args.auto_approve)? {
+    // Manual steps alone write nothing, so there is nothing to approve; apply still runs to
+    // list them in the summary and the report, which must exist whenever steps are left.
+    let writes = changes().any(|c| c.operation.is_some());
+    if writes && !approved(args.auto_approve)? {
         connection.close().await?;
         return Err(CliError::ApplyCancelled);
     }

@@ -2,6 +2,7 @@
 //! where the API is, the sandbox, concurrency, retries, credential commands, account selection
 //! and progress.
 
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{CliError, GlobalArgs};
+use crate::directory::ListKind;
 use crate::live::LiveState;
 use crate::plan::Plan;
 use crate::policy::resolve::ResolvedAccount;
@@ -18,7 +20,7 @@ use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
 use crate::select::{Selector, Shard};
 use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
 use crate::zendesk::client::{Client, ClientConfig, CredentialMode};
-use crate::zendesk::read::{AccountRead, read_accounts};
+use crate::zendesk::read::{AccountRead, read_accounts_with};
 
 /// How to reach Zendesk.
 #[derive(Debug, Clone, Args)]
@@ -173,10 +175,11 @@ impl ConnectArgs {
         &self,
         connection: &Connection,
         accounts: &[ResolvedAccount],
+        lists: &BTreeSet<ListKind>,
         global: &GlobalArgs,
     ) -> Vec<AccountRead> {
         let bar = self.progress_bar(accounts.len(), global);
-        let reads = read_accounts(&connection.client, accounts, &|_| bar.inc(1)).await;
+        let reads = read_accounts_with(&connection.client, accounts, lists, &|_| bar.inc(1)).await;
         bar.finish_and_clear();
         reads
     }
@@ -190,12 +193,13 @@ impl ConnectArgs {
     pub fn read_each<T>(
         &self,
         accounts: &[ResolvedAccount],
+        lists: &BTreeSet<ListKind>,
         global: &GlobalArgs,
         each: impl Fn(&ResolvedAccount, &LiveState) -> T,
     ) -> Result<(Vec<T>, usize), CliError> {
         super::runtime()?.block_on(async {
             let connection = self.connect(accounts, global).await?;
-            let reads = self.read(&connection, accounts, global).await;
+            let reads = self.read(&connection, accounts, lists, global).await;
             connection.close().await?;
             let mut done = Vec::with_capacity(reads.len());
             let mut failed = 0;

@@ -78,6 +78,21 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(code("zendesk"))]
     Zendesk(#[from] crate::zendesk::client::error::ZendeskError),
+    /// `login` or `logout` cannot go on.
+    #[error("{0}")]
+    #[diagnostic(code("sign-in"))]
+    SignIn(String),
+    /// The browser sign-in failed.
+    #[error("sign-in failed: {0}")]
+    #[diagnostic(
+        code("sign-in-failed"),
+        help("run `zdpolicy login` again; see docs/sign-in.md for the OAuth client it needs")
+    )]
+    Login(#[from] crate::signin::login::LoginError),
+    /// The sign-in records or token store failed.
+    #[error(transparent)]
+    #[diagnostic(code("sign-in-store"))]
+    SignInStore(#[from] crate::signin::store::StoreError),
     /// The sandbox failed.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -1,5 +1,6 @@
 //! `zdpolicy export`: write a policy from live Zendesk state.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -7,6 +8,7 @@ use clap::Args;
 use super::connect::{ConnectArgs, SelectArgs};
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_OK, GlobalArgs};
+use crate::directory::ListKind;
 use crate::export::{ExportOptions, ExportedAccount, export_account, to_yaml};
 use crate::files::{FileError, FileKind, OutputFile};
 use crate::policy::model::Subdomain;
@@ -37,6 +39,11 @@ pub struct ExportArgs {
     /// "Notify …" triggers come with `default: false` and are exported like any other.
     #[arg(long)]
     triggers: bool,
+    /// With --triggers: keep the ids in conditions and actions as Zendesk has them, instead of
+    /// naming groups, custom fields and their options, forms, brands, schedules, custom
+    /// statuses and webhooks (which reads those lists too).
+    #[arg(long, requires = "triggers")]
+    ids: bool,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -53,10 +60,20 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<u8, CliError> {
     }
     let options = ExportOptions {
         triggers: args.triggers,
+        names: args.triggers && !args.ids,
     };
-    let (exported, failed) = args.connect.read_each(&accounts, global, |account, live| {
-        export_account(account, live, options)
-    })?;
+    // Names need every list a trigger may point into; which ones is known only once the
+    // triggers are read, and one page of each list costs less than a second round trip.
+    let lists: BTreeSet<ListKind> = if options.names {
+        ListKind::ALL.iter().copied().collect()
+    } else {
+        BTreeSet::new()
+    };
+    let (exported, failed) =
+        args.connect
+            .read_each(&accounts, &lists, global, |account, live| {
+                export_account(account, live, options)
+            })?;
     if failed > 0 {
         // Half an export over a working policy would lose the accounts that failed.
         return Err(CliError::ExportIncomplete {

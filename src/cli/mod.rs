@@ -6,6 +6,7 @@ mod connect;
 mod error;
 mod export;
 mod interrupt;
+mod login;
 mod man;
 mod out;
 mod plan;
@@ -111,6 +112,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Write accounts' live state as a simulator seed (for `--sandbox --sandbox-seed`).
     Snapshot(snapshot::SnapshotArgs),
+    /// Sign in to a Zendesk account in the browser (OAuth), or show who is signed in where.
+    Login(login::LoginArgs),
+    /// Sign out of a Zendesk account: revoke the sign-in and remove its tokens.
+    Logout(login::LogoutArgs),
     /// Manage the built-in sandbox (`--sandbox`): reset it, or play an admin in Admin Center.
     Sandbox(sandbox::SandboxArgs),
     /// Serve a Zendesk-compatible simulator on loopback (for tests, demos and CI).
@@ -133,6 +138,8 @@ impl Command {
             Self::Show(_) => "zdpolicy show",
             Self::Export(_) => "zdpolicy export",
             Self::Snapshot(_) => "zdpolicy snapshot",
+            Self::Login(_) => "zdpolicy login",
+            Self::Logout(_) => "zdpolicy logout",
             Self::Sandbox(_) => "zdpolicy sandbox",
             Self::Simulator(_) => "zdpolicy simulator",
             Self::Completions(_) => "zdpolicy completions",
@@ -193,6 +200,8 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
         Command::Snapshot(args) => snapshot::run(args, &cli.global),
+        Command::Login(args) => login::run_login(args, &cli.global),
+        Command::Logout(args) => login::run_logout(args, &cli.global),
         Command::Sandbox(args) => sandbox::run(args, &cli.global),
         Command::Simulator(args) => simulator::run(args, &cli.global),
         Command::Completions(args) => completions::run(args, &cli.global),

@@ -46,9 +46,11 @@ pub fn run(args: &SnapshotArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|path| OutputFile::create(path, FileKind::SimulatorSeed, args.force))
         .transpose()?;
-    let (seeds, failed) = args.connect.read_each(&accounts, global, |account, live| {
-        account_seed(account.subdomain.value.as_str(), live)
-    })?;
+    let (seeds, failed) =
+        args.connect
+            .read_each(&accounts, &Default::default(), global, |account, live| {
+                account_seed(account.subdomain.value.as_str(), live)
+            })?;
     if failed > 0 {
         // Half a snapshot would seed a sandbox that is missing accounts.
         return Err(CliError::SnapshotIncomplete {

@@ -33,6 +33,24 @@ impl OutputFile {
     /// [`FileError::NotAFile`] for a directory, device or pipe, [`FileError::Io`] when the
     /// directory is missing or the temporary file cannot be created.
     pub fn create(path: &Path, kind: FileKind, force: bool) -> Result<Self, FileError> {
+        Self::create_with_mode(path, kind, force, None)
+    }
+
+    /// As [`OutputFile::create`], but the file gets mode `0600` (readable by its owner
+    /// only) whatever the old file's mode was: for files that hold secrets.
+    ///
+    /// # Errors
+    /// As [`OutputFile::create`].
+    pub fn create_private(path: &Path, kind: FileKind) -> Result<Self, FileError> {
+        Self::create_with_mode(path, kind, false, Some(0o600))
+    }
+
+    fn create_with_mode(
+        path: &Path,
+        kind: FileKind,
+        force: bool,
+        mode: Option<u32>,
+    ) -> Result<Self, FileError> {
         let target = check(path, kind, force)?;
         let io = |source| FileError::Io {
             path: path.to_owned(),
@@ -50,9 +68,17 @@ impl OutputFile {
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         #[cfg(unix)]
-        let permissions = permissions_for(&target);
+        let permissions = match mode {
+            Some(mode) => {
+                use std::os::unix::fs::PermissionsExt;
+                fs::Permissions::from_mode(mode)
+            }
+            None => permissions_for(&target),
+        };
         #[cfg(unix)]
         builder.permissions(permissions);
+        #[cfg(not(unix))]
+        let _ = mode;
         let temp = builder
             .tempfile_in(dir)
             .map_err(|e| io(without_temp_path(e)))?;

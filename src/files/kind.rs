@@ -36,6 +36,9 @@ pub enum FileKind {
     SimulatorSeed,
     /// A manual page written by `zdpolicy man --output`: roff with a `.TH zdpolicy` title line.
     ManPage,
+    /// `zdpolicy login`'s records (who is signed in where, and the tokens of the file store):
+    /// JSON with `format_version` and `sign_ins` or `tokens`.
+    SignIn,
     /// Anything else.
     Other,
 }
@@ -71,6 +74,8 @@ impl FileKind {
             Self::SimulatorState
         } else if has("kind") && has("simulator-seed") {
             Self::SimulatorSeed
+        } else if has("format_version") && (has("sign_ins") || has("tokens")) {
+            Self::SignIn
         } else {
             Self::Other
         }
@@ -112,6 +117,7 @@ impl fmt::Display for FileKind {
             Self::Policy => "a policy file",
             Self::SimulatorSeed => "a simulator seed file",
             Self::ManPage => "a zdpolicy manual page",
+            Self::SignIn => "zdpolicy's sign-in records",
             Self::Other => "a file zdpolicy did not write",
         })
     }

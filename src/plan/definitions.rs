@@ -15,7 +15,7 @@ use super::canonical::{canonical_value, is_terminal, same_action, same_condition
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::trigger_state::{wire_action, wire_condition};
 use crate::policy::decode::did_you_mean;
-use crate::policy::model::{Action, Condition, Located, TriggerSpec};
+use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
 use crate::zendesk::wire::{Definition, Trigger, TriggerDefinitions};
 
@@ -81,7 +81,7 @@ struct Check<'a> {
 
 impl Check<'_> {
     fn condition(&mut self, list: &str, condition: &Condition, offered: &[Definition]) {
-        let field = &condition.field;
+        let field = &field_text(&condition.field);
         let Some(definition) = self.definition(field, offered, &format!("{list} condition")) else {
             return;
         };
@@ -128,7 +128,8 @@ impl Check<'_> {
     }
 
     fn action(&mut self, action: &Action, offered: &[Definition]) {
-        let Some(definition) = self.definition(&action.field, offered, "action") else {
+        let field = &field_text(&action.field);
+        let Some(definition) = self.definition(field, offered, "action") else {
             return;
         };
         // Action lists are positional (`[recipient, subject, body]`): only the first item is
@@ -139,7 +140,7 @@ impl Check<'_> {
                 one => Some(one),
             };
             self.values(
-                &action.field,
+                field,
                 definition,
                 value,
                 &first.into_iter().collect::<Vec<_>>(),
@@ -256,6 +257,14 @@ impl Check<'_> {
                 .with_help(help)
                 .at(self.locator.locate(span)),
         );
+    }
+}
+
+/// The field's API name where it was written (references are resolved before the check).
+fn field_text(field: &Located<Field>) -> Located<String> {
+    Located {
+        value: field.value.text().to_owned(),
+        span: field.span,
     }
 }
 

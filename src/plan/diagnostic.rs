@@ -58,6 +58,10 @@ pub enum DiagnosticCode {
     OperatorNotOffered,
     /// A value is not one the account's definitions list for its field.
     ValueNotOffered,
+    /// A reference names an object the account does not have (or has only inactive).
+    ReferenceNotFound,
+    /// A reference names an object of which the account has several of that name.
+    ReferenceAmbiguous,
 }
 
 impl DiagnosticCode {
@@ -84,6 +88,8 @@ impl DiagnosticCode {
         Self::FieldNotOffered,
         Self::OperatorNotOffered,
         Self::ValueNotOffered,
+        Self::ReferenceNotFound,
+        Self::ReferenceAmbiguous,
     ];
 
     /// The code as written in output.
@@ -110,6 +116,8 @@ impl DiagnosticCode {
             Self::FieldNotOffered => "field-not-offered",
             Self::OperatorNotOffered => "operator-not-offered",
             Self::ValueNotOffered => "value-not-offered",
+            Self::ReferenceNotFound => "reference-not-found",
+            Self::ReferenceAmbiguous => "reference-ambiguous",
         }
     }
 }

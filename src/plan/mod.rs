@@ -27,6 +27,7 @@ pub mod order;
 pub mod ownership;
 pub mod planner;
 pub mod preflight;
+pub mod references;
 pub mod render;
 pub mod safety;
 pub mod saved;
@@ -49,6 +50,7 @@ pub use model::{
 };
 pub use operation::{CategoryRef, Operation, TriggerWrite};
 pub use planner::{AccountInput, ReadFailure, plan, plan_account, plan_borrowed};
+pub use references::ResolvedReference;
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
 pub use saved::{load_saved, to_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};

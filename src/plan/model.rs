@@ -12,6 +12,7 @@ use super::diagnostic::{PlanDiagnostic, UnmanagedTrigger};
 use super::fingerprint::Seen;
 use super::manual::{LiveValue, ManualStep};
 use super::operation::Operation;
+use super::references::ResolvedReference;
 use crate::policy::model::{AccountName, Subdomain};
 use crate::policy::resolve::SafetyLimits;
 
@@ -180,6 +181,10 @@ pub struct Change {
     /// The Admin Center step (manual changes only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<ManualStep>,
+    /// The objects a managed trigger names by reference, with the ids they resolved to in
+    /// this account (`after` and `operation` hold the ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<ResolvedReference>,
 }
 
 impl Change {
@@ -200,6 +205,7 @@ impl Change {
             seen: None,
             operation: None,
             manual: None,
+            references: Vec::new(),
         }
     }
 

@@ -82,7 +82,7 @@ impl<'a> Desired<'a> {
 /// A policy condition as Zendesk's API spells it, its value exactly as written.
 pub(crate) fn wire_condition(condition: &policy::Condition) -> Condition {
     Condition {
-        field: condition.field.value.clone(),
+        field: condition.field.value.text().to_owned(),
         operator: condition
             .operator
             .as_ref()
@@ -95,7 +95,7 @@ pub(crate) fn wire_condition(condition: &policy::Condition) -> Condition {
 /// A policy action as Zendesk's API spells it, its value exactly as written.
 pub(crate) fn wire_action(action: &policy::Action) -> Action {
     Action {
-        field: action.field.value.clone(),
+        field: action.field.value.text().to_owned(),
         value: action.value.as_ref().map(|v| v.value.clone()),
         extra: Map::new(),
     }

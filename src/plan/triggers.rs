@@ -16,6 +16,7 @@ use super::identity::{Found, claimed_ids, duplicate_ownership, find};
 use super::model::{Change, ChangeAction, FieldChange};
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
+use super::references::resolve;
 use super::trigger_state::{Desired, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
@@ -41,8 +42,17 @@ pub(crate) fn plan_triggers(
     let mut outcome = TriggerOutcome::default();
     let claimed = claimed_ids(account, owners);
     for spec in account.triggers() {
+        let address = draft.address(ObjectKind::Trigger, spec.key.value.as_str());
+        // Names become this account's ids first: everything after compares ids.
+        let resolved = match resolve(spec, &live.directory, &address, &account.locator) {
+            Ok(resolved) => resolved,
+            Err(problems) => {
+                draft.diagnostics.extend(problems);
+                continue;
+            }
+        };
+        let spec = &resolved.spec;
         let desired = Desired::new(spec, live);
-        let address = draft.address(ObjectKind::Trigger, desired.key);
         let mut warnings = Vec::new();
         let found = find(spec, account, owners, &claimed, &address, &mut warnings);
         draft.diagnostics.extend(warnings);
@@ -66,7 +76,8 @@ pub(crate) fn plan_triggers(
             draft.diagnostics.extend(problems);
             continue;
         }
-        let change = plan_one(&desired, found, address, live, &mut outcome);
+        let mut change = plan_one(&desired, found, address, live, &mut outcome);
+        change.references = resolved.references;
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
             && let Some(CategoryRef::Planned { name }) = &desired.category
         {

@@ -67,7 +67,7 @@ codes! {
     LiteralSecret = "literal-secret": "A secret written into the policy file instead of a reference to it.",
     InvalidSecretReference = "invalid-secret-reference": "A secret reference of an unknown kind or with nothing after the prefix.",
     InvalidCredentials = "invalid-credentials": "Credentials that mix or lack the keys of every supported kind.",
-    MissingCredentials = "missing-credentials": "Several accounts rely on the single-account environment credentials.",
+    ApiTokenRetiring = "api-token-retiring": "API-token credentials, which Zendesk turns off on 2027-04-30.",
     DuplicateSubdomain = "duplicate-subdomain": "Two accounts manage the same Zendesk subdomain.",
     UnknownOperator = "unknown-operator": "A trigger condition operator that Zendesk does not document.",
     EmptyActions = "empty-actions": "A trigger without actions; Zendesk rejects it.",

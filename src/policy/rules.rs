@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::decode::did_you_mean;
 use super::diagnostic::{Code, Diagnostic};
-use super::model::{GroupName, Layer, Located, TriggerKey, TriggerSpec};
+use super::model::{Credentials, GroupName, Layer, Located, TriggerKey, TriggerSpec};
 use super::resolve::ResolvedAccount;
 use super::source::Span;
 
@@ -34,6 +34,7 @@ pub fn check(
         survey_without_agent_end(account, &mut found);
         duplicate_trigger_titles(account, &mut found);
         trigger_identity(account, &mut found);
+        api_token_retiring(account, &mut found);
         findings.extend(found.into_iter().map(|diagnostic| Finding {
             diagnostic,
             account: account.name.value.to_string(),
@@ -42,7 +43,6 @@ pub fn check(
     diagnostics.extend(merge_across_accounts(findings));
     unused_groups(accounts, groups, diagnostics);
     duplicate_subdomains(accounts, diagnostics);
-    missing_credentials(accounts, diagnostics);
 }
 
 fn unknown_and_repeated_groups(
@@ -384,23 +384,26 @@ fn duplicate_subdomains(accounts: &[ResolvedAccount], out: &mut Vec<Diagnostic>)
     }
 }
 
-fn missing_credentials(accounts: &[ResolvedAccount], out: &mut Vec<Diagnostic>) {
-    if accounts.len() < 2 {
+/// API tokens are on their way out: since 2026-10-27 no Zendesk account can create one, a
+/// token unused for 30 days is deactivated, and on 2027-04-30 every one stops working
+/// ("Migrating from API tokens to OAuth", developer.zendesk.com).
+fn api_token_retiring(account: &ResolvedAccount, out: &mut Vec<Diagnostic>) {
+    let Some(Credentials::ApiToken { api_token, .. }) = &account.credentials else {
         return;
-    }
-    for account in accounts.iter().filter(|a| a.credentials.is_none()) {
-        out.push(
-            Diagnostic::error(
-                Code::MissingCredentials,
-                account.name.span,
-                format!("account `{}` has no credentials", account.name.value),
-            )
-            .with_help(
-                "the ZENDESK_* environment variables serve single-account policies only; give each account \
-                 `credentials:` (e.g. `oauth_token: env:ACME_ZENDESK_OAUTH_TOKEN`)",
-            ),
-        );
-    }
+    };
+    out.push(
+        Diagnostic::warning(
+            Code::ApiTokenRetiring,
+            api_token.span,
+            "these credentials are an API token: Zendesk turns every API token off on 2027-04-30",
+        )
+        .with_label("API token used here")
+        .with_help(
+            "no account can create API tokens since 2026-10-27, and one unused for 30 days is deactivated; \
+             people: run `zdpolicy login` and remove `credentials` (or write `credentials: { login: true }`); \
+             CI: use an OAuth client (`client_id` with `client_secret: env:NAME`)",
+        ),
+    );
 }
 
 #[cfg(test)]
@@ -503,13 +506,42 @@ mod tests {
         );
     }
 
+    /// Accounts without credentials use the sign-in of `zdpolicy login`, however many there are.
     #[test]
-    fn several_accounts_need_their_own_credentials() {
-        assert_eq!(
+    fn several_accounts_may_rely_on_sign_ins() {
+        assert!(
             codes(
-                "version: 1\naccounts:\n  a: { subdomain: a }\n  b: { subdomain: b, credentials: { oauth_token: env:B } }\n"
-            ),
-            ["missing-credentials"]
+                "version: 1\naccounts:\n  a: { subdomain: a }\n  b: { subdomain: b, credentials: { login: true } }\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn api_tokens_warn_at_the_token() {
+        let policy = load_texts(&[(
+            "p.yaml",
+            "version: 1\naccounts:\n  a:\n    subdomain: a\n    credentials: { email: a@b.test, api_token: env:T }\n",
+        )]);
+        let [diagnostic] = policy.diagnostics.as_slice() else {
+            panic!("one diagnostic: {:?}", policy.diagnostics);
+        };
+        assert_eq!(diagnostic.code.name(), "api-token-retiring");
+        assert!(!diagnostic.is_error());
+        assert!(
+            diagnostic.message.contains("2027-04-30"),
+            "{}",
+            diagnostic.message
+        );
+        let at = diagnostic
+            .primary
+            .as_ref()
+            .map_or(usize::MAX, |l| l.span.start);
+        let text = "version: 1\naccounts:\n  a:\n    subdomain: a\n    credentials: { email: a@b.test, api_token: env:T }\n";
+        assert!(
+            text[at..].starts_with("env:T"),
+            "located at the token: {}",
+            &text[at..]
         );
     }
 

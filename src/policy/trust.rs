@@ -61,7 +61,7 @@ pub fn refused_references(accounts: &[ResolvedAccount]) -> Vec<RefusedReference>
     for account in accounts {
         let mut references: Vec<&Located<SecretRef>> = Vec::new();
         if let Some(credentials) = &account.credentials {
-            references.push(credentials.secret());
+            references.extend(credentials.secret());
         }
         if let Some(app) = &account.sunshine_conversations {
             references.push(&app.key_id);
@@ -91,7 +91,11 @@ mod tests {
 
     fn refused(text: &str) -> Vec<String> {
         let policy = load_texts(&[("zdpolicy.yaml", text)]);
-        assert!(policy.diagnostics.is_empty(), "{:?}", policy.diagnostics);
+        assert!(
+            policy.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            policy.diagnostics
+        );
         refused_references(&policy.accounts)
             .iter()
             .map(ToString::to_string)

@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::api_error::ApiError;
-use super::seed::Role;
+use super::seed::{Role, SignInUserSeed};
 use super::state::{Account, SunshineState};
 
 /// Who a request acts as.
@@ -17,6 +17,11 @@ pub(crate) struct Principal {
     pub role: Role,
     /// OAuth scopes; `None` for API tokens, which carry the user's full rights.
     pub scopes: Option<Vec<String>>,
+    /// The bearer token the request carried (what `DELETE /api/v2/oauth/tokens/current`
+    /// revokes).
+    pub token: Option<String>,
+    /// The person, when the token came from a browser sign-in or is an API token.
+    pub user: Option<SignInUserSeed>,
 }
 
 /// The credential a request carries.
@@ -47,6 +52,13 @@ pub(crate) fn authenticate(
                 .map(|t| Principal {
                     role: t.role,
                     scopes: None,
+                    token: None,
+                    user: Some(SignInUserSeed {
+                        id: api_token_user_id(&t.email),
+                        name: t.email.split('@').next().unwrap_or_default().to_owned(),
+                        email: t.email.clone(),
+                        role: t.role,
+                    }),
                 })
                 .ok_or(ApiError::Unauthorized)
         }
@@ -60,6 +72,8 @@ pub(crate) fn authenticate(
                 return Ok(Principal {
                     role: seeded.role,
                     scopes: Some(seeded.scopes.clone()),
+                    token: Some(token),
+                    user: None,
                 });
             }
             account
@@ -69,11 +83,25 @@ pub(crate) fn authenticate(
                 .map(|t| Principal {
                     role: t.role,
                     scopes: Some(t.scopes.clone()),
+                    token: Some(token.clone()),
+                    user: t.user.clone(),
                 })
                 .ok_or(ApiError::Unauthorized)
         }
         None => Err(ApiError::Unauthorized),
     }
+}
+
+/// A stable user id for an API token's email (the simulator keeps no user records for them).
+fn api_token_user_id(email: &str) -> u64 {
+    // FNV-1a: deterministic across runs, unlike the standard library's hasher.
+    let hash = email
+        .to_ascii_lowercase()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    10_000_000_000 + hash % 1_000_000_000
 }
 
 /// Checks that the caller may make this request.
@@ -168,6 +196,8 @@ mod tests {
         let admin_rw = Principal {
             role: Role::Admin,
             scopes: Some(vec!["triggers:read".into(), "triggers:write".into()]),
+            token: None,
+            user: None,
         };
         assert!(authorize(&admin_rw, &Method::PUT, Some("triggers")).is_ok());
         assert_eq!(
@@ -177,6 +207,8 @@ mod tests {
         let agent = Principal {
             role: Role::Agent,
             scopes: None,
+            token: None,
+            user: None,
         };
         assert!(authorize(&agent, &Method::GET, Some("triggers")).is_ok());
         assert_eq!(

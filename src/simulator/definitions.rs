@@ -56,9 +56,16 @@ pub(crate) fn definitions(account: &Account) -> TriggerDefinitions {
     if let Some(copied) = &account.definitions {
         return copied.clone();
     }
-    let conditions = conditions(account);
+    let mut conditions = conditions(account);
+    let mut actions = actions(account);
+    for field in custom_fields(account) {
+        let mut condition = field.clone();
+        condition.operators = Some(CHANGE_OPS.iter().map(|op| operator(op)).collect());
+        conditions.push(condition);
+        actions.push(field);
+    }
     TriggerDefinitions {
-        actions: actions(account),
+        actions,
         conditions_all: conditions.clone(),
         conditions_any: conditions,
         extra: Map::new(),
@@ -430,6 +437,42 @@ fn operator(value: &str) -> DefinitionOperator {
         terminal,
         extra: Map::new(),
     }
+}
+
+/// The account's active custom ticket fields, as Zendesk lists them among the definitions
+/// (`custom_fields_<id>`, a dropdown's options as its values, by option id).
+fn custom_fields(account: &Account) -> Vec<Definition> {
+    let fields = account
+        .objects
+        .get(&crate::directory::ListKind::TicketFields);
+    fields
+        .into_iter()
+        .flatten()
+        .filter(|f| f.get("active") != Some(&Value::Bool(false)))
+        .filter_map(|f| {
+            let id = f.get("id")?.to_string();
+            let title = f.get("title")?.as_str()?;
+            let options = f
+                .get("custom_field_options")
+                .and_then(Value::as_array)
+                .filter(|o| !o.is_empty());
+            let values = options.map(|options| {
+                options
+                    .iter()
+                    .filter_map(|o| {
+                        Some(DefinitionValue {
+                            value: Value::String(o.get("id")?.to_string()),
+                            title: o.get("name")?.as_str()?.to_owned(),
+                            enabled: Some(true),
+                            extra: Map::new(),
+                        })
+                    })
+                    .collect()
+            });
+            let kind = if values.is_some() { "list" } else { "text" };
+            Some(action(&format!("custom_fields_{id}"), title, kind, values))
+        })
+        .collect()
 }
 
 /// The `{"definitions": …}` body.

@@ -188,7 +188,11 @@ fn admit(
     let checked = shared
         .read_account(subdomain, |account| {
             let principal = authenticate(account, headers, now)?;
-            authorize(&principal, method, resource(endpoint))?;
+            // Revoking needs no admin: anyone may revoke their own token (the handler refuses
+            // another's unless the caller is an admin).
+            if endpoint != REVOKE_ENDPOINT {
+                authorize(&principal, method, resource(endpoint))?;
+            }
             Ok::<_, ApiError>((principal, shared.rate_limit(account)))
         })
         .unwrap_or(Err(ApiError::NotFound));
@@ -199,6 +203,9 @@ fn admit(
     }
     Ok((principal, verdict))
 }
+
+/// `DELETE /api/v2/oauth/tokens/{id}` as [`endpoint_key`] names it.
+const REVOKE_ENDPOINT: &str = "DELETE /api/v2/oauth/tokens/{id}";
 
 /// The OAuth-scopable resource of an endpoint: triggers and their categories are `triggers`
 /// [SEEN OAS: "scopable resources include triggers"].

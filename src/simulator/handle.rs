@@ -76,6 +76,36 @@ impl SimulatorHandle {
             .ok_or_else(|| unknown(subdomain))
     }
 
+    /// Revokes every token that came from a browser sign-in ("an admin revoked zdpolicy's
+    /// access in Admin Center"): their access and refresh tokens stop working. Returns how
+    /// many token pairs were revoked.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownAccount`].
+    pub fn revoke_sign_ins(&self, subdomain: &str) -> Result<usize, SimulatorError> {
+        self.shared
+            .write_account(subdomain, |account, _| {
+                let before = account.issued_tokens.len();
+                account.issued_tokens.retain(|t| t.refresh.is_none());
+                before - account.issued_tokens.len()
+            })
+            .ok_or_else(|| unknown(subdomain))
+    }
+
+    /// How many browser sign-ins of an account hold a refresh token that still works.
+    pub fn live_sign_ins(&self, subdomain: &str) -> usize {
+        let now = self.shared.now();
+        self.shared
+            .read_account(subdomain, |account| {
+                account
+                    .issued_tokens
+                    .iter()
+                    .filter(|t| t.refresh.as_ref().is_some_and(|r| r.expires_at > now))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
     /// Sets the faults of every account without faults of its own; sequences restart.
     pub fn set_faults(&self, config: FaultConfig) {
         lock(&self.shared.faults).set_global(config);

@@ -31,6 +31,7 @@ mod faults;
 mod gate;
 mod handle;
 mod limits;
+mod objects;
 mod pagination;
 mod persist;
 mod query;
@@ -60,11 +61,12 @@ pub use handle::SimulatorHandle;
 pub use seed::{
     AccountSeed, AccountSnapshot, AdminSettings, ApiTokenSeed, CategorySeed, CredentialsSeed,
     Features, OAuthClientSeed, OAuthTokenSeed, Plan, Role, RouteAs, SEED_KIND, SeedFile,
-    SunshineSeed, TriggerSeed, load_seed_file,
+    SignInSeed, SignInUserSeed, SunshineSeed, TriggerSeed, load_seed_file,
 };
 pub use stats::{AccountStats, RequestRecord, Stats};
 
 use clock::Clock;
+pub(crate) use clock::format_rfc3339;
 use faults::Faults;
 use limits::RateLimits;
 use persist::Saver;

@@ -1,12 +1,14 @@
 //! The seed format: which accounts the simulator serves, with their plan, features,
 //! credentials, admin-only settings and triggers; and reading it from a YAML or JSON file.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::SimulatorError;
+use crate::directory::ListKind;
 use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// The `kind` a seed file declares, so policy loaders skip it when it sits in a policy
@@ -69,6 +71,11 @@ pub struct AccountSeed {
     /// what a new account has (no default triggers, categories or generated definitions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<AccountSnapshot>,
+    /// Objects triggers name by id, by kind (`groups`, `ticket_fields`, `ticket_forms`,
+    /// `brands`, `schedules`, `custom_statuses`, `webhooks`), each in Zendesk's shape; the
+    /// simulator adds ids and defaults. A kind listed here is checked on trigger writes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub objects: BTreeMap<ListKind, Vec<Map<String, Value>>>,
 }
 
 /// A copy of a real account's readable state, every object exactly as Zendesk answered:
@@ -114,6 +121,7 @@ impl AccountSeed {
             trigger_categories: Vec::new(),
             triggers: Vec::new(),
             snapshot: None,
+            objects: BTreeMap::new(),
         }
     }
 }
@@ -238,13 +246,127 @@ pub struct CredentialsSeed {
     /// (`grant_type: client_credentials`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub oauth_clients: Vec<OAuthClientSeed>,
+    /// People signing in through a browser (`zdpolicy login`): the public OAuth client, and
+    /// the person whose authorization page approves at once. Absent: the authorization
+    /// endpoint knows no client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<SignInSeed>,
 }
 
 impl CredentialsSeed {
     /// Whether no credential is given (an account nobody can sign in to yet).
     pub fn is_empty(&self) -> bool {
-        self.api_tokens.is_empty() && self.oauth_tokens.is_empty() && self.oauth_clients.is_empty()
+        self.api_tokens.is_empty()
+            && self.oauth_tokens.is_empty()
+            && self.oauth_clients.is_empty()
+            && self.sign_in.is_none()
     }
+}
+
+/// Browser sign-in with the authorization-code grant and PKCE: a public OAuth client (no
+/// secret; Zendesk requires PKCE of public clients [SEEN help article 4408845965210]) and the
+/// person who approves it. The authorization page approves at once, as if that person were
+/// signed in to Zendesk and clicked "Allow".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInSeed {
+    /// The OAuth client's unique identifier (default `zdpolicy`).
+    #[serde(default = "default_sign_in_client")]
+    pub client_id: String,
+    /// Redirect URLs registered for the client (default `http://127.0.0.1/callback`). For
+    /// loopback URLs the port is not compared, so a client may listen on any free port
+    /// (RFC 8252 §7.3) [simulated by choice: Zendesk's rule for loopback ports not found].
+    #[serde(default = "default_redirect_uris")]
+    pub redirect_uris: Vec<String>,
+    /// The person who signs in.
+    #[serde(default)]
+    pub user: SignInUserSeed,
+    /// The scopes the person grants; absent: whatever the client asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// Whether the person clicks "Allow" (false: "Deny", and the client is redirected with
+    /// `error=access_denied`).
+    #[serde(default = "yes")]
+    pub approve: bool,
+    /// Access-token lifetime in seconds when the token request asks for none
+    /// (default 1,800: Zendesk's default for new clients is 30 minutes \[3P\]).
+    #[serde(default = "default_access_lifetime")]
+    pub access_token_lifetime: u64,
+    /// Refresh-token lifetime in seconds when the token request asks for none
+    /// (default 2,592,000, 30 days [SEEN OAS]).
+    #[serde(default = "default_refresh_lifetime")]
+    pub refresh_token_lifetime: u64,
+}
+
+impl Default for SignInSeed {
+    fn default() -> Self {
+        Self {
+            client_id: default_sign_in_client(),
+            redirect_uris: default_redirect_uris(),
+            user: SignInUserSeed::default(),
+            scopes: None,
+            approve: true,
+            access_token_lifetime: default_access_lifetime(),
+            refresh_token_lifetime: default_refresh_lifetime(),
+        }
+    }
+}
+
+/// The person who signs in, as `GET /api/v2/users/me` shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInUserSeed {
+    /// The user id (default 10,000,000,001).
+    #[serde(default = "default_user_id")]
+    pub id: u64,
+    /// The user's name (default `Admin`).
+    #[serde(default = "default_user_name")]
+    pub name: String,
+    /// The user's email address (default `admin@example.com`).
+    #[serde(default = "default_user_email")]
+    pub email: String,
+    /// The user's role.
+    #[serde(default)]
+    pub role: Role,
+}
+
+impl Default for SignInUserSeed {
+    fn default() -> Self {
+        Self {
+            id: default_user_id(),
+            name: default_user_name(),
+            email: default_user_email(),
+            role: Role::Admin,
+        }
+    }
+}
+
+fn default_sign_in_client() -> String {
+    "zdpolicy".to_owned()
+}
+
+fn default_redirect_uris() -> Vec<String> {
+    vec!["http://127.0.0.1/callback".to_owned()]
+}
+
+fn default_access_lifetime() -> u64 {
+    1800
+}
+
+fn default_refresh_lifetime() -> u64 {
+    2_592_000
+}
+
+fn default_user_id() -> u64 {
+    10_000_000_001
+}
+
+fn default_user_name() -> String {
+    "Admin".to_owned()
+}
+
+fn default_user_email() -> String {
+    "admin@example.com".to_owned()
 }
 
 /// An API token of one user.

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::defaults;
+use super::objects::{self, Objects};
 use super::seed::{
     AccountSeed, AccountSnapshot, AdminSettings, CredentialsSeed, Features, Plan, Role,
-    TriggerSeed, valid_subdomain,
+    SignInUserSeed, TriggerSeed, valid_subdomain,
 };
 use super::trigger_input;
 use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
@@ -84,6 +85,9 @@ pub(crate) struct Account {
     pub credentials: CredentialsSeed,
     /// Tokens issued by `POST /oauth/tokens`.
     pub issued_tokens: Vec<IssuedToken>,
+    /// Authorization codes handed out by the authorization page and not yet exchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_codes: Vec<PendingCode>,
     /// `GET /api/v2/account/settings` (the `settings` object).
     pub settings: Map<String, Value>,
     /// Settings keys (`SECTION.KEY`) a PUT ignores and names in `X-Zendesk-API-Warn`.
@@ -99,11 +103,19 @@ pub(crate) struct Account {
     /// the ones generated from the account's features.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definitions: Option<TriggerDefinitions>,
+    /// Groups, ticket fields, forms, brands, schedules, custom statuses and webhooks, by
+    /// kind, in Zendesk's shapes (only the kinds the seed lists).
+    #[serde(default, skip_serializing_if = "Objects::is_empty")]
+    pub objects: Objects,
 }
 
-/// An OAuth access token issued by the client-credentials grant.
+/// An OAuth access token issued by `POST /oauth/tokens`, with its refresh token when the
+/// grant gives one (authorization code and refresh token grants do, client credentials not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct IssuedToken {
+    /// The token's id (what `DELETE /api/v2/oauth/tokens/{id}` takes).
+    #[serde(default)]
+    pub id: u64,
     /// The bearer token.
     pub token: String,
     /// The client it was issued to.
@@ -113,6 +125,40 @@ pub(crate) struct IssuedToken {
     /// Granted scopes.
     pub scopes: Vec<String>,
     /// Unix seconds after which it is refused.
+    pub expires_at: i64,
+    /// The refresh token that replaces this pair, and when it stops working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<RefreshToken>,
+    /// The person it acts for (sign-in grants only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<SignInUserSeed>,
+}
+
+/// A refresh token: single use, since each refresh deletes the pair it came with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RefreshToken {
+    /// The token.
+    pub token: String,
+    /// Unix seconds after which it is refused.
+    pub expires_at: i64,
+}
+
+/// An authorization code waiting to be exchanged at `/oauth/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PendingCode {
+    /// The code.
+    pub code: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The redirect URL of the authorization request; the exchange must send the same.
+    pub redirect_uri: String,
+    /// `BASE64URL(SHA-256(code_verifier))`, as the authorization request gave it.
+    pub code_challenge: String,
+    /// The scopes granted.
+    pub scopes: Vec<String>,
+    /// The person who approved.
+    pub user: SignInUserSeed,
+    /// Unix seconds after which the code is refused.
     pub expires_at: i64,
 }
 
@@ -142,6 +188,7 @@ impl Account {
             rate_limit_per_minute: seed.rate_limit_per_minute,
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
+            pending_codes: Vec::new(),
             settings: defaults::account_settings(seed),
             ignored_settings: seed.ignored_settings.clone(),
             categories: Vec::new(),
@@ -152,6 +199,7 @@ impl Account {
                 .map(defaults::sunshine_state)
                 .transpose()?,
             definitions: None,
+            objects: objects::seeded(&seed.objects, next_id)?,
         };
         if seed.features.trigger_categories {
             account.add_category(defaults::DEFAULT_CATEGORY_NAME, Some(0), next_id, now);
@@ -202,6 +250,7 @@ impl Account {
             rate_limit_per_minute: seed.rate_limit_per_minute,
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
+            pending_codes: Vec::new(),
             ignored_settings: seed.ignored_settings.clone(),
             settings,
             categories: snapshot
@@ -216,6 +265,7 @@ impl Account {
             triggers: snapshot.triggers.iter().cloned().map(strip_url).collect(),
             sunshine,
             definitions: Some(snapshot.definitions.clone()),
+            objects: objects::seeded(&seed.objects, next_id)?,
         };
         let largest = account
             .triggers

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use super::api_error::ApiError;
 use super::clock::{format_rfc3339, stamp_after};
 use super::definitions::unavailable_condition_field;
+use super::objects::check_ids;
 use super::state::{Account, take_id};
 use super::trigger_input::TriggerInput;
-use crate::zendesk::wire::{Conditions, Trigger, TriggerBulkUpdateItem};
+use crate::zendesk::wire::{Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem};
 
 impl Account {
     /// The position of the trigger's category, the first part of Zendesk's list order: lists
@@ -34,7 +35,7 @@ impl Account {
         let title = input.title.clone().unwrap_or_default();
         let actions = input.actions.clone().unwrap_or_default();
         let conditions = input.conditions.clone().unwrap_or_default();
-        self.check(&title, actions.len(), &conditions)?;
+        self.check(&title, &actions, &conditions)?;
         let category_id = self
             .resolve_category(&input, next_id, now)?
             .unwrap_or_else(|| self.default_category());
@@ -97,7 +98,7 @@ impl Account {
             trigger.actions = input.actions.clone().unwrap_or_default();
         }
         trigger.extra.extend(input.attributes.clone());
-        self.check(&trigger.title, trigger.actions.len(), &trigger.conditions)?;
+        self.check(&trigger.title, &trigger.actions, &trigger.conditions)?;
         if let Some(category_id) = self.resolve_category(&input, next_id, now)? {
             trigger.category_id = Some(category_id);
         }
@@ -177,7 +178,7 @@ impl Account {
     fn check(
         &self,
         title: &str,
-        action_count: usize,
+        actions: &[Action],
         conditions: &Conditions,
     ) -> Result<(), ApiError> {
         if title.trim().is_empty() {
@@ -187,7 +188,7 @@ impl Account {
                 Some("BlankError"),
             ));
         }
-        if action_count == 0 {
+        if actions.is_empty() {
             return Err(ApiError::invalid(
                 "actions",
                 "Actions cannot be blank",
@@ -206,7 +207,8 @@ impl Account {
                 None,
             ));
         }
-        Ok(())
+        let all: Vec<&Condition> = conditions.all.iter().chain(&conditions.any).collect();
+        check_ids(&self.objects, &all, actions)
     }
 
     /// The category a request assigns: `None` when it does not say.

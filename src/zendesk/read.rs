@@ -5,12 +5,15 @@
 //! (when configured) the Sunshine Conversations app, all sent at once; further pages of
 //! triggers follow one by one, looping on `meta.has_more` (not on `links.next`, which real
 //! answers set even on the last page) within the bounds of [`super::pages`]. Never one GET
-//! per trigger.
+//! per trigger. The lists of objects the policy names by reference (groups, custom fields, …)
+//! are read alongside, one paged list per kind named and none when it names none.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 
 use futures_util::{StreamExt, stream};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::client::error::ZendeskError;
 use super::client::{AccountClient, Api, Client, Target};
@@ -20,6 +23,7 @@ use super::wire::{
     Trigger, TriggerCategoriesPage, TriggerCategory, TriggerDefinitions,
     TriggerDefinitionsResponse, TriggersCursorPage,
 };
+use crate::directory::{Directory, ListKind, needed};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
 
@@ -51,6 +55,15 @@ pub trait ReadApi: Sync {
     fn sunshine_app(
         &self,
     ) -> impl Future<Output = Result<Option<SunshineApp>, ZendeskError>> + Send;
+    /// The lists of objects of `kinds` (for references), each read whole. A reader that
+    /// cannot read them gives none: planning then reports every reference as unresolved.
+    fn directory(
+        &self,
+        kinds: &BTreeSet<ListKind>,
+    ) -> impl Future<Output = Result<Directory, ZendeskError>> + Send {
+        let _ = kinds;
+        async { Ok(Directory::default()) }
+    }
 }
 
 /// Reads an account's live state, sending the independent reads at once.
@@ -58,12 +71,24 @@ pub trait ReadApi: Sync {
 /// # Errors
 /// The first read that fails.
 pub async fn read_live_state(api: &impl ReadApi) -> Result<LiveState, ZendeskError> {
-    let (triggers, categories, definitions, settings, sunshine) = tokio::try_join!(
+    read_live_state_with(api, &BTreeSet::new()).await
+}
+
+/// [`read_live_state`], with the lists of `kinds` that references need read at the same time.
+///
+/// # Errors
+/// The first read that fails.
+pub async fn read_live_state_with(
+    api: &impl ReadApi,
+    kinds: &BTreeSet<ListKind>,
+) -> Result<LiveState, ZendeskError> {
+    let (triggers, categories, definitions, settings, sunshine, directory) = tokio::try_join!(
         api.list_triggers(),
         api.trigger_categories(),
         api.trigger_definitions(),
         api.account_settings(),
         api.sunshine_app(),
+        api.directory(kinds),
     )?;
     Ok(LiveState {
         triggers,
@@ -72,6 +97,7 @@ pub async fn read_live_state(api: &impl ReadApi) -> Result<LiveState, ZendeskErr
         definitions,
         settings,
         sunshine,
+        directory,
     })
 }
 
@@ -92,11 +118,24 @@ pub async fn read_accounts(
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Vec<AccountRead> {
+    read_accounts_with(client, accounts, &BTreeSet::new(), on_done).await
+}
+
+/// [`read_accounts`], reading the lists of `extra` besides those the policy references
+/// (`export` reads every list, to write names for the ids it finds).
+pub async fn read_accounts_with(
+    client: &Client,
+    accounts: &[ResolvedAccount],
+    extra: &BTreeSet<ListKind>,
+    on_done: &(dyn Fn(&AccountRead) + Sync),
+) -> Vec<AccountRead> {
     let parallelism = client.config().parallelism.max(1);
     let mut reads: Vec<(usize, AccountRead)> = stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
+            let mut kinds = needed(account.triggers());
+            kinds.extend(extra);
             let result = match client.account(account).await {
-                Ok(api) => read_live_state(&api).await,
+                Ok(api) => read_live_state_with(&api, &kinds).await,
                 Err(err) => Err(err),
             };
             let read = AccountRead {
@@ -241,6 +280,45 @@ impl ReadApi for AccountClient {
         let answer: SunshineAppResponse = self.get_json(Api::Sunshine, &path, target).await?;
         Ok(Some(answer.app))
     }
+
+    async fn directory(&self, kinds: &BTreeSet<ListKind>) -> Result<Directory, ZendeskError> {
+        let lists = futures_util::future::try_join_all(kinds.iter().map(|&kind| async move {
+            let target = Target {
+                object: kind.noun(),
+                account_wide: true,
+            };
+            let items = self
+                .all_pages(kind.path(), target, |page: Value| list_page(kind, page))
+                .await?;
+            Ok::<_, ZendeskError>((kind, items.iter().filter_map(|i| kind.entry(i)).collect()))
+        }))
+        .await?;
+        Ok(Directory {
+            lists: lists.into_iter().collect(),
+        })
+    }
+}
+
+/// One page of a list: its objects and its pagination (absent from lists Zendesk does not
+/// page, which then end after one page).
+fn list_page(kind: ListKind, mut page: Value) -> (Vec<Value>, CursorPagination) {
+    let items = match page.get_mut(kind.root()).map(Value::take) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let pagination = CursorPagination {
+        meta: page
+            .get_mut("meta")
+            .map(Value::take)
+            .and_then(|m| serde_json::from_value(m).ok())
+            .unwrap_or_default(),
+        links: page
+            .get_mut("links")
+            .map(Value::take)
+            .and_then(|l| serde_json::from_value(l).ok())
+            .unwrap_or_default(),
+    };
+    (items, pagination)
 }
 
 #[cfg(test)]

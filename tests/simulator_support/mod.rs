@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zdpolicy::simulator::{
     AccountSeed, ApiTokenSeed, CredentialsSeed, Features, OAuthClientSeed, OAuthTokenSeed, Plan,
-    Role, RunningSimulator, Simulator, SimulatorConfig, SimulatorHandle, SunshineSeed,
+    Role, RunningSimulator, SignInSeed, Simulator, SimulatorConfig, SimulatorHandle, SunshineSeed,
 };
 
 pub const ADMIN_EMAIL: &str = "admin@acme.test";
@@ -61,6 +61,7 @@ pub fn acme() -> AccountSeed {
             client_secret: CLIENT_SECRET.into(),
             role: Role::Admin,
         }],
+        sign_in: Some(SignInSeed::default()),
     };
     seed.sunshine_conversations = Some(SunshineSeed {
         app_id: SUNSHINE_APP.into(),

@@ -8,7 +8,9 @@ use super::visible;
 use crate::plan::fingerprint::LiveObject;
 use crate::plan::manual::LiveValue;
 use crate::plan::model::{AccountPlan, Change, ChangeAction, FieldChange};
+use crate::plan::references::ResolvedReference;
 use crate::plan::summary::Summary;
+use crate::policy::model::RefKind;
 
 /// What a line shows, which decides its sign and colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,14 +229,15 @@ fn created(change: &Change, out: &mut Vec<Line>) {
             for (field, value) in fields {
                 if let Value::Object(inner) = value {
                     for (sub, value) in inner {
-                        whole_value(Sign::Add, &format!("{field}.{sub}"), value, out);
+                        let path = format!("{field}.{sub}");
+                        whole_value(Sign::Add, &path, value, &change.references, out);
                     }
                 } else {
-                    whole_value(Sign::Add, field, value, out);
+                    whole_value(Sign::Add, field, value, &change.references, out);
                 }
             }
         }
-        Some(value) => whole_value(Sign::Add, "value", value, out),
+        Some(value) => whole_value(Sign::Add, "value", value, &[], out),
         None => {}
     }
 }
@@ -251,7 +254,7 @@ fn updated(change: &Change, out: &mut Vec<Line>) {
     ));
     reason(change, out);
     for field in &change.fields {
-        field_diff(field, out);
+        field_diff(field, &change.references, out);
     }
 }
 
@@ -297,11 +300,23 @@ fn manual_step(change: &Change, out: &mut Vec<Line>) {
 }
 
 /// A value shown whole (creates): scalars on one line, lists and multi-line text below.
-fn whole_value(sign: Sign, field: &str, value: &Value, out: &mut Vec<Line>) {
+fn whole_value(
+    sign: Sign,
+    field: &str,
+    value: &Value,
+    references: &[ResolvedReference],
+    out: &mut Vec<Line>,
+) {
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push(line(sign, 1, format!("{field}:")));
-            out.extend(items.iter().map(|item| line(sign, 2, show(item))));
+            out.extend(items.iter().enumerate().map(|(i, item)| {
+                line(
+                    sign,
+                    2,
+                    show_item(item, &format!("{field}[{i}]"), references),
+                )
+            }));
         }
         Value::String(text) if text.contains('\n') => {
             out.push(line(sign, 1, format!("{field}:")));
@@ -312,8 +327,8 @@ fn whole_value(sign: Sign, field: &str, value: &Value, out: &mut Vec<Line>) {
 }
 
 /// A changed field: `old -> new` for scalars, a line diff for lists and multi-line text.
-fn field_diff(field: &FieldChange, out: &mut Vec<Line>) {
-    let Some((old, new)) = diff_lines(&field.before, &field.after) else {
+fn field_diff(field: &FieldChange, references: &[ResolvedReference], out: &mut Vec<Line>) {
+    let Some((old, new)) = diff_lines(&field.field, &field.before, &field.after, references) else {
         out.push(line(
             Sign::Change,
             1,
@@ -347,12 +362,23 @@ fn field_diff(field: &FieldChange, out: &mut Vec<Line>) {
 
 /// Both sides as text to diff by line: lists one item per line, text line by line when
 /// either side has several lines (`null` is nothing). `None` for a pair of scalars.
-fn diff_lines(before: &Value, after: &Value) -> Option<(String, String)> {
+fn diff_lines(
+    field: &str,
+    before: &Value,
+    after: &Value,
+    references: &[ResolvedReference],
+) -> Option<(String, String)> {
     let is_list = |v: &Value| matches!(v, Value::Array(_));
     let is_text = |v: &Value| matches!(v, Value::String(t) if t.contains('\n'));
     let joined = |lines: Vec<String>| lines.into_iter().map(|l| l + "\n").collect::<String>();
     let list = |v: &Value| match v {
-        Value::Array(items) => Some(joined(items.iter().map(show).collect())),
+        Value::Array(items) => Some(joined(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| show_item(item, &format!("{field}[{i}]"), references))
+                .collect(),
+        )),
         Value::Null => Some(String::new()),
         _ => None,
     };
@@ -375,6 +401,66 @@ fn show(value: &Value) -> String {
     visible::value(value)
 }
 
+/// A condition or action at `path` (`actions[1]`) in one line, each id that a reference
+/// resolved shown with its name: `{"field":"group_id","value":group "Tier 2" (360001234567)}`.
+/// An id is named only where it is the one resolved there (the other side of a diff may hold
+/// another id at that place).
+fn show_item(item: &Value, path: &str, references: &[ResolvedReference]) -> String {
+    let prefix = format!("{path}.");
+    let mine: Vec<&ResolvedReference> = references
+        .iter()
+        .filter(|r| r.at.starts_with(&prefix))
+        .collect();
+    let Value::Object(map) = item else {
+        return show(item);
+    };
+    if mine.is_empty() {
+        return show(item);
+    }
+    let named = |at: &str, value: &Value| -> String {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return show(value),
+        };
+        mine.iter()
+            .find(|r| {
+                r.at == at
+                    && (text == r.id
+                        || (r.kind == RefKind::TicketField
+                            && text == format!("custom_fields_{}", r.id)))
+            })
+            .map_or_else(
+                || show(value),
+                |r| format!("{} {} ({text})", r.kind.key(), quoted(&r.name)),
+            )
+    };
+    let mut out = String::from("{");
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&quoted(key));
+        out.push(':');
+        let at = format!("{path}.{key}");
+        match value {
+            Value::Array(items) => {
+                out.push('[');
+                for (j, item) in items.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&named(&format!("{at}[{j}]"), item));
+                }
+                out.push(']');
+            }
+            other => out.push_str(&named(&at, other)),
+        }
+    }
+    out.push('}');
+    out
+}
+
 fn quoted(text: &str) -> String {
     visible::string(text)
 }
@@ -386,6 +472,7 @@ mod tests {
 
     #[test]
     fn lists_and_multi_line_text_diff_by_line_and_scalars_do_not() {
+        let diff_lines = |a: &Value, b: &Value| super::diff_lines("f", a, b, &[]);
         assert_eq!(
             diff_lines(&json!([1, "a"]), &Value::Null),
             Some(("1\n\"a\"\n".to_owned(), String::new()))
@@ -412,6 +499,7 @@ mod tests {
                 before: json!(["a", "b"]),
                 after: json!(["a", "c"]),
             },
+            &[],
             &mut out,
         );
         let signs: Vec<(Sign, &str)> = out.iter().map(|l| (l.sign, l.text.as_str())).collect();

@@ -23,8 +23,9 @@ pub struct Account {
     /// ones; the account's own settings override all groups).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Located<GroupName>>,
-    /// How to authenticate, as references to secrets. Omit for single-account use with the
-    /// environment variables `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN`.
+    /// How to authenticate, as references to secrets. Omit to use the sign-in of
+    /// `zdpolicy login` (or, for a single-account policy without one, the environment
+    /// variables `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Credentials>,
     /// The account's Sunshine Conversations app; needed only for `end_users_can_end_sessions`.
@@ -89,21 +90,31 @@ pub enum Credentials {
         /// Reference to the API token.
         api_token: Located<SecretRef>,
     },
+    /// The person's own sign-in from `zdpolicy login` (kept in the OS keyring or a private
+    /// file, never in the policy), refreshed as it expires. Only the sign-in: the
+    /// environment variables are not consulted.
+    Login {
+        /// Always `true`.
+        #[schemars(extend("const" = true))]
+        login: bool,
+    },
 }
 
 impl Credentials {
-    /// The reference that holds this credential's secret, for messages.
-    pub fn secret(&self) -> &Located<SecretRef> {
+    /// The reference that holds this credential's secret, for messages; `None` for a
+    /// sign-in, whose tokens are not in the policy.
+    pub fn secret(&self) -> Option<&Located<SecretRef>> {
         match self {
-            Self::OauthToken { oauth_token } => oauth_token,
-            Self::OauthClient { client_secret, .. } => client_secret,
-            Self::ApiToken { api_token, .. } => api_token,
+            Self::OauthToken { oauth_token } => Some(oauth_token),
+            Self::OauthClient { client_secret, .. } => Some(client_secret),
+            Self::ApiToken { api_token, .. } => Some(api_token),
+            Self::Login { .. } => None,
         }
     }
 }
 
-const CREDENTIAL_SHAPES: &str = "use one of: `oauth_token: env:NAME`; `client_id: ID` with `client_secret: env:NAME`; \
-                                 or `email: ADDRESS` with `api_token: env:NAME`";
+const CREDENTIAL_SHAPES: &str = "use one of: `login: true` (the sign-in of `zdpolicy login`); `oauth_token: env:NAME`; \
+                                 `client_id: ID` with `client_secret: env:NAME`; or `email: ADDRESS` with `api_token: env:NAME`";
 
 impl Decode for Credentials {
     fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
@@ -122,6 +133,8 @@ impl Decode for Credentials {
         let api_token: Option<Option<Located<SecretRef>>> = reader
             .take("api_token")
             .map(|n| Located::<SecretRef>::decode(n, decoder));
+        let login: Option<(Option<bool>, &Node)> =
+            reader.take("login").map(|n| (bool::decode(n, decoder), n));
         let span = reader.span();
         // A misspelt key explains a wrong shape better than the shape does.
         let unknown_keys = reader.has_unknown_keys();
@@ -132,6 +145,33 @@ impl Decode for Credentials {
             client_id.is_some() || client_secret.is_some(),
             email.is_some() || api_token.is_some(),
         );
+        if let Some((login, node)) = login {
+            if shape != (false, false, false) {
+                decoder.report(
+                    Diagnostic::error(
+                        Code::InvalidCredentials,
+                        span,
+                        "credentials mix `login` with keys of another kind",
+                    )
+                    .with_help(CREDENTIAL_SHAPES),
+                );
+                return None;
+            }
+            return match login? {
+                true => Some(Self::Login { login: true }),
+                false => {
+                    decoder.report(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            node.span,
+                            "`login: false` names no way to authenticate",
+                        )
+                        .with_help("write `login: true` to use the sign-in of `zdpolicy login`, or give another kind of credentials"),
+                    );
+                    None
+                }
+            };
+        }
         match shape {
             (true, false, false) => Some(Self::OauthToken {
                 oauth_token: oauth_token??,

@@ -12,6 +12,7 @@ mod inactivity;
 mod layer;
 mod located;
 mod names;
+mod reference;
 mod trigger;
 
 pub use account::{Account, Credentials, SunshineConversations};
@@ -25,6 +26,7 @@ pub use layer::{
 };
 pub use located::Located;
 pub use names::{AccountName, GroupName, Subdomain, TriggerKey};
+pub use reference::{Field, RefKind, Reference, ValueReference};
 pub use trigger::{
     Action, Condition, Conditions, KNOWN_ACTION_FIELDS, KNOWN_CONDITION_FIELDS, Operator,
     TriggerSpec,

@@ -44,6 +44,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             "/_sim/accounts/{subdomain}/ignored_settings",
             put(ignored_settings),
         )
+        .route(
+            "/_sim/accounts/{subdomain}/sign_ins",
+            axum::routing::delete(revoke_sign_ins),
+        )
         .route("/_sim/faults", put(global_faults))
         .route("/_sim/stats", get(stats).delete(reset_stats))
         .route("/_sim/requests", get(requests))
@@ -207,6 +211,18 @@ async fn ignored_settings(
         .set_ignored_settings(&subdomain, body.keys.clone())
         .map_err(|e| error(StatusCode::NOT_FOUND, e))?;
     Ok(json_of(StatusCode::OK, &json!({"keys": body.keys})))
+}
+
+/// `DELETE /_sim/accounts/{subdomain}/sign_ins`: revokes every browser sign-in ("an admin
+/// revoked zdpolicy's access in Admin Center") → `{"revoked": N}`.
+async fn revoke_sign_ins(
+    State(shared): State<Arc<Shared>>,
+    Path(subdomain): Path<String>,
+) -> Answer {
+    let revoked = handle(shared)
+        .revoke_sign_ins(&subdomain)
+        .map_err(|e| error(StatusCode::NOT_FOUND, e))?;
+    Ok(json_of(StatusCode::OK, &json!({"revoked": revoked})))
 }
 
 /// `GET /_sim/stats`.

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod categories;
 pub(crate) mod oauth;
+pub(crate) mod objects;
 pub(crate) mod settings;
 pub(crate) mod sunshine;
 pub(crate) mod trigger_writes;
@@ -27,7 +28,13 @@ use crate::zendesk::wire::{Trigger, TriggerCategory};
 
 /// Every route of the simulator; the `/_sim` ones only with `admin`.
 pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
+    let lists = crate::directory::ListKind::ALL
+        .iter()
+        .fold(Router::new(), |router, &kind| {
+            router.merge(objects::route(kind))
+        });
     let support = Router::new()
+        .merge(lists)
         .merge(json_route(
             "/{subdomain}/api/v2/triggers",
             get(triggers::list).post(trigger_writes::create),
@@ -76,9 +83,18 @@ pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
             "/{subdomain}/api/v2/account/settings",
             get(settings::show).put(settings::update),
         ))
+        .merge(json_route("/{subdomain}/api/v2/users/me", get(oauth::me)))
+        .route(
+            "/{subdomain}/api/v2/oauth/tokens/{id}",
+            axum::routing::delete(oauth::revoke),
+        )
         .route_layer(from_fn_with_state(shared.clone(), gate::support));
     let oauth = Router::new()
         .route("/{subdomain}/oauth/tokens", post(oauth::issue))
+        .route(
+            "/{subdomain}/oauth/authorizations/new",
+            get(oauth::authorize),
+        )
         .route_layer(from_fn_with_state(shared.clone(), gate::oauth));
     let sunshine = Router::new()
         .route(

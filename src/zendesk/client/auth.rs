@@ -9,6 +9,8 @@ use super::error::ZendeskError;
 use crate::policy::model::Credentials;
 use crate::policy::resolve::ResolvedAccount;
 use crate::policy::secret::SecretRef;
+use crate::signin::session::Session;
+use crate::signin::store::{Records, config_dir};
 use crate::zendesk::secrets::SecretResolver;
 
 /// How requests to one account authenticate.
@@ -23,6 +25,8 @@ pub enum AuthMethod {
         /// The client secret.
         secret: SecretString,
     },
+    /// The person's sign-in from `zdpolicy login`: its access token, refreshed as needed.
+    SignIn(Box<Session>),
     /// `Authorization: Basic base64(email/token:TOKEN)`.
     ApiToken {
         /// The admin's email.
@@ -55,13 +59,17 @@ pub struct SunshineAuth {
 }
 
 impl AccountAuth {
-    /// Resolves the account's credentials: the policy's references, else (for a policy with a
-    /// single account) `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` with `ZENDESK_API_TOKEN`.
+    /// Resolves the account's credentials: the policy's references; for `login: true` the
+    /// stored sign-in of `base_url`; without credentials the stored sign-in, else (for a
+    /// policy with a single account) `ZENDESK_OAUTH_TOKEN`, or `ZENDESK_EMAIL` with
+    /// `ZENDESK_API_TOKEN`.
     ///
     /// # Errors
-    /// Fails when a reference cannot be resolved or no credentials are given at all.
+    /// Fails when a reference cannot be resolved, a sign-in cannot be read, or no credentials
+    /// are given at all.
     pub async fn resolve(
         account: &ResolvedAccount,
+        base_url: &str,
         secrets: &SecretResolver,
     ) -> Result<Self, ZendeskError> {
         let name = account.name.value.to_string();
@@ -96,8 +104,38 @@ impl AccountAuth {
                 },
                 source: api_token.to_string(),
             }),
-            None => Self::from_environment(&name, secrets).await,
+            Some(Credentials::Login { .. }) => {
+                Self::sign_in(&name, account, base_url)?.ok_or_else(|| ZendeskError::NotSignedIn {
+                    account: name.clone(),
+                    subdomain: account.subdomain.value.to_string(),
+                })
+            }
+            None => match Self::sign_in(&name, account, base_url)? {
+                Some(auth) => Ok(auth),
+                None => Self::from_environment(&name, secrets).await,
+            },
         }
+    }
+
+    /// The stored sign-in for the account's base URL, if any.
+    fn sign_in(
+        name: &str,
+        account: &ResolvedAccount,
+        base_url: &str,
+    ) -> Result<Option<Self>, ZendeskError> {
+        let failed = |reason: String| ZendeskError::SignInUnusable {
+            account: name.to_owned(),
+            subdomain: account.subdomain.value.to_string(),
+            reason,
+        };
+        let records = config_dir()
+            .and_then(Records::open)
+            .map_err(|e| failed(e.to_string()))?;
+        let session = Session::open(records, base_url).map_err(|e| failed(e.to_string()))?;
+        Ok(session.map(|session| Self {
+            method: AuthMethod::SignIn(Box::new(session)),
+            source: "the sign-in of `zdpolicy login`".to_owned(),
+        }))
     }
 
     async fn from_environment(

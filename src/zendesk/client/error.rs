@@ -38,6 +38,29 @@ pub enum ZendeskError {
         /// The account.
         account: String,
     },
+    /// `credentials: { login: true }`, but nobody signed in to this account here.
+    #[error(
+        "{account}: not signed in to {subdomain}: run `zdpolicy login --account {account}` (or give the account other `credentials:`)"
+    )]
+    NotSignedIn {
+        /// The account.
+        account: String,
+        /// Its subdomain.
+        subdomain: String,
+    },
+    /// The stored sign-in cannot be used: Zendesk refused its refresh token (revoked, expired,
+    /// used elsewhere), or it cannot be read.
+    #[error(
+        "{account}: the sign-in to {subdomain} no longer works ({reason}): run `zdpolicy login --account {account}` again"
+    )]
+    SignInUnusable {
+        /// The account.
+        account: String,
+        /// Its subdomain.
+        subdomain: String,
+        /// Why, never with a token.
+        reason: String,
+    },
     /// 401: the credentials were refused.
     #[error("{account}: Zendesk rejected the credentials from {credentials} ({status})")]
     Unauthorized {

@@ -146,9 +146,10 @@ impl Client {
             .rate_limit_per_minute
             .as_ref()
             .map_or(DEFAULT_PER_MINUTE, |r| r.value);
+        let base = self.config.base_url.for_subdomain(&account.subdomain.value);
         let (auth, sunshine) = match self.config.credentials {
             CredentialMode::Policy => (
-                AccountAuth::resolve(account, &self.secrets).await?,
+                AccountAuth::resolve(account, &base, &self.secrets).await?,
                 SunshineAuth::resolve(account, &self.secrets).await?,
             ),
             CredentialMode::Sandbox => crate::sandbox::credentials(account),
@@ -156,11 +157,12 @@ impl Client {
         Ok(AccountClient {
             name: account.name.value.to_string(),
             subdomain: account.subdomain.value.to_string(),
-            base: self.config.base_url.for_subdomain(&account.subdomain.value),
+            base,
             auth,
             sunshine,
             limiter: AccountLimiter::new(per_minute),
             oauth: Mutex::new(None),
+            sent_sign_in: Mutex::new(None),
             client: self.clone(),
         })
     }
@@ -205,6 +207,9 @@ pub struct AccountClient {
     sunshine: Option<SunshineAuth>,
     limiter: AccountLimiter,
     oauth: Mutex<Option<(SecretString, Instant)>>,
+    /// The sign-in access token last sent, so a 401 can tell whether another request has
+    /// renewed it already.
+    sent_sign_in: Mutex<Option<SecretString>>,
     client: Client,
 }
 
@@ -256,9 +261,24 @@ impl AccountClient {
             .with_max_times(12)
             .build();
         let mut unconnected = 0;
+        let mut renewed = false;
         loop {
             let failed = match self.attempt(method.clone(), api, path, body, target).await {
                 Ok(answer) => return Ok(answer),
+                // A sign-in's access token refused: expired early (clocks differ) or revoked.
+                // Zendesk did not act on a 401, so renew once and send again.
+                Err(failed) if failed.status == 401 && api == Api::Support && !renewed => {
+                    let AuthMethod::SignIn(session) = &self.auth.method else {
+                        return Err(failed.error);
+                    };
+                    renewed = true;
+                    let refused = self.sent_sign_in.lock().await.clone();
+                    session
+                        .renew(&self.client.http, refused.as_ref())
+                        .await
+                        .map_err(|e| self.sign_in_error(&e))?;
+                    continue;
+                }
                 Err(failed) if !failed.retry => return Err(failed.error),
                 Err(failed) => failed,
             };
@@ -468,6 +488,15 @@ impl AccountClient {
                     AuthMethod::OauthClient { .. } => {
                         request.bearer_auth(self.oauth_token().await?.expose_secret())
                     }
+                    AuthMethod::SignIn(session) => {
+                        let token = session
+                            .access_token(&self.client.http)
+                            .await
+                            .map_err(|e| self.sign_in_error(&e))?;
+                        let request = request.bearer_auth(token.expose_secret());
+                        *self.sent_sign_in.lock().await = Some(token);
+                        request
+                    }
                 })
             }
             Api::Sunshine => {
@@ -565,6 +594,15 @@ impl AccountClient {
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
         *cached = Some((token.clone(), Instant::now() + lifetime));
         Ok(token)
+    }
+
+    /// A sign-in that cannot authenticate, said so that the person knows to sign in again.
+    fn sign_in_error(&self, error: &crate::signin::session::SessionError) -> ZendeskError {
+        ZendeskError::SignInUnusable {
+            account: self.name.clone(),
+            subdomain: self.subdomain.clone(),
+            reason: error.to_string(),
+        }
     }
 
     /// A 3xx, refused: it names only the host the redirect points to.
