@@ -6,9 +6,10 @@
 //! Each command run here is checked to appear in that section word for word, so the section
 //! and this walk cannot drift apart.
 
+mod support;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 use zdpolicy::simulator::{RunningSimulator, Simulator, SimulatorConfig, load_seed_file};
 
@@ -102,13 +103,9 @@ fn zdpolicy(dir: &Path, sim: &RunningSimulator, token: &str, line: &str) -> Run 
         .expect("a zdpolicy command")
         .split(' ')
         .collect();
-    let output = Command::cargo_bin("zdpolicy")
-        .unwrap()
-        .current_dir(dir)
+    let output = support::zdpolicy(dir)
         .env("ZENDESK_OAUTH_TOKEN", token)
         .env("ZDPOLICY_API_URL", sim.url_template())
-        .env_remove("ZENDESK_API_TOKEN")
-        .env_remove("ZENDESK_EMAIL")
         .env("NO_COLOR", "1")
         .args(&args)
         .output()

@@ -10,7 +10,8 @@ use serde_json::{Map, Value, json};
 use zdpolicy::live::LiveState;
 use zdpolicy::plan::ownership::managed_description;
 use zdpolicy::plan::{
-    self, AccountInput, ChangeAction, LiveValue, has_changes, load_saved, simulate, to_saved,
+    self, AccountInput, ChangeAction, LiveValue, Targets, has_changes, load_saved, simulate,
+    to_saved,
 };
 use zdpolicy::policy::model::TriggerKey;
 
@@ -511,5 +512,44 @@ proptest! {
             prop_assert!(settled, "{} is still {:?}: {:#?}", change.address, change.action, change);
         }
         prop_assert!(!has_changes(&second));
+    }
+
+    /// `--target`: a plan narrowed to any set of its addresses keeps those changes and only
+    /// changes of the plan, narrowing again changes nothing, the saved file reads back, and
+    /// once it is applied the same targets find nothing left to do.
+    #[test]
+    fn a_targeted_plan_keeps_its_targets_and_settles_them(s in scenario(), pick in any::<u64>()) {
+        let desired = account(&policy(&s));
+        let live = live_state(&s);
+        let whole = plan::plan(vec![AccountInput { desired: desired.clone(), live: Ok(live.clone()) }]);
+        let addresses: Vec<String> = whole.accounts[0].changes.iter().map(|c| c.address.to_string()).collect();
+        let picked: Vec<String> = addresses
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| pick >> (i % 64) & 1 == 1)
+            .map(|(_, a)| a.clone())
+            .collect();
+        prop_assume!(!picked.is_empty());
+        let targets = Targets::parse(&picked).expect("addresses are targets");
+        let mut narrowed = targets.narrow(whole.clone());
+        narrowed.targets = targets.texts();
+        let kept: Vec<String> = narrowed.accounts[0].changes.iter().map(|c| c.address.to_string()).collect();
+        for address in &picked {
+            prop_assert!(kept.contains(address), "{} was dropped", address);
+        }
+        for address in &kept {
+            prop_assert!(addresses.contains(address), "{} is not in the plan", address);
+        }
+        prop_assert_eq!(&targets.narrow(narrowed.clone()), &narrowed);
+        prop_assert_eq!(&load_saved(&to_saved(&narrowed)).expect("loads"), &narrowed);
+
+        let applied = simulate::apply(&narrowed.accounts[0], &live).expect("applies");
+        let second = targets.narrow(plan::plan(vec![AccountInput { desired, live: Ok(applied) }]));
+        for change in &second.accounts[0].changes {
+            let settled = change.action == ChangeAction::NoOp
+                || (change.action == ChangeAction::Manual
+                    && change.manual.as_ref().map(|m| m.live_value) == Some(LiveValue::Unknown));
+            prop_assert!(settled, "{} is still {:?}", change.address, change.action);
+        }
     }
 }

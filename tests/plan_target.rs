@@ -3,20 +3,16 @@
 //! they need, records its targets, reads only the accounts a target names, and a saved plan's
 //! targets are covered by apply's tamper check; `apply PLAN --target` only narrows.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
 fn zdpolicy(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("ZDPOLICY_API_URL")
-        .env_remove("ZENDESK_OAUTH_TOKEN")
-        .env_remove("ZENDESK_API_TOKEN")
-        .env_remove("ZENDESK_EMAIL")
-        .args(["--color", "never"]);
+    let mut cmd = support::zdpolicy(dir);
+    cmd.args(["--color", "never"]);
     cmd
 }
 

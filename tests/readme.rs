@@ -216,3 +216,52 @@ fn the_readme_links_every_docs_page() {
         assert!(readme.contains(&link), "README.md does not link {link}");
     }
 }
+
+/// Every error code a command can end with (the `code("…")` of the error types in `src/`) is listed in
+/// the README's exit-code section, so a new one cannot go undocumented.
+#[test]
+fn the_readme_lists_every_error_code() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split_once("## Exit codes")
+        .and_then(|(_, rest)| rest.split_once("\n## "))
+        .map(|(section, _)| section)
+        .expect("the README's exit-code section");
+    let mut missing = Vec::new();
+    let mut found = 0;
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    for file in &files {
+        let file = file.display();
+        let text = std::fs::read_to_string(file.to_string()).unwrap();
+        for (at, _) in text.match_indices("code(\"") {
+            // Only miette's `#[diagnostic(code("…"))]`, not a call of some `code` function.
+            if !text[..at].trim_end().ends_with("diagnostic(") {
+                continue;
+            }
+            let rest = &text[at + "code(\"".len()..];
+            let Some((code, _)) = rest.split_once("\")") else {
+                continue;
+            };
+            found += 1;
+            if !section.contains(&format!("`{code}`")) {
+                missing.push(format!("{code} ({file})"));
+            }
+        }
+    }
+    assert!(
+        found >= 30,
+        "found only {found} codes: were the error types moved?"
+    );
+    assert!(missing.is_empty(), "undocumented error codes: {missing:?}");
+}
