@@ -12,7 +12,7 @@
 //!   accounts, where one trigger's title was edited in Zendesk (an update each);
 //! - `creates`: every account is a new Zendesk account, so every trigger is a create;
 //! - `apply`: `creates` for 200 accounts × 57 triggers, then apply that plan;
-//! - `all`: each of these, the targets of issue #13 with PASS/FAIL, and `converged` and
+//! - `all`: each of these, the scale targets with PASS/FAIL, and `converged` and
 //!   `creates` at each account count of `--points`.
 //!
 //! How the client is measured apart from the simulator: every scenario runs in a new process
@@ -493,7 +493,7 @@ fn print_targets(runs: &[(Scenario, Shape, Run)]) {
         let wall = run.phase("apply").map_or(f64::NAN, |p| p.wall);
         check(format!("{what} wall"), wall, 60.0, "s");
     }
-    println!("\n## Targets (issue #13)");
+    println!("\n## Targets");
     for line in lines {
         println!("{line}");
     }
