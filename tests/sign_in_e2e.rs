@@ -103,6 +103,27 @@ async fn login_then_plan_refreshes_without_a_second_sign_in_and_logout_removes_i
     assert!(!plan.status.success(), "no credentials after logout");
 }
 
+/// Regression: a plan's reads run concurrently, and each refused with the expired token asked
+/// whether "the last token sent" was still stored; once another read had renewed and resent,
+/// that was the new token, so a second (and third) refresh followed. Every expiry must cost
+/// exactly one refresh, however the reads interleave, so the cycle runs several times.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_reads_refused_with_an_expired_token_refresh_once() {
+    let world = world().await;
+    let login = world.login().await;
+    assert!(login.status.success(), "login: {}", text(&login.stderr));
+    for round in 1..=12 {
+        world.sim.handle().advance_clock(Duration::from_secs(1801));
+        let plan = world.run(&["plan"]);
+        assert!(plan.status.success(), "plan: {}", text(&plan.stderr));
+        assert_eq!(
+            world.count("POST", "POST /oauth/tokens"),
+            1 + round,
+            "one refresh per expiry (round {round})"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_sign_in_says_to_log_in_again() {
     let world = world().await;

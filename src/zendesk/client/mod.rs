@@ -162,7 +162,6 @@ impl Client {
             sunshine,
             limiter: AccountLimiter::new(per_minute),
             oauth: Mutex::new(None),
-            sent_sign_in: Mutex::new(None),
             client: self.clone(),
         })
     }
@@ -207,9 +206,6 @@ pub struct AccountClient {
     sunshine: Option<SunshineAuth>,
     limiter: AccountLimiter,
     oauth: Mutex<Option<(SecretString, Instant)>>,
-    /// The sign-in access token last sent, so a 401 can tell whether another request has
-    /// renewed it already.
-    sent_sign_in: Mutex<Option<SecretString>>,
     client: Client,
 }
 
@@ -262,8 +258,13 @@ impl AccountClient {
             .build();
         let mut unconnected = 0;
         let mut renewed = false;
+        // The sign-in token this request sent last: a 401 renews only if it is still the
+        // stored one. It is per request, not per account: a token shared by concurrent
+        // requests would already hold another request's renewed token, and refresh again.
+        let mut sent = None;
         loop {
-            let failed = match self.attempt(method.clone(), api, path, body, target).await {
+            let attempt = self.attempt(method.clone(), api, path, body, target, &mut sent);
+            let failed = match attempt.await {
                 Ok(answer) => return Ok(answer),
                 // A sign-in's access token refused: expired early (clocks differ) or revoked.
                 // Zendesk did not act on a 401, so renew once and send again.
@@ -272,7 +273,7 @@ impl AccountClient {
                         return Err(failed.error);
                     };
                     renewed = true;
-                    let refused = self.sent_sign_in.lock().await.clone();
+                    let refused = sent.take();
                     session
                         .renew(&self.client.http, refused.as_ref())
                         .await
@@ -379,6 +380,7 @@ impl AccountClient {
         path: &str,
         body: Option<&Value>,
         target: Target<'_>,
+        sent: &mut Option<SecretString>,
     ) -> Result<Answer, Failed> {
         let idempotent = method != Method::POST && method != Method::PATCH;
         let started = Instant::now();
@@ -393,7 +395,7 @@ impl AccountClient {
             after: None,
             error,
         };
-        let request = self.request(method, api, path).await.map_err(fatal)?;
+        let request = self.request(method, api, path, sent).await.map_err(fatal)?;
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -470,12 +472,14 @@ impl AccountClient {
         })
     }
 
-    /// A request with the URL and credentials of `api`.
+    /// A request with the URL and credentials of `api`; the sign-in token it carries, if any,
+    /// goes into `sent`.
     async fn request(
         &self,
         method: Method,
         api: Api,
         path: &str,
+        sent: &mut Option<SecretString>,
     ) -> Result<RequestBuilder, ZendeskError> {
         let http = &self.client.http;
         let timeout = self.client.config.request_timeout;
@@ -496,7 +500,7 @@ impl AccountClient {
                             .await
                             .map_err(|e| self.sign_in_error(&e))?;
                         let request = request.bearer_auth(token.expose_secret());
-                        *self.sent_sign_in.lock().await = Some(token);
+                        *sent = Some(token);
                         request
                     }
                 })
