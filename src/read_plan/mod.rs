@@ -15,7 +15,7 @@ pub use self::read::{
 };
 use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed, plan_of, plan_read};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::client::Client;
+use crate::zendesk::read::ReadAccounts;
 
 /// A plan and what it was made from.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub struct Refreshed {
 /// of a converged account is a fraction of its live state, so memory follows the changes,
 /// not accounts × triggers.
 pub async fn read_and_plan(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Plan {
@@ -45,7 +45,7 @@ pub async fn read_and_plan(
         |desired, read| {
             let live = read.result.map_err(ReadFailure::from);
             let mut plan = plan_read(desired, live.as_ref());
-            plan.host = Some(client.config().base_url.host_for(&plan.subdomain));
+            plan.host = Some(client.host(&plan.subdomain));
             plan
         },
     )
@@ -55,7 +55,7 @@ pub async fn read_and_plan(
 
 /// [`read_and_plan`], keeping the live states the plan was made from.
 pub async fn refresh(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Refreshed {
@@ -66,7 +66,7 @@ pub async fn refresh(
 /// Plans accounts from what [`read_accounts`] gave for them (in the same order): the second
 /// half of [`refresh`], apart so that reading and planning can be measured apart.
 pub fn plan_reads(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     reads: Vec<AccountRead>,
 ) -> Refreshed {
@@ -81,7 +81,7 @@ pub fn plan_reads(
     let mut plan = plan_borrowed(&inputs);
     // The planner is pure and knows no URLs; the header must name where this run read.
     for account in &mut plan.accounts {
-        account.host = Some(client.config().base_url.host_for(&account.subdomain));
+        account.host = Some(client.host(&account.subdomain));
     }
     Refreshed { plan, inputs }
 }
