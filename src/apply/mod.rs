@@ -13,6 +13,8 @@ pub mod error;
 pub mod execute;
 pub mod report;
 pub mod stale;
+#[cfg(test)]
+mod tests;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
