@@ -198,7 +198,7 @@ fn names(code: &str, ident: &str) -> bool {
 #[test]
 fn top_level_modules_form_no_cycle() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let graph = module_graph(&src);
+    let graph = module_graph(&src, &[]);
     assert!(graph.len() > 8, "found only {} modules", graph.len());
     let cycles = cycles(&graph);
     assert!(
@@ -206,6 +206,54 @@ fn top_level_modules_form_no_cycle() {
         "top-level modules depend on each other in a cycle:\n{}",
         cycles.join("\n")
     );
+}
+
+/// Zendesk's parts go one way too: the wire model uses none of the others, the client
+/// carries it, the read and write sides use the client, and sign-in is what the client
+/// authenticates with (never the other way round).
+#[test]
+fn the_parts_of_zendesk_form_no_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = module_graph(&src, &["zendesk"]);
+    assert!(graph.contains_key("model") && graph.contains_key("client"));
+    assert!(
+        graph["model"].is_empty(),
+        "the wire model uses {:?}",
+        graph["model"]
+    );
+    let cycles = cycles(&graph);
+    assert!(
+        cycles.is_empty(),
+        "zendesk's modules depend on each other in a cycle:\n{}",
+        cycles.join("\n")
+    );
+}
+
+/// Paths are resolved from the module they are written in.
+#[test]
+fn relative_paths_resolve_from_their_module() {
+    let here: Vec<String> = ["zendesk", "client", "send"].map(str::to_owned).to_vec();
+    let resolve = |path| absolute(path, &here).map(|segments| segments.join("::"));
+    assert_eq!(
+        resolve("super::auth::AuthMethod").as_deref(),
+        Some("zendesk::client::auth::AuthMethod")
+    );
+    assert_eq!(
+        resolve("super::super::model::Trigger").as_deref(),
+        Some("zendesk::model::Trigger")
+    );
+    assert_eq!(
+        resolve("self::Failed").as_deref(),
+        Some("zendesk::client::send::Failed")
+    );
+    assert_eq!(resolve("crate::plan::Plan").as_deref(), Some("plan::Plan"));
+    assert_eq!(resolve("serde::Deserialize"), None);
+    let src = Path::new("src");
+    assert_eq!(
+        module_path(src, Path::new("src/zendesk/client/mod.rs")),
+        ["zendesk", "client"]
+    );
+    assert_eq!(module_path(src, Path::new("src/live.rs")), ["live"]);
 }
 
 /// The cycle finder: it names each cycle with the files that make each step, and finds none in
@@ -261,16 +309,18 @@ fn the_cycle_finder_reports_a_cycle_with_its_files() {
 /// path order) that uses it.
 type Graph = BTreeMap<String, BTreeMap<String, String>>;
 
-fn module_graph(src: &Path) -> Graph {
+fn module_graph(src: &Path, within: &[&str]) -> Graph {
+    let dir = within
+        .iter()
+        .fold(src.to_owned(), |dir, name| dir.join(name));
     let mut modules: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for entry in std::fs::read_dir(src).unwrap() {
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
             continue;
         };
-        if path.is_file()
-            && (stem == "lib" || stem == "main" || path.extension().is_none_or(|e| e != "rs"))
-        {
+        let root = ["lib", "main", "mod"].contains(&stem.as_str());
+        if path.is_file() && (root || path.extension().is_none_or(|e| e != "rs")) {
             continue;
         }
         let mut files = Vec::new();
@@ -285,19 +335,63 @@ fn module_graph(src: &Path) -> Graph {
         for file in files.iter().filter(|f| !tests.contains(*f)) {
             let code = without_tests(&without_comments(&std::fs::read_to_string(file).unwrap()));
             let relative = file.strip_prefix(src.parent().unwrap()).unwrap();
+            let here = module_path(src, file);
             for path in paths(&code) {
-                let mut segments = path.split("::");
-                let (Some("crate"), Some(used)) = (segments.next(), segments.next()) else {
+                let Some(absolute) = absolute(&path, &here) else {
+                    continue;
+                };
+                let inside = absolute.len() > within.len()
+                    && absolute.iter().zip(within).all(|(a, b)| a == b);
+                let Some(used) = absolute.get(within.len()).filter(|_| inside) else {
                     continue;
                 };
                 if used != module && modules.contains_key(used) {
-                    uses.entry(used.to_owned())
+                    uses.entry(used.clone())
                         .or_insert_with(|| relative.to_string_lossy().replace('\\', "/"));
                 }
             }
         }
     }
     graph
+}
+
+/// The module a file of `src/` is: `src/a/b.rs` and `src/a/b/mod.rs` are `a::b`.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let relative = file.strip_prefix(src).unwrap().with_extension("");
+    let mut path: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if path
+        .last()
+        .is_some_and(|last| ["mod", "lib", "main"].contains(&last.as_str()))
+    {
+        path.pop();
+    }
+    path
+}
+
+/// A `crate::`, `self::` or `super::` path written in the module `here`, as the segments of
+/// the absolute path after `crate`; `None` for a path into another crate.
+fn absolute(path: &str, here: &[String]) -> Option<Vec<String>> {
+    let mut segments = path.split("::").peekable();
+    let mut base: Vec<String> = match *segments.peek()? {
+        "crate" => {
+            segments.next();
+            Vec::new()
+        }
+        "self" => {
+            segments.next();
+            here.to_vec()
+        }
+        "super" => here.to_vec(),
+        _ => return None,
+    };
+    while segments.next_if_eq(&"super").is_some() {
+        base.pop()?;
+    }
+    base.extend(segments.map(str::to_owned));
+    Some(base)
 }
 
 /// Every cycle of `graph`, once each, as `a -> b (file) -> … -> a (file)`: for each strongly

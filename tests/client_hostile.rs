@@ -16,8 +16,8 @@ use hostile_support::{
 };
 use serde_json::{Value, json};
 use zdpolicy::read_plan::read_live_state;
+use zdpolicy::zendesk::body::MAX_BODY_BYTES;
 use zdpolicy::zendesk::client::AccountClient;
-use zdpolicy::zendesk::client::body::MAX_BODY_BYTES;
 use zdpolicy::zendesk::client::error::ZendeskError;
 use zdpolicy::zendesk::pages::{MAX_PAGES, PageStop};
 use zdpolicy::zendesk::read::ReadApi;

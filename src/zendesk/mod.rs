@@ -5,6 +5,7 @@
 //! trait that only apply constructs.
 
 pub mod api_warn;
+pub mod body;
 pub mod client;
 pub mod model;
 pub mod pages;

@@ -8,10 +8,10 @@ use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::auth::{AuthMethod, api_token_auth};
-use super::body::{BodyError, MAX_BODY_BYTES, read_capped};
 use super::error::ZendeskError;
 use super::failure::{ClassifyName, describe};
 use super::{AccountClient, Answer, Api, Target};
+use crate::zendesk::body::{BodyError, MAX_BODY_BYTES, read_capped};
 
 impl AccountClient {
     /// A request with the URL and credentials of `api`; the sign-in token it carries, if any,

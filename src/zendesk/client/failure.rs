@@ -1,9 +1,9 @@
 //! Each way a request fails, as the error a user can act on: named account and object, and
 //! never a secret or a URL with one.
 
-use super::body::MAX_BODY_BYTES;
 use super::error::ZendeskError;
 use super::{AccountClient, Answer, Api, Target, error_body, redirect};
+use crate::zendesk::body::MAX_BODY_BYTES;
 
 impl AccountClient {
     /// A sign-in that cannot authenticate, said so that the person knows to sign in again.

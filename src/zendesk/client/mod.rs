@@ -17,7 +17,6 @@
 pub mod auth;
 mod authorize;
 pub mod base_url;
-pub mod body;
 pub mod config;
 pub mod error;
 pub mod error_body;

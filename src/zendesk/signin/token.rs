@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::zendesk::client::body::{BodyError, MAX_BODY_BYTES, read_capped};
+use crate::zendesk::body::{BodyError, MAX_BODY_BYTES, read_capped};
 use crate::zendesk::model::OAuthTokenRequest;
 
 /// What a token request can meet. Never holds a token or a body.

@@ -1,5 +1,6 @@
 //! Reading an answer's body with a size cap, as a stream: a broken or hostile server can make
-//! zdpolicy read at most [`MAX_BODY_BYTES`] of one answer, never buffer without end.
+//! zdpolicy read at most [`MAX_BODY_BYTES`] of one answer, never buffer without end. The
+//! client's answers and sign-in's token exchanges alike, so it belongs to neither.
 
 use bytes::{Bytes, BytesMut};
 
