@@ -32,6 +32,7 @@ const IO: &[&str] = &[
     "crate::files",
     "crate::read_plan",
     "crate::simulator",
+    "crate::zendesk::body",
     "crate::zendesk::client",
     "crate::zendesk::read",
     "crate::zendesk::secrets",

@@ -206,11 +206,12 @@ async fn an_agent_token_is_forbidden_and_says_an_admin_is_needed() {
     )
     .await
     .unwrap();
-    let failed: Vec<&str> = report.accounts[0]
+    // The failure as the report file has it.
+    let failed: Vec<String> = report.accounts[0]
         .changes
         .iter()
         .filter(|c| c.outcome == Outcome::Failed)
-        .filter_map(|c| c.detail.as_deref())
+        .map(|c| json!(c).to_string())
         .collect();
     assert_eq!(failed.len(), 1, "{report:?}");
     assert!(failed[0].contains("must be a Zendesk admin"), "{failed:?}");

@@ -165,7 +165,7 @@ accounts:
             ]
         );
         let gone = &plan.accounts[2].diagnostics[0];
-        assert!(gone.message.contains("gone: no credentials"), "{gone:?}");
+        assert!(gone.message.contains("no credentials"), "{gone:?}");
         // The header names where each account was read.
         let hosts: Vec<Option<&str>> = plan.accounts.iter().map(|a| a.host.as_deref()).collect();
         assert_eq!(
