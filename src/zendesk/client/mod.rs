@@ -8,7 +8,7 @@
 //! into `Authorization` headers (which reqwest marks sensitive) and the token request's body,
 //! only to the account's own origin: redirects are refused. Bodies are read up to a cap.
 //!
-//! One file per job: [`config`] (how the client behaves, where credentials come from),
+//! One file per job: `config` (how the client behaves, where credentials come from),
 //! `send` (one request with its retries and the answer parsed), `authorize` (credentials on a
 //! request, OAuth tokens), `failure` (each failure as the error a user can act on). Sending is
 //! this module's own: readers and the writer apply holds go through [`super::read`] and
@@ -17,7 +17,7 @@
 pub mod auth;
 mod authorize;
 pub mod base_url;
-pub mod config;
+mod config;
 pub mod error;
 pub mod error_body;
 mod failure;
