@@ -8,6 +8,7 @@ pub mod merge;
 pub mod pages;
 pub mod read;
 pub mod secrets;
+pub mod semantics;
 pub mod timestamp;
 pub mod wire;
 pub mod write;
