@@ -2,7 +2,7 @@
 //! check that a plan, once applied, leaves nothing to do; apply can use it to predict the state
 //! it is heading for.
 //!
-//! What a write does is Zendesk's model in `zendesk::semantics`, the one the simulator serves
+//! What a write does is Zendesk's model in `zendesk::model::semantics`, the one the simulator serves
 //! with (creates get fresh ids, `active: true` by default, the first category when none is
 //! given, the last position in their category and `any: []` when no ANY conditions were sent;
 //! updates replace conditions and actions together and leave unsent keys alone; stored values
@@ -18,8 +18,8 @@ use super::operation::{
     CategoryPosition, CategoryRef, Operation, TriggerPosition, TriggerRef, TriggerWrite,
 };
 use crate::live::LiveState;
-use crate::zendesk::merge::deep_merge;
-use crate::zendesk::semantics::{self, TriggerChange, take_id};
+use crate::zendesk::model::merge::deep_merge;
+use crate::zendesk::model::semantics::{self, TriggerChange, take_id};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
 const FIRST_ID: u64 = 19_000_000_000_000;
@@ -292,7 +292,7 @@ mod tests {
 
     // Regression: the in-memory apply moved categories without stamping them, while the
     // simulator stamps a moved category, as Zendesk stamps every write; both now share one
-    // model of writes (`zendesk::semantics`).
+    // model of writes (`zendesk::model::semantics`).
     #[test]
     fn a_moved_category_gets_a_new_updated_at() {
         let text = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    order: manage\n    trigger_categories: [Routing, Notifications]\n";

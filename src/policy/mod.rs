@@ -20,6 +20,7 @@ pub mod resolved;
 pub mod rules;
 pub mod schema;
 pub mod secret;
+pub mod select;
 pub mod source;
 pub mod trust;
 pub mod yaml;

@@ -6,8 +6,8 @@ use serde_json::Map;
 
 use super::api_error::ApiError;
 use super::state::Account;
-use crate::zendesk::semantics::{self, move_trigger};
-use crate::zendesk::wire::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
+use crate::zendesk::model::semantics::{self, move_trigger};
+use crate::zendesk::model::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
 
 /// Zendesk's limit of categories per account [SEEN OAS: `ProductLimitExceeded`].
 const MAX_CATEGORIES: usize = 500;
@@ -95,7 +95,7 @@ impl Account {
     /// 404 `TriggerCategoryNotFound`; 400 `TriggerCategoryNotEmpty`.
     pub(crate) fn delete_category(&mut self, id: &str) -> Result<(), ApiError> {
         self.category(id)?;
-        let in_category = |t: &crate::zendesk::wire::Trigger| {
+        let in_category = |t: &crate::zendesk::model::Trigger| {
             t.category_id.as_ref().and_then(Option::as_deref) == Some(id)
         };
         if self.triggers.iter().any(|t| t.active && in_category(t)) {

@@ -2,12 +2,12 @@
 //!
 //! One clock drives token expiry, rate-limit windows and `created_at`/`updated_at`, so a test
 //! can "wait" ten minutes without sleeping; how a write stamps them is the pure model's
-//! (`zendesk::semantics::stamp_after`).
+//! (`zendesk::model::semantics::stamp_after`).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub(crate) use crate::zendesk::timestamp::format_rfc3339;
+pub(crate) use crate::zendesk::model::timestamp::format_rfc3339;
 
 /// Real time shifted by an offset that only grows.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::zendesk::wire::{Definition, DefinitionOperator, DefinitionValue};
+use crate::zendesk::model::{Definition, DefinitionOperator, DefinitionValue};
 
 pub(super) const LIST_OPS: &[&str] = &[
     "is",

@@ -11,7 +11,7 @@ use super::definition_items::{
     STATUSES, TEXT_OPS, TYPES, action, item, operator, values,
 };
 use super::state::Account;
-use crate::zendesk::wire::{Definition, DefinitionValue, TriggerDefinitions};
+use crate::zendesk::model::{Definition, DefinitionValue, TriggerDefinitions};
 
 /// Subject of "Messaging session ended reason": its API name is [NOT FOUND] in any public
 /// source (docs/zendesk-notes.md, "The CSAT-on-end trigger"), so this is a placeholder.

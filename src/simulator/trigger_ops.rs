@@ -8,8 +8,10 @@ use super::definitions::unavailable_condition_field;
 use super::objects::check_ids;
 use super::state::Account;
 use super::trigger_input::TriggerInput;
-use crate::zendesk::semantics::{self, TriggerChange, category_order, move_trigger, take_id};
-use crate::zendesk::wire::{Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem};
+use crate::zendesk::model::semantics::{
+    self, TriggerChange, category_order, move_trigger, take_id,
+};
+use crate::zendesk::model::{Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem};
 
 impl Account {
     /// The place of the trigger's category, the first part of Zendesk's list order: lists

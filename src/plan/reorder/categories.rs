@@ -16,7 +16,7 @@ use crate::plan::model::{Change, ChangeAction};
 use crate::plan::operation::{CategoryPosition, CategoryRef, Operation};
 use crate::plan::order::{Placement as Place, Wish, desired_order, moves};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::TriggerCategory;
+use crate::zendesk::model::TriggerCategory;
 
 /// The category list: the listed categories first, in the policy's order; the others after,
 /// in their live order.

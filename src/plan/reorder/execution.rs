@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::live::LiveState;
-use crate::zendesk::semantics::category_order;
-use crate::zendesk::wire::{Trigger, TriggerCategory};
+use crate::zendesk::model::semantics::category_order;
+use crate::zendesk::model::{Trigger, TriggerCategory};
 
 /// The live categories and triggers in execution order. Categories tie on position by id (as
 /// Zendesk lists them); triggers go by category, position, case-insensitive title, id.

@@ -27,7 +27,7 @@ use super::order::{OrderError, Placement as Place, Wish, desired_order, moves};
 use crate::live::LiveState;
 use crate::policy::model::{Located, OrderMode, Placement, TriggerSpec};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::Trigger;
+use crate::zendesk::model::Trigger;
 use categories::plan_category_list;
 pub(crate) use execution::execution_order;
 use execution::execution_order_titled;

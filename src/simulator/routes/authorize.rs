@@ -14,7 +14,7 @@ use super::super::seed::SignInSeed;
 use super::super::shared::Shared;
 use super::super::state::PendingCode;
 use super::oauth::{new_token, oauth_error};
-use crate::signin::pkce;
+use crate::zendesk::signin::pkce;
 
 /// How long an authorization code may wait for its exchange [simulated by choice: RFC 6749
 /// §4.1.2 recommends at most ten minutes].

@@ -16,7 +16,7 @@
 use serde_json::{Map, Value};
 
 use super::timestamp::{format_rfc3339, parse_rfc3339};
-use super::wire::{Action, Conditions, Trigger, TriggerCategory};
+use super::{Action, Conditions, Trigger, TriggerCategory};
 
 /// What a trigger create or update asks for; `None` means "not in the request".
 #[derive(Debug, Clone, Default, PartialEq)]
