@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -143,17 +144,15 @@ impl AccountClient {
     }
 }
 
-/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text).
+/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text):
+/// every byte but RFC 3986's unreserved characters.
 pub(crate) fn encode(cursor: &str) -> String {
-    cursor
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(cursor, UNRESERVED).to_string()
 }
 
 impl ReadApi for AccountClient {
