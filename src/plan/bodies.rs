@@ -37,9 +37,18 @@ impl<'a> Bodies<'a> {
             table: BTreeMap::new(),
             hashes: HashMap::new(),
         };
+        // A thousand accounts' copies of a shared trigger serialise to the same bytes, which
+        // say the same JSON: its canonical form is sorted and hashed once, not a thousand
+        // times (that was most of the time a saved plan took to write).
+        let mut by_bytes: HashMap<Vec<u8>, Hash> = HashMap::new();
         let changes = plan.accounts.iter().flat_map(|a| &a.changes);
         for trigger in changes.filter_map(|c| body_of(c.operation.as_ref()?)) {
-            let hash = hash_of(&super::model::json(trigger));
+            let hashed = || hash_of(&super::model::json(trigger));
+            let hash = match serde_json::to_vec(trigger) {
+                Ok(bytes) => by_bytes.entry(bytes).or_insert_with(hashed).clone(),
+                // Serialising the wire types cannot fail (string keys, no non-finite floats).
+                Err(_) => hashed(),
+            };
             bodies
                 .hashes
                 .insert(std::ptr::from_ref(trigger), hash.clone());
