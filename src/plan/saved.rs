@@ -50,7 +50,8 @@ pub fn write_saved(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
 /// # Errors
 /// [`SavedPlanError::NotJson`] for text that is not JSON, [`SavedPlanError::MissingFormatVersion`]
 /// for JSON that is not a plan, [`SavedPlanError::IncompatibleFormatVersion`] for another major
-/// version or a newer minor one, [`SavedPlanError::Invalid`] for a plan of the right version but
+/// version or a newer minor one ([`SavedPlanError::JsonView`] for the JSON view's version, 2.x),
+/// [`SavedPlanError::Invalid`] for a plan of the right version but
 /// the wrong shape; [`SavedPlanError::BodyMismatch`], [`SavedPlanError::DanglingBody`] and
 /// [`SavedPlanError::UnusedBody`] for a table of trigger bodies that was edited;
 /// [`SavedPlanError::Inconsistent`] for a change whose parts disagree (what it shows is not
@@ -61,7 +62,8 @@ pub fn load_saved(text: &str) -> Result<Plan, SavedPlanError> {
         .get("format_version")
         .and_then(Value::as_str)
         .ok_or(SavedPlanError::MissingFormatVersion)?;
-    if found.starts_with("2.") {
+    // The JSON view's major version: a `--format json` document, or a plan saved before.
+    if found.split('.').next() == FORMAT_VERSION.split('.').next() {
         return Err(SavedPlanError::JsonView {
             found: found.to_owned(),
         });
