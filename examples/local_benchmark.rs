@@ -618,10 +618,14 @@ fn client(options: &Options) -> Result<(), Error> {
     });
     let failed = plan.accounts.iter().filter(|a| a.has_errors()).count();
     describe(&plan, failed);
+    // As `zdpolicy plan` does: each view is written to its output as it is drawn (here a
+    // sink that counts), never held whole.
     let human = meter.phase("render human", || {
-        plan::render::text::render(&plan, false).len()
-    });
-    let json = meter.phase("render JSON", || plan::render::json::render(&plan).len());
+        counted(|out| plan::render::text::write(&plan, false, out))
+    })?;
+    let json = meter.phase("render JSON", || {
+        counted(|out| plan::render::json::write(&plan, out))
+    })?;
     let markdown = meter.phase("render Markdown", || {
         plan::render::markdown::render(&plan).len()
     });
@@ -630,7 +634,11 @@ fn client(options: &Options) -> Result<(), Error> {
         format!("{human}, {json}, {markdown}"),
     );
     let saved = dir.join(format!("plan-{}.json", scenario.name()));
-    meter.phase("save", || std::fs::write(&saved, plan::to_saved(&plan)))?;
+    meter.phase("save", || {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&saved)?);
+        plan::write_saved(&plan, &mut file)?;
+        std::io::Write::flush(&mut file)
+    })?;
     fact("saved plan bytes", std::fs::metadata(&saved)?.len());
     if scenario == Scenario::Apply {
         let stop = AtomicBool::new(false);
@@ -654,6 +662,25 @@ fn client(options: &Options) -> Result<(), Error> {
         return Err(format!("{failed} accounts have errors in their plans").into());
     }
     Ok(())
+}
+
+/// How many bytes `write` writes.
+fn counted(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len() as u64;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    write(&mut count)?;
+    Ok(count.0)
 }
 
 fn describe(plan: &Plan, failed: usize) {

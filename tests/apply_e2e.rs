@@ -22,7 +22,10 @@ use zdpolicy::simulator::{AccountSeed, FaultConfig, RunningSimulator, Simulator,
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
 
+mod saved_support;
 mod support;
+
+use saved_support::{body_name, own_body_mut, rehash};
 
 fn zdpolicy(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
@@ -656,6 +659,8 @@ type Edit = Box<dyn Fn(&mut Value)>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caught {
     Reading,
+    /// Reading, by a trigger body that no longer has the hash the plan names it by.
+    Hash,
     Replanning,
 }
 
@@ -702,20 +707,28 @@ async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_w
 
     let cases: Vec<(&str, Caught, Edit)> = vec![
         (
-            "an edited operation",
-            Caught::Reading,
+            "an edited trigger body",
+            Caught::Hash,
             Box::new(|plan| {
-                change_mut(plan, "acme-prod.trigger.vip-messaging")["operation"]["trigger"]["actions"]
-                    [0]["value"] = json!("low");
+                let name = body_name(plan, "acme-prod.trigger.vip-messaging");
+                plan["trigger_bodies"][&name]["actions"][0]["value"] = json!("low");
             }),
         ),
         (
-            "an edited operation and after",
+            "an edited trigger body, named by its new hash",
             Caught::Replanning,
             Box::new(|plan| {
-                let change = change_mut(plan, "acme-prod.trigger.vip-messaging");
-                change["operation"]["trigger"]["actions"][0]["value"] = json!("low");
-                change["after"]["actions"][0]["value"] = json!("low");
+                own_body_mut(plan, "acme-prod.trigger.vip-messaging")["actions"][0]["value"] =
+                    json!("low");
+                rehash(plan);
+            }),
+        ),
+        (
+            "a create given an after of its own",
+            Caught::Reading,
+            Box::new(|plan| {
+                change_mut(plan, "acme-prod.trigger.vip-messaging")["after"] =
+                    json!({"title": "VIP messaging"});
             }),
         ),
         (
@@ -723,15 +736,13 @@ async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_w
             Caught::Replanning,
             Box::new(|plan| {
                 let mut extra = change_mut(plan, "acme-prod.trigger.vip-messaging").clone();
-                let description =
-                    json!("Managed by zdpolicy (key: backdoor). Edits in Zendesk are overwritten.");
                 extra["address"] = json!("acme-prod.trigger.backdoor");
-                for view in ["/after", "/operation/trigger"] {
-                    let view = extra.pointer_mut(view).unwrap();
-                    view["title"] = json!("Backdoor");
-                    view["description"] = description.clone();
-                }
                 insert_sorted(plan, extra);
+                let body = own_body_mut(plan, "acme-prod.trigger.backdoor");
+                body["title"] = json!("Backdoor");
+                body["description"] =
+                    json!("Managed by zdpolicy (key: backdoor). Edits in Zendesk are overwritten.");
+                rehash(plan);
             }),
         ),
         (
@@ -789,6 +800,8 @@ async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_w
             Box::new(|plan| {
                 changes_mut(plan, "acme-prod")
                     .retain(|c| c["address"] != "acme-prod.trigger.vip-messaging");
+                // Its trigger body goes too: a body no change names is refused on reading.
+                rehash(plan);
             }),
         ),
         (
@@ -815,6 +828,7 @@ async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_w
         .unwrap();
         let expected = match caught {
             Caught::Reading => "the saved plan contradicts itself",
+            Caught::Hash => "does not match its hash",
             Caught::Replanning => "the plan does not match what the policy and Zendesk give now",
         };
         let show = zdpolicy(dir.path())

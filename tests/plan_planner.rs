@@ -110,6 +110,23 @@ fn updates_list_only_the_fields_that_differ_canonically() {
     );
 }
 
+/// Issue #13: a create held its trigger twice, as `after` and as the operation's body (half
+/// of an all-creates plan's memory). It holds the body once; `after` is drawn from it where it
+/// is shown, as the document it was: the managed view, category by name.
+#[test]
+fn a_trigger_create_holds_its_body_once() {
+    let plan = plan_account(&account(SCENARIO_POLICY), &scenario_live());
+    let vip = change(&plan, "acme-prod.trigger.vip-messaging");
+    assert_eq!(vip.after, None);
+    let Some(Operation::CreateTrigger { trigger }) = &vip.operation else {
+        panic!("expected a create")
+    };
+    let after = vip.after_view().expect("a create shows its trigger");
+    assert_eq!(*after, trigger.view(None));
+    assert_eq!(after["title"], json!("VIP messaging"));
+    assert_eq!(after["category"], json!("Escalations"));
+}
+
 #[test]
 fn a_new_category_is_created_and_referenced_by_name() {
     let plan = plan_account(&account(SCENARIO_POLICY), &scenario_live());

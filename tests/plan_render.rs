@@ -327,3 +327,36 @@ accounts:
         ])
     );
 }
+
+/// Issue #13: each view was built as one string before it was printed (400 MB for the JSON of
+/// 200,000 creates). Now the text view is written an account at a time and the JSON view as
+/// it is serialised; what arrives is byte for byte the one-string rendering, which the
+/// snapshots above pin to what the views printed before.
+#[test]
+fn views_are_written_an_account_at_a_time_with_the_same_bytes() {
+    /// Keeps each write apart.
+    struct Writes(Vec<Vec<u8>>);
+    impl std::io::Write for Writes {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.push(bytes.to_vec());
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let plan = problem_plan();
+    let mut writes = Writes(Vec::new());
+    text::write(&plan, false, &mut writes).unwrap();
+    // acme-prod's section, acme-stage's (its error), then the summary.
+    assert_eq!(writes.0.len(), 3);
+    assert!(
+        String::from_utf8_lossy(&writes.0[1]).starts_with("acme-stage (acme-stage.zendesk.com)")
+    );
+    assert_eq!(writes.0.concat(), text::render(&plan, false).into_bytes());
+
+    let mut streamed = Vec::new();
+    json::write(&scenario_plan(), &mut streamed).unwrap();
+    let whole = serde_json::to_string_pretty(&json::to_value(&scenario_plan())).unwrap() + "\n";
+    assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+}

@@ -158,10 +158,9 @@ async fn plan_and_apply(
     };
     // `-q` leaves the plan out, unless a prompt is about to ask to approve it.
     if !global.quiet || !args.auto_approve {
-        super::out::print(&plan::render::text::render(
-            &plan,
-            global.color_for(Stream::Stdout),
-        ))?;
+        super::out::print_with(|out| {
+            plan::render::text::write(&plan, global.color_for(Stream::Stdout), out)
+        })?;
     }
     let violations = plan::check_safety(&plan, args.force);
     for violation in &violations {

@@ -12,9 +12,17 @@ use super::CliError;
 /// exits [`super::EXIT_STDOUT_CLOSED`] without a message); [`CliError::Stdout`] for any other
 /// failure, such as a full disk.
 pub fn print(text: &str) -> Result<(), CliError> {
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `write` write to standard output, buffered, then flushes it: for output written in
+/// parts (a plan, an account at a time), which is never held whole.
+///
+/// # Errors
+/// As [`print`].
+pub fn print_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    write(&mut stdout)
         .and_then(|()| stdout.flush())
         .map_err(|err| match err.kind() {
             io::ErrorKind::BrokenPipe => CliError::StdoutClosed,

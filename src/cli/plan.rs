@@ -73,7 +73,7 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         Ok::<Plan, CliError>(plan)
     })?;
     let plan = narrowed(&targets, plan)?;
-    super::out::print(&render(&plan, args.format, global))?;
+    print(&plan, args.format, global)?;
     finish(&plan, out, args.force, args.detailed_exitcode, global)
 }
 
@@ -132,13 +132,16 @@ pub(super) fn check_matched(
     })
 }
 
-/// Renders a plan in a format.
-pub fn render(plan: &Plan, format: PlanFormat, global: &GlobalArgs) -> String {
-    match format {
-        PlanFormat::Human => plan::render::text::render(plan, global.color_for(Stream::Stdout)),
-        PlanFormat::Json => plan::render::json::render(plan),
-        PlanFormat::Markdown => plan::render::markdown::render(plan),
-    }
+/// Prints a plan in a format to standard output, an account at a time.
+///
+/// # Errors
+/// As [`super::out::print`].
+pub fn print(plan: &Plan, format: PlanFormat, global: &GlobalArgs) -> Result<(), CliError> {
+    super::out::print_with(|out| match format {
+        PlanFormat::Human => plan::render::text::write(plan, global.color_for(Stream::Stdout), out),
+        PlanFormat::Json => plan::render::json::write(plan, out),
+        PlanFormat::Markdown => out.write_all(plan::render::markdown::render(plan).as_bytes()),
+    })
 }
 
 /// Checks safety, saves the plan if asked, and picks the exit code.
@@ -164,7 +167,7 @@ fn finish(
     }
     if let Some(out) = out {
         let path = out.path().display().to_string();
-        out.commit(plan::to_saved(plan).as_bytes())?;
+        out.commit_with(|file| plan::write_saved(plan, file))?;
         global.info(&format!(
             "saved the plan to {path}; apply it with `zdpolicy apply {path}`"
         ));

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::plan::{PlanFormat, render};
+use super::plan::{PlanFormat, print};
 use super::{CliError, EXIT_OK, GlobalArgs};
 use crate::plan::load_saved;
 
@@ -28,6 +28,6 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         path: args.file.clone(),
         source,
     })?;
-    super::out::print(&render(&plan, args.format, global))?;
+    print(&plan, args.format, global)?;
     Ok(EXIT_OK)
 }

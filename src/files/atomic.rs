@@ -100,13 +100,29 @@ impl OutputFile {
     /// # Errors
     /// As [`OutputFile::create`] (the target is checked again: another program may have put
     /// something there meanwhile), and [`FileError::Io`] when writing or renaming fails.
-    pub fn commit(mut self, bytes: &[u8]) -> Result<(), FileError> {
+    pub fn commit(self, bytes: &[u8]) -> Result<(), FileError> {
+        self.commit_with(|out| out.write_all(bytes))
+    }
+
+    /// As [`OutputFile::commit`], the content written by `write` in parts (buffered): for a
+    /// file that is never held whole in memory, such as a saved plan of a thousand accounts.
+    ///
+    /// # Errors
+    /// As [`OutputFile::commit`], and whatever `write` fails with.
+    pub fn commit_with(
+        mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), FileError> {
         let io = |source| FileError::Io {
             path: self.shown.clone(),
             source,
         };
         let target = check(&self.shown, self.kind, self.force)?;
-        self.temp.write_all(bytes).map_err(io)?;
+        let mut buffered = std::io::BufWriter::new(self.temp.as_file_mut());
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(io)?;
+        drop(buffered);
         self.temp.as_file().sync_all().map_err(io)?;
         self.temp.persist(&target).map_err(|e| io(e.error))?;
         sync_directory(&target);

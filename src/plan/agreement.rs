@@ -43,9 +43,16 @@ fn disagreement(change: &Change) -> Option<String> {
                 .then(|| "`operation` creates another category than `after` shows".to_owned())
                 .or_else(|| action_is(change, ChangeAction::Create));
         }
-        (Operation::CreateTrigger { trigger }, ObjectKind::Trigger) => {
-            return (change.after != Some(trigger.view(None)))
-                .then(|| "`operation` writes another trigger than `after` shows".to_owned())
+        (Operation::CreateTrigger { .. }, ObjectKind::Trigger) => {
+            // A create's `after` is its operation's trigger (`Change::after_view`), so the file
+            // has none to disagree with; one written in beside it was not written by zdpolicy.
+            return change
+                .after
+                .is_some()
+                .then(|| {
+                    "a trigger create has an `after` of its own; it shows what `operation` writes"
+                        .to_owned()
+                })
                 .or_else(|| action_is(change, ChangeAction::Create));
         }
         (Operation::UpdateTrigger { id, trigger }, ObjectKind::Trigger) => {

@@ -24,6 +24,49 @@ pub enum SavedPlanError {
         /// The version this zdpolicy writes.
         supported: &'static str,
     },
+    /// The file is the JSON view (`plan --format json`, format 2.x), or a plan saved in that
+    /// format by an older zdpolicy: it holds every trigger body in place, and is not applied.
+    #[error(
+        "the file has format version {found}, the format of `zdpolicy plan --format json` (and \
+         of plans saved by zdpolicy before saved plans held each trigger body once), which \
+         cannot be applied; save the plan with `zdpolicy plan --out FILE` and apply that file"
+    )]
+    JsonView {
+        /// The file's version.
+        found: String,
+    },
+    /// An entry of `trigger_bodies` that a change names does not hash to its name: its body
+    /// was edited.
+    #[error(
+        "{address} writes trigger body {hash}, which does not match its hash: the saved plan \
+         was edited after zdpolicy wrote it, so it is neither shown nor applied"
+    )]
+    BodyMismatch {
+        /// The address of the (first) change that names it: its account, kind and name.
+        address: String,
+        /// The entry's name (the hash it should have).
+        hash: String,
+    },
+    /// A change names a trigger body that `trigger_bodies` does not hold.
+    #[error(
+        "{address} names trigger body {hash}, which the saved plan's `trigger_bodies` does not \
+         hold: the file was edited after zdpolicy wrote it, so it is neither shown nor applied"
+    )]
+    DanglingBody {
+        /// The change's address (its account, kind and name).
+        address: String,
+        /// The name it gives.
+        hash: String,
+    },
+    /// An entry of `trigger_bodies` that no change names.
+    #[error(
+        "the saved plan's trigger body {hash} is named by no change: the file was edited after \
+         zdpolicy wrote it, so it is neither shown nor applied"
+    )]
+    UnusedBody {
+        /// The entry's name.
+        hash: String,
+    },
     /// The file has the right version but not the right shape.
     #[error("the saved plan is damaged: {0}")]
     Invalid(#[source] serde_json::Error),

@@ -9,11 +9,13 @@
 
 pub mod address;
 pub mod agreement;
+mod bodies;
 pub mod canonical;
 mod categories;
 pub mod csat;
 mod definitions;
 pub mod diagnostic;
+mod document;
 mod draft;
 pub mod error;
 pub mod fingerprint;
@@ -49,7 +51,7 @@ pub use hash::policy_hash;
 pub use manual::{LiveValue, ManualStep};
 pub use model::{
     AccountPlan, Change, ChangeAction, FORMAT_VERSION, FieldChange, Limits, Move, Plan,
-    TOOL_VERSION,
+    SAVED_FORMAT_VERSION, TOOL_VERSION,
 };
 pub use operation::{
     CategoryPosition, CategoryRef, Operation, TriggerPosition, TriggerRef, TriggerWrite,
@@ -59,6 +61,6 @@ pub use planner::{
 };
 pub use references::ResolvedReference;
 pub use safety::{SafetyLimit, SafetyViolation, check_safety};
-pub use saved::{load_saved, to_saved};
+pub use saved::{load_saved, to_saved, write_saved};
 pub use summary::{NO_CHANGES, Summary, has_changes};
 pub use target::{TargetError, Targets};

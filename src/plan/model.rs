@@ -3,23 +3,31 @@
 //! `before`/`after` mean the same for every action (Terraform's `Change`): the managed view of
 //! the object now and after apply, `null` where there is none, and in a no-op, which has
 //! nothing to show (see [`Change::no_op`]). Explanations for people live in
-//! `reason`, which apply never reads; what apply sends lives in `operation`.
+//! `reason`, which apply never reads; what apply sends lives in `operation`. A trigger create
+//! holds its body once, in `operation`; its `after` is drawn from there where it is shown
+//! ([`Change::after_view`]).
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::address::Address;
 use super::diagnostic::{PlanDiagnostic, UnmanagedTrigger};
 use super::fingerprint::Seen;
 use super::manual::{LiveValue, ManualStep};
-use super::operation::Operation;
+use super::operation::{Operation, TriggerWrite};
 use super::references::ResolvedReference;
 use crate::policy::model::{AccountName, Subdomain};
 use crate::policy::resolve::SafetyLimits;
 
-/// The version of the plan's machine format (JSON output and saved plans). A reader accepts
-/// its own major version and refuses a newer minor one.
+/// The version of the plan's JSON view (`plan --format json`).
 pub const FORMAT_VERSION: &str = "2.0";
+
+/// The version of the saved-plan file (`plan --out`): the JSON view with each trigger body
+/// written once, in a table (see [`super::saved`]). A reader accepts its own major version and
+/// refuses a newer minor one.
+pub const SAVED_FORMAT_VERSION: &str = "3.0";
 
 /// The zdpolicy version that writes plans.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -27,7 +35,8 @@ pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// A plan for every account of a policy, in account-name order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    /// [`FORMAT_VERSION`] of the writer.
+    /// [`FORMAT_VERSION`]: the version of the JSON view the plan is written as (a saved plan
+    /// read back has it too; the file's own version is checked when it is read).
     pub format_version: String,
     /// The zdpolicy version that made the plan.
     pub tool_version: String,
@@ -48,8 +57,8 @@ impl Plan {
     }
 }
 
-/// The plan for one account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The plan for one account. Serialised as `super::document` writes it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct AccountPlan {
     /// The account's name in the policy.
     #[serde(deserialize_with = "account_name")]
@@ -155,17 +164,21 @@ pub struct FieldChange {
     pub after: Value,
 }
 
-/// The planned change of one managed object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The planned change of one managed object. Serialised as `super::document` writes it, with
+/// `after` from [`Change::after_view`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Change {
     /// Which object.
     pub address: Address,
     /// What happens to it. Written as a one-item list (`["update"]`), as Terraform does.
-    #[serde(rename = "actions", with = "action_list")]
+    #[serde(rename = "actions", deserialize_with = "action_list::deserialize")]
     pub action: ChangeAction,
     /// The managed view of the object now; `null` when it does not exist or cannot be read.
     pub before: Option<Value>,
-    /// The managed view after apply; `null` when it will not exist.
+    /// The managed view after apply; `null` when it will not exist. `None` in a trigger
+    /// create too, whose view is its operation's trigger: read [`Change::after_view`], which
+    /// draws it from there, rather than this field.
+    #[serde(default)]
     pub after: Option<Value>,
     /// For updates: the fields that change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -219,6 +232,30 @@ impl Change {
         Self::new(address, ChangeAction::NoOp, None, None)
     }
 
+    /// The create of a trigger: `write` is held once, as the operation, and shown as `after`
+    /// by [`Change::after_view`]. Two copies of every created trigger were half of an
+    /// all-creates plan's memory at 1,000 accounts.
+    pub fn create_trigger(address: Address, write: TriggerWrite) -> Self {
+        let mut change = Self::new(address, ChangeAction::Create, None, None);
+        change.operation = Some(Operation::CreateTrigger { trigger: write });
+        change
+    }
+
+    /// The managed view after apply, as every view shows it: [`Change::after`], or for a
+    /// trigger create that holds none, its operation's trigger as a document
+    /// ([`TriggerWrite::view`], with no category when it names none: Zendesk picks).
+    pub fn after_view(&self) -> Option<Cow<'_, Value>> {
+        if let Some(after) = &self.after {
+            return Some(Cow::Borrowed(after));
+        }
+        match (&self.operation, self.action) {
+            (Some(Operation::CreateTrigger { trigger }), ChangeAction::Create) => {
+                Some(Cow::Owned(trigger.view(None)))
+            }
+            _ => None,
+        }
+    }
+
     /// A change with no fields, reason, fingerprint, operation or manual step yet.
     pub fn new(
         address: Address,
@@ -264,17 +301,7 @@ impl Change {
 }
 
 mod action_list {
-    use super::{ChangeAction, Deserialize, Deserializer, Serializer};
-    use serde::ser::SerializeSeq;
-
-    pub fn serialize<S: Serializer>(
-        action: &ChangeAction,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(1))?;
-        seq.serialize_element(action.as_str())?;
-        seq.end()
-    }
+    use super::{ChangeAction, Deserialize, Deserializer};
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,

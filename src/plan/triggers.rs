@@ -170,16 +170,7 @@ fn plan_one(
 }
 
 fn create(desired: &Desired<'_>, address: Address) -> Change {
-    let mut change = Change::new(
-        address,
-        ChangeAction::Create,
-        None,
-        Some(desired.view(None)),
-    );
-    change.operation = Some(Operation::CreateTrigger {
-        trigger: desired.write(),
-    });
-    change
+    Change::create_trigger(address, desired.write())
 }
 
 fn update(

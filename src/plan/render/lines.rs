@@ -225,7 +225,7 @@ fn created(change: &Change, out: &mut Vec<Line>) {
         format!("{} will be created", change.address),
     ));
     reason(change, out);
-    match &change.after {
+    match change.after_view().as_deref() {
         Some(Value::Object(fields)) => {
             for (field, value) in fields {
                 if let Value::Object(inner) = value {

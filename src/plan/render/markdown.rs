@@ -35,15 +35,16 @@ pub fn render(plan: &Plan) -> String {
             summary.accounts_with_errors
         ));
     }
-    let mut sections = vec![table(plan)];
-    sections.extend(
+    // Drawn one at a time, as they are reached: once the comment is full, the accounts left
+    // are never drawn (a thousand accounts' sections were built only to be cut).
+    let sections = table(plan).into_iter().chain(
         plan.accounts
             .iter()
             .filter(|a| has_content(a))
-            .map(|a| Some(details(&account_title(a), &account_lines(a)))),
+            .map(|a| details(&account_title(a), &account_lines(a))),
     );
     let budget = MAX_LEN - TRUNCATED.len();
-    for section in sections.into_iter().flatten() {
+    for section in sections {
         if out.len() + section.len() <= budget {
             out.push_str(&section.render());
             continue;
@@ -103,10 +104,17 @@ impl Section {
     }
 }
 
-/// Every change with something to do, and every error, one row each.
+/// Every change with something to do, and every error, one row each; rows past what a
+/// comment can hold are left out (the section is cut to fit anyway).
 fn table(plan: &Plan) -> Option<Section> {
-    let mut rows = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
+    let (mut length, mut counted) = (0, 0);
     for account in &plan.accounts {
+        length += rows[counted..].iter().map(|r| r.len() + 1).sum::<usize>();
+        counted = rows.len();
+        if length > MAX_LEN {
+            break;
+        }
         for change in account
             .changes
             .iter()

@@ -1,29 +1,57 @@
 //! The human view: per account a header, its changes with field diffs, manual steps and
 //! problems, then the summary line. Colour is decided by the caller (the CLI knows the
-//! terminal); tests render without it.
+//! terminal); tests render without it. Written to its output an account at a time.
+
+use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
 use super::lines::{Line, Sign, account_lines, account_title, has_content};
-use crate::plan::model::Plan;
+use crate::plan::model::{AccountPlan, Plan};
 use crate::plan::summary::{NO_CHANGES, Summary};
 
-/// Renders the plan for a terminal, with ANSI colour when `color` is true.
+/// Renders the plan for a terminal, with ANSI colour when `color` is true: the text
+/// [`write`] writes.
 pub fn render(plan: &Plan, color: bool) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and every piece written is a String.
+    let _ = write(plan, color, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the plan for a terminal to `out`, one account at a time: each account's section
+/// is drawn, written and dropped before the next, so a plan of a thousand accounts is never
+/// held as one text.
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
+pub fn write(plan: &Plan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     if let Some(line) = super::targets_line(plan, str::to_owned) {
-        out.push_str(&paint(style(Sign::Problem), &line, color));
-        out.push_str("\n\n");
+        let mut text = paint(style(Sign::Problem), &line, color);
+        text.push_str("\n\n");
+        out.write_all(text.as_bytes())?;
     }
     for account in plan.accounts.iter().filter(|a| has_content(a)) {
-        out.push_str(&paint(Style::new().bold(), &account_title(account), color));
-        out.push('\n');
-        for line in account_lines(account) {
-            out.push_str(&draw(&line, color));
-            out.push('\n');
-        }
+        out.write_all(section(account, color).as_bytes())?;
+    }
+    out.write_all(closing(plan, color).as_bytes())
+}
+
+/// An account's header and lines, and the blank line after them.
+fn section(account: &AccountPlan, color: bool) -> String {
+    let mut out = paint(Style::new().bold(), &account_title(account), color);
+    out.push('\n');
+    for line in account_lines(account) {
+        out.push_str(&draw(&line, color));
         out.push('\n');
     }
+    out.push('\n');
+    out
+}
+
+/// The accounts with errors, if any, and the summary line.
+fn closing(plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
     let summary = Summary::of(plan);
     if summary.accounts_with_errors > 0 {
         let accounts = if summary.accounts_with_errors == 1 {
