@@ -107,24 +107,6 @@ async fn simulator(accounts: Vec<AccountSeed>, window: Duration) -> RunningSimul
     .unwrap()
 }
 
-/// GETs an account's triggers straight from the simulator, as Zendesk sent them.
-async fn raw_triggers(sim: &RunningSimulator, subdomain: &str) -> Vec<Value> {
-    let url = format!(
-        "{}/api/v2/triggers?page[size]=100",
-        sim.account_url(subdomain)
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
-}
-
 fn cli_with_sim(dir: &Path, sim: &RunningSimulator) -> Command {
     let mut cmd = zdpolicy(dir);
     cmd.env("ZDPOLICY_API_URL", sim.url_template())
@@ -168,7 +150,7 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         .success();
 
     // Someone edits the CSAT trigger (which the plan updates) in Zendesk.
-    let csat = raw_triggers(&sim, "acme")
+    let csat = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
@@ -187,7 +169,7 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         .await
         .unwrap();
     assert!(put.status().is_success());
-    let before_refusal = raw_triggers(&sim, "acme").await;
+    let before_refusal = support::triggers(&sim, "acme", TOKEN).await;
 
     let output = cli_with_sim(dir.path(), &sim)
         .args(["apply", "plan.json", "--report", "r.json"])
@@ -205,7 +187,7 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
     );
     assert!(stderr.contains("Apply refused"), "{stderr}");
     assert_eq!(
-        raw_triggers(&sim, "acme").await,
+        support::triggers(&sim, "acme", TOKEN).await,
         before_refusal,
         "nothing was written"
     );
@@ -257,12 +239,12 @@ async fn unmanaged_triggers_and_unmanaged_fields_are_left_byte_for_byte() {
     let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
     let dir = tempfile::tempdir().unwrap();
     multi_account_policy(dir.path());
-    let before = raw_triggers(&sim, "acme").await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     cli_with_sim(dir.path(), &sim)
         .args(["apply", "--auto-approve"])
         .assert()
         .success();
-    let after = raw_triggers(&sim, "acme").await;
+    let after = support::triggers(&sim, "acme", TOKEN).await;
     for old in &before {
         let new = after
             .iter()
@@ -338,7 +320,7 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     let accounts = chaos_policy(dir.path(), ACCOUNTS);
     let mut unmanaged_before = BTreeMap::new();
     for name in &names {
-        unmanaged_before.insert(name.clone(), raw_triggers(&sim, name).await);
+        unmanaged_before.insert(name.clone(), support::triggers(&sim, name, TOKEN).await);
         // Bursts over a small per-second limit give 429s with Retry-After.
         sim.handle().set_rate_limit(name, Some(8)).unwrap();
     }
@@ -405,7 +387,7 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     sim.handle().set_faults(FaultConfig::default());
     for name in &names {
         sim.handle().set_rate_limit(name, None).unwrap();
-        let after = raw_triggers(&sim, name).await;
+        let after = support::triggers(&sim, name, TOKEN).await;
         for key in ["vip", "spam"] {
             let count = after
                 .iter()
@@ -483,7 +465,7 @@ async fn active_flags_change_in_one_update_many_request() {
         "{stats:?}"
     );
     assert_eq!(stats.endpoint("PUT /api/v2/triggers/{id}"), 0, "{stats:?}");
-    let inactive = raw_triggers(&sim, "acme")
+    let inactive = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .filter(|t| {
@@ -582,7 +564,7 @@ async fn interrupt_an_apply(signal: &str, code: i32) {
     );
     // What the report calls applied is exactly what Zendesk has.
     let applied = outcomes.iter().filter(|o| **o == "applied").count();
-    let created = raw_triggers(&sim, "acme")
+    let created = support::triggers(&sim, "acme", TOKEN)
         .await
         .iter()
         .filter(|t| t["title"].as_str().is_some_and(|t| t.starts_with('T')))
@@ -676,7 +658,7 @@ async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_w
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
             .unwrap();
-    let standard = raw_triggers(&sim, "acme")
+    let standard = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == "Notify requester and CCs of received request")
@@ -868,7 +850,7 @@ async fn edit_description_in_sandbox(state: &Path, subdomain: &str, title: &str)
     })
     .await
     .unwrap();
-    let trigger = raw_triggers_with(&sim, subdomain, SANDBOX_TOKEN)
+    let trigger = support::triggers(&sim, subdomain, SANDBOX_TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == title)
@@ -886,23 +868,6 @@ async fn edit_description_in_sandbox(state: &Path, subdomain: &str, title: &str)
         .unwrap();
     assert!(put.status().is_success(), "{}", put.status());
     sim.shutdown().await.unwrap();
-}
-
-async fn raw_triggers_with(sim: &RunningSimulator, subdomain: &str, token: &str) -> Vec<Value> {
-    let url = format!(
-        "{}/api/v2/triggers?page[size]=100",
-        sim.account_url(subdomain)
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
 }
 
 // Regression (#12): a trigger's fingerprint held its `url`, which carries the sandbox's
@@ -1036,7 +1001,7 @@ async fn changes_sent_in_one_update_many_are_reported_applied_after_a_later_fail
         "{}",
         report.summary()
     );
-    let inactive: Vec<Value> = raw_triggers(&sim, "acme")
+    let inactive: Vec<Value> = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .filter(|t| t["active"] == false && (t["title"] == "T0" || t["title"] == "T2"))

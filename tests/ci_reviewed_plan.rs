@@ -354,25 +354,9 @@ fn checkout() -> tempfile::TempDir {
     dir
 }
 
-async fn triggers(sim: &RunningSimulator) -> Vec<Value> {
-    let body: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v2/triggers?page[size]=100",
-            sim.account_url("acme")
-        ))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
-}
-
 /// Someone edits, in Zendesk, the CSAT trigger that the plan updates.
 async fn edit_csat_trigger_in_zendesk(sim: &RunningSimulator) {
-    let csat = triggers(sim)
+    let csat = support::triggers(sim, "acme", TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
@@ -435,7 +419,7 @@ async fn the_merge_applies_the_reviewed_plan_and_refuses_it_once_zendesk_changed
 
     // Zendesk changes before the merge: the reviewed plan no longer holds.
     edit_csat_trigger_in_zendesk(&sim).await;
-    let before = triggers(&sim).await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     ci.merged_from_pull_request();
     let (apply, advice) = ci.apply_merge(merged.path());
     assert_eq!(apply.output.status.code(), Some(1), "{}", apply.stderr());
@@ -446,7 +430,11 @@ async fn the_merge_applies_the_reviewed_plan_and_refuses_it_once_zendesk_changed
         "{}",
         apply.stderr()
     );
-    assert_eq!(triggers(&sim).await, before, "nothing was written");
+    assert_eq!(
+        support::triggers(&sim, "acme", TOKEN).await,
+        before,
+        "nothing was written"
+    );
     let advice = advice.expect("the workflow says what to do");
     assert!(advice.output.status.success(), "{}", advice.stderr());
     insta::assert_snapshot!("reviewed_plan_refused_comment", ci.comments());
@@ -493,7 +481,7 @@ async fn a_policy_that_changed_after_the_review_is_refused_with_what_to_do() {
     let policy = merged.path().join("policy/zdpolicy.yaml");
     let text = std::fs::read_to_string(&policy).unwrap();
     std::fs::write(&policy, text.replace("value: urgent", "value: high")).unwrap();
-    let before = triggers(&sim).await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     ci.merged_from_pull_request();
     let (apply, advice) = ci.apply_merge(merged.path());
     assert_eq!(apply.output.status.code(), Some(1));
@@ -502,7 +490,11 @@ async fn a_policy_that_changed_after_the_review_is_refused_with_what_to_do() {
         "{}",
         apply.stderr()
     );
-    assert_eq!(triggers(&sim).await, before, "nothing was written");
+    assert_eq!(
+        support::triggers(&sim, "acme", TOKEN).await,
+        before,
+        "nothing was written"
+    );
     assert!(advice.unwrap().output.status.success());
     insta::assert_snapshot!("reviewed_plan_policy_changed_comment", ci.comments());
     sim.shutdown().await.unwrap();
