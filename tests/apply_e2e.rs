@@ -150,25 +150,7 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         .success();
 
     // Someone edits the CSAT trigger (which the plan updates) in Zendesk.
-    let csat = support::triggers(&sim, "acme", TOKEN)
-        .await
-        .into_iter()
-        .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
-        .unwrap();
-    let id = csat["id"].as_u64().unwrap();
-    let mut actions = csat["actions"].clone();
-    actions
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
-    let put = reqwest::Client::new()
-        .put(format!("{}/api/v2/triggers/{id}", sim.account_url("acme")))
-        .bearer_auth(TOKEN)
-        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success());
+    support::edit_csat_trigger_in_zendesk(&sim, TOKEN).await;
     let before_refusal = support::triggers(&sim, "acme", TOKEN).await;
 
     let output = cli_with_sim(dir.path(), &sim)
@@ -492,6 +474,46 @@ async fn sigterm_stops_like_ctrl_c_with_a_report() {
     interrupt_an_apply("TERM", 143).await;
 }
 
+/// Starts `zdpolicy apply --auto-approve --report report.json` in `dir` against the simulator,
+/// with the credential variable `env` set, keeping its standard error.
+#[cfg(unix)]
+fn spawn_apply(dir: &Path, sim: &RunningSimulator, env: (&str, &str)) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
+        .current_dir(dir)
+        .env("ZDPOLICY_API_URL", sim.url_template())
+        .env(env.0, env.1)
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends `signal` to `child` once the account `acme` got the requests `ready` waits for (a
+/// minute at most, else fails saying `never`), and returns how `child` ended.
+#[cfg(unix)]
+async fn signal_once(
+    sim: &RunningSimulator,
+    child: std::process::Child,
+    signal: &str,
+    never: &str,
+    ready: impl Fn(&zdpolicy::simulator::AccountStats) -> bool,
+) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while !ready(&sim.handle().stats().account("acme")) {
+        assert!(started.elapsed() < Duration::from_secs(60), "{never}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
 /// Sends `signal` to an apply that is creating triggers one by one, and checks that it stops
 /// as documented: in-flight requests finish, the rest is not attempted, the report is written
 /// and says so, and the exit code is `code`.
@@ -510,38 +532,16 @@ async fn interrupt_an_apply(signal: &str, code: i32) {
         text.push_str(&format!("      - {{ key: t{i}, title: T{i}, actions: [ {{ field: priority, value: high }} ] }}\n"));
     }
     std::fs::write(dir.path().join("zdpolicy.yaml"), text).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
-        .current_dir(dir.path())
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ACME_ZENDESK_OAUTH_TOKEN", TOKEN)
-        .args(["apply", "--auto-approve", "--report", "report.json"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply(dir.path(), &sim, ("ACME_ZENDESK_OAUTH_TOKEN", TOKEN));
     // Wait until creates are going out (one by one, 150 ms each), then send the signal.
-    let started = std::time::Instant::now();
-    while sim
-        .handle()
-        .stats()
-        .account("acme")
-        .endpoint("POST /api/v2/triggers")
-        < 2
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "apply never started writing"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let output = signal_once(
+        &sim,
+        child,
+        signal,
+        "apply never started writing",
+        |stats| stats.endpoint("POST /api/v2/triggers") >= 2,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(code), "{stderr}");
     assert!(
@@ -1035,33 +1035,17 @@ async fn a_signal_while_planning_ends_apply_at_once_with_nothing_written() {
         "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:ACME_EU_ZENDESK_CLIENT_SECRET }\n    triggers:\n      - { key: t0, title: T0, actions: [ { field: priority, value: high } ] }\n",
     )
     .unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
-        .current_dir(dir.path())
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET)
-        .args(["apply", "--auto-approve", "--report", "report.json"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply(dir.path(), &sim, ("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET));
     // The token request is answered after a second; the reads it unlocks take another one, so
     // the signal comes while apply is still planning.
-    let started = std::time::Instant::now();
-    while sim.handle().stats().account("acme").requests == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "apply never asked for a token"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let output = signal_once(
+        &sim,
+        child,
+        "TERM",
+        "apply never asked for a token",
+        |stats| stats.requests > 0,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(143), "{stderr}");
     assert!(

@@ -354,32 +354,6 @@ fn checkout() -> tempfile::TempDir {
     dir
 }
 
-/// Someone edits, in Zendesk, the CSAT trigger that the plan updates.
-async fn edit_csat_trigger_in_zendesk(sim: &RunningSimulator) {
-    let csat = support::triggers(sim, "acme", TOKEN)
-        .await
-        .into_iter()
-        .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
-        .unwrap();
-    let mut actions = csat["actions"].clone();
-    actions
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
-    let put = reqwest::Client::new()
-        .put(format!(
-            "{}/api/v2/triggers/{}",
-            sim.account_url("acme"),
-            csat["id"]
-        ))
-        .bearer_auth(TOKEN)
-        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success());
-}
-
 fn now() -> String {
     let out = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
@@ -418,7 +392,7 @@ async fn the_merge_applies_the_reviewed_plan_and_refuses_it_once_zendesk_changed
     );
 
     // Zendesk changes before the merge: the reviewed plan no longer holds.
-    edit_csat_trigger_in_zendesk(&sim).await;
+    support::edit_csat_trigger_in_zendesk(&sim, TOKEN).await;
     let before = support::triggers(&sim, "acme", TOKEN).await;
     ci.merged_from_pull_request();
     let (apply, advice) = ci.apply_merge(merged.path());

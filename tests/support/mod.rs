@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 use zdpolicy::simulator::{
     AccountSeed, AccountStats, OAuthClientSeed, OAuthTokenSeed, Role, RunningSimulator,
 };
@@ -139,4 +139,25 @@ pub fn assert_requests(account: &str, stats: &AccountStats, expected: &[(&str, u
             "{account} {endpoint}: {stats:?}"
         );
     }
+}
+
+/// Someone edits, in Zendesk, the multi-account example's CSAT trigger (one the plan updates):
+/// an action added by hand.
+pub async fn edit_csat_trigger_in_zendesk(sim: &RunningSimulator, token: &str) {
+    let title = "Request customer satisfaction rating (messaging)";
+    let csat = triggers_titled(sim, "acme", token, title).await.remove(0);
+    let id = csat["id"].as_u64().unwrap();
+    let mut actions = csat["actions"].clone();
+    actions
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
+    let put = reqwest::Client::new()
+        .put(format!("{}/api/v2/triggers/{id}", sim.account_url("acme")))
+        .bearer_auth(token)
+        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
 }
