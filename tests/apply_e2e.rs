@@ -139,8 +139,9 @@ fn multi_account_policy(dir: &Path) {
     std::fs::write(dir.join("zdpolicy.yaml"), text).unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_rest() {
+/// The multi-account example (without its Sunshine app) against a simulator of its two
+/// accounts, planned into `plan.json`.
+async fn multi_account_planned() -> (RunningSimulator, tempfile::TempDir) {
     let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
     let dir = tempfile::tempdir().unwrap();
     multi_account_policy(dir.path());
@@ -148,6 +149,12 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         .args(["plan", "--out", "plan.json"])
         .assert()
         .success();
+    (sim, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_rest() {
+    let (sim, dir) = multi_account_planned().await;
 
     // Someone edits the CSAT trigger (which the plan updates) in Zendesk.
     support::edit_csat_trigger_in_zendesk(&sim, TOKEN).await;
@@ -249,13 +256,7 @@ async fn unmanaged_triggers_and_unmanaged_fields_are_left_byte_for_byte() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_policy_changed_since_the_plan_is_refused() {
-    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
-    let dir = tempfile::tempdir().unwrap();
-    multi_account_policy(dir.path());
-    cli_with_sim(dir.path(), &sim)
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    let (sim, dir) = multi_account_planned().await;
     let text = std::fs::read_to_string(dir.path().join("zdpolicy.yaml")).unwrap();
     std::fs::write(
         dir.path().join("zdpolicy.yaml"),
@@ -648,13 +649,7 @@ enum Caught {
 // is written.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_written() {
-    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
-    let dir = tempfile::tempdir().unwrap();
-    multi_account_policy(dir.path());
-    cli_with_sim(dir.path(), &sim)
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    let (sim, dir) = multi_account_planned().await;
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
             .unwrap();

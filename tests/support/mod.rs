@@ -161,3 +161,18 @@ pub async fn edit_csat_trigger_in_zendesk(sim: &RunningSimulator, token: &str) {
         .unwrap();
     assert!(put.status().is_success(), "{}", put.status());
 }
+
+/// `text` with the simulator's port (new each run) replaced by `[PORT]`.
+pub fn without_port(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (before, after) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(before);
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(if digits > 0 { "[PORT]" } else { "" });
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
