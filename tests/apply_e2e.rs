@@ -110,24 +110,6 @@ async fn simulator(accounts: Vec<AccountSeed>, window: Duration) -> RunningSimul
     .unwrap()
 }
 
-/// GETs an account's triggers straight from the simulator, as Zendesk sent them.
-async fn raw_triggers(sim: &RunningSimulator, subdomain: &str) -> Vec<Value> {
-    let url = format!(
-        "{}/api/v2/triggers?page[size]=100",
-        sim.account_url(subdomain)
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
-}
-
 fn cli_with_sim(dir: &Path, sim: &RunningSimulator) -> Command {
     let mut cmd = zdpolicy(dir);
     cmd.env("ZDPOLICY_API_URL", sim.url_template())
@@ -160,8 +142,9 @@ fn multi_account_policy(dir: &Path) {
     std::fs::write(dir.join("zdpolicy.yaml"), text).unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_rest() {
+/// The multi-account example (without its Sunshine app) against a simulator of its two
+/// accounts, planned into `plan.json`.
+async fn multi_account_planned() -> (RunningSimulator, tempfile::TempDir) {
     let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
     let dir = tempfile::tempdir().unwrap();
     multi_account_policy(dir.path());
@@ -169,28 +152,16 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
         .args(["plan", "--out", "plan.json"])
         .assert()
         .success();
+    (sim, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_rest() {
+    let (sim, dir) = multi_account_planned().await;
 
     // Someone edits the CSAT trigger (which the plan updates) in Zendesk.
-    let csat = raw_triggers(&sim, "acme")
-        .await
-        .into_iter()
-        .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
-        .unwrap();
-    let id = csat["id"].as_u64().unwrap();
-    let mut actions = csat["actions"].clone();
-    actions
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
-    let put = reqwest::Client::new()
-        .put(format!("{}/api/v2/triggers/{id}", sim.account_url("acme")))
-        .bearer_auth(TOKEN)
-        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success());
-    let before_refusal = raw_triggers(&sim, "acme").await;
+    support::edit_csat_trigger_in_zendesk(&sim, TOKEN).await;
+    let before_refusal = support::triggers(&sim, "acme", TOKEN).await;
 
     let output = cli_with_sim(dir.path(), &sim)
         .args(["apply", "plan.json", "--report", "r.json"])
@@ -208,7 +179,7 @@ async fn a_stale_plan_is_refused_with_what_changed_and_skip_stale_applies_the_re
     );
     assert!(stderr.contains("Apply refused"), "{stderr}");
     assert_eq!(
-        raw_triggers(&sim, "acme").await,
+        support::triggers(&sim, "acme", TOKEN).await,
         before_refusal,
         "nothing was written"
     );
@@ -260,12 +231,12 @@ async fn unmanaged_triggers_and_unmanaged_fields_are_left_byte_for_byte() {
     let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
     let dir = tempfile::tempdir().unwrap();
     multi_account_policy(dir.path());
-    let before = raw_triggers(&sim, "acme").await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     cli_with_sim(dir.path(), &sim)
         .args(["apply", "--auto-approve"])
         .assert()
         .success();
-    let after = raw_triggers(&sim, "acme").await;
+    let after = support::triggers(&sim, "acme", TOKEN).await;
     for old in &before {
         let new = after
             .iter()
@@ -288,13 +259,7 @@ async fn unmanaged_triggers_and_unmanaged_fields_are_left_byte_for_byte() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_policy_changed_since_the_plan_is_refused() {
-    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
-    let dir = tempfile::tempdir().unwrap();
-    multi_account_policy(dir.path());
-    cli_with_sim(dir.path(), &sim)
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    let (sim, dir) = multi_account_planned().await;
     let text = std::fs::read_to_string(dir.path().join("zdpolicy.yaml")).unwrap();
     std::fs::write(
         dir.path().join("zdpolicy.yaml"),
@@ -341,7 +306,7 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     let accounts = chaos_policy(dir.path(), ACCOUNTS);
     let mut unmanaged_before = BTreeMap::new();
     for name in &names {
-        unmanaged_before.insert(name.clone(), raw_triggers(&sim, name).await);
+        unmanaged_before.insert(name.clone(), support::triggers(&sim, name, TOKEN).await);
         // Bursts over a small per-second limit give 429s with Retry-After.
         sim.handle().set_rate_limit(name, Some(8)).unwrap();
     }
@@ -408,7 +373,7 @@ async fn under_faults_repeated_applies_converge_without_duplicates() {
     sim.handle().set_faults(FaultConfig::default());
     for name in &names {
         sim.handle().set_rate_limit(name, None).unwrap();
-        let after = raw_triggers(&sim, name).await;
+        let after = support::triggers(&sim, name, TOKEN).await;
         for key in ["vip", "spam"] {
             let count = after
                 .iter()
@@ -486,7 +451,7 @@ async fn active_flags_change_in_one_update_many_request() {
         "{stats:?}"
     );
     assert_eq!(stats.endpoint("PUT /api/v2/triggers/{id}"), 0, "{stats:?}");
-    let inactive = raw_triggers(&sim, "acme")
+    let inactive = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .filter(|t| {
@@ -513,6 +478,46 @@ async fn sigterm_stops_like_ctrl_c_with_a_report() {
     interrupt_an_apply("TERM", 143).await;
 }
 
+/// Starts `zdpolicy apply --auto-approve --report report.json` in `dir` against the simulator,
+/// with the credential variable `env` set, keeping its standard error.
+#[cfg(unix)]
+fn spawn_apply(dir: &Path, sim: &RunningSimulator, env: (&str, &str)) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
+        .current_dir(dir)
+        .env("ZDPOLICY_API_URL", sim.url_template())
+        .env(env.0, env.1)
+        .args(["apply", "--auto-approve", "--report", "report.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends `signal` to `child` once the account `acme` got the requests `ready` waits for (a
+/// minute at most, else fails saying `never`), and returns how `child` ended.
+#[cfg(unix)]
+async fn signal_once(
+    sim: &RunningSimulator,
+    child: std::process::Child,
+    signal: &str,
+    never: &str,
+    ready: impl Fn(&zdpolicy::simulator::AccountStats) -> bool,
+) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while !ready(&sim.handle().stats().account("acme")) {
+        assert!(started.elapsed() < Duration::from_secs(60), "{never}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
 /// Sends `signal` to an apply that is creating triggers one by one, and checks that it stops
 /// as documented: in-flight requests finish, the rest is not attempted, the report is written
 /// and says so, and the exit code is `code`.
@@ -531,38 +536,16 @@ async fn interrupt_an_apply(signal: &str, code: i32) {
         text.push_str(&format!("      - {{ key: t{i}, title: T{i}, actions: [ {{ field: priority, value: high }} ] }}\n"));
     }
     std::fs::write(dir.path().join("zdpolicy.yaml"), text).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
-        .current_dir(dir.path())
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ACME_ZENDESK_OAUTH_TOKEN", TOKEN)
-        .args(["apply", "--auto-approve", "--report", "report.json"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply(dir.path(), &sim, ("ACME_ZENDESK_OAUTH_TOKEN", TOKEN));
     // Wait until creates are going out (one by one, 150 ms each), then send the signal.
-    let started = std::time::Instant::now();
-    while sim
-        .handle()
-        .stats()
-        .account("acme")
-        .endpoint("POST /api/v2/triggers")
-        < 2
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "apply never started writing"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let output = signal_once(
+        &sim,
+        child,
+        signal,
+        "apply never started writing",
+        |stats| stats.endpoint("POST /api/v2/triggers") >= 2,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(code), "{stderr}");
     assert!(
@@ -585,7 +568,7 @@ async fn interrupt_an_apply(signal: &str, code: i32) {
     );
     // What the report calls applied is exactly what Zendesk has.
     let applied = outcomes.iter().filter(|o| **o == "applied").count();
-    let created = raw_triggers(&sim, "acme")
+    let created = support::triggers(&sim, "acme", TOKEN)
         .await
         .iter()
         .filter(|t| t["title"].as_str().is_some_and(|t| t.starts_with('T')))
@@ -671,17 +654,11 @@ enum Caught {
 // is written.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tampered_plan_is_refused_naming_the_first_difference_and_nothing_is_written() {
-    let sim = simulator(vec![seed("acme"), seed("acme-eu")], Duration::from_secs(60)).await;
-    let dir = tempfile::tempdir().unwrap();
-    multi_account_policy(dir.path());
-    cli_with_sim(dir.path(), &sim)
-        .args(["plan", "--out", "plan.json"])
-        .assert()
-        .success();
+    let (sim, dir) = multi_account_planned().await;
     let plan: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
             .unwrap();
-    let standard = raw_triggers(&sim, "acme")
+    let standard = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == "Notify requester and CCs of received request")
@@ -882,7 +859,7 @@ async fn edit_description_in_sandbox(state: &Path, subdomain: &str, title: &str)
     })
     .await
     .unwrap();
-    let trigger = raw_triggers_with(&sim, subdomain, SANDBOX_TOKEN)
+    let trigger = support::triggers(&sim, subdomain, SANDBOX_TOKEN)
         .await
         .into_iter()
         .find(|t| t["title"] == title)
@@ -900,23 +877,6 @@ async fn edit_description_in_sandbox(state: &Path, subdomain: &str, title: &str)
         .unwrap();
     assert!(put.status().is_success(), "{}", put.status());
     sim.shutdown().await.unwrap();
-}
-
-async fn raw_triggers_with(sim: &RunningSimulator, subdomain: &str, token: &str) -> Vec<Value> {
-    let url = format!(
-        "{}/api/v2/triggers?page[size]=100",
-        sim.account_url(subdomain)
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
 }
 
 // Regression (#12): a trigger's fingerprint held its `url`, which carries the sandbox's
@@ -1050,7 +1010,7 @@ async fn changes_sent_in_one_update_many_are_reported_applied_after_a_later_fail
         "{}",
         report.summary()
     );
-    let inactive: Vec<Value> = raw_triggers(&sim, "acme")
+    let inactive: Vec<Value> = support::triggers(&sim, "acme", TOKEN)
         .await
         .into_iter()
         .filter(|t| t["active"] == false && (t["title"] == "T0" || t["title"] == "T2"))
@@ -1084,33 +1044,17 @@ async fn a_signal_while_planning_ends_apply_at_once_with_nothing_written() {
         "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: { client_id: zdpolicy, client_secret: env:ACME_EU_ZENDESK_CLIENT_SECRET }\n    triggers:\n      - { key: t0, title: T0, actions: [ { field: priority, value: high } ] }\n",
     )
     .unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zdpolicy"))
-        .current_dir(dir.path())
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET)
-        .args(["apply", "--auto-approve", "--report", "report.json"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply(dir.path(), &sim, ("ACME_EU_ZENDESK_CLIENT_SECRET", SECRET));
     // The token request is answered after a second; the reads it unlocks take another one, so
     // the signal comes while apply is still planning.
-    let started = std::time::Instant::now();
-    while sim.handle().stats().account("acme").requests == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "apply never asked for a token"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let output = signal_once(
+        &sim,
+        child,
+        "TERM",
+        "apply never asked for a token",
+        |stats| stats.requests > 0,
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(143), "{stderr}");
     assert!(

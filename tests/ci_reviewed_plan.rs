@@ -354,48 +354,6 @@ fn checkout() -> tempfile::TempDir {
     dir
 }
 
-async fn triggers(sim: &RunningSimulator) -> Vec<Value> {
-    let body: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v2/triggers?page[size]=100",
-            sim.account_url("acme")
-        ))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"].as_array().unwrap().clone()
-}
-
-/// Someone edits, in Zendesk, the CSAT trigger that the plan updates.
-async fn edit_csat_trigger_in_zendesk(sim: &RunningSimulator) {
-    let csat = triggers(sim)
-        .await
-        .into_iter()
-        .find(|t| t["title"] == "Request customer satisfaction rating (messaging)")
-        .unwrap();
-    let mut actions = csat["actions"].clone();
-    actions
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"field": "set_tags", "value": "edited_by_hand"}));
-    let put = reqwest::Client::new()
-        .put(format!(
-            "{}/api/v2/triggers/{}",
-            sim.account_url("acme"),
-            csat["id"]
-        ))
-        .bearer_auth(TOKEN)
-        .json(&json!({"trigger": {"conditions": csat["conditions"], "actions": actions}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success());
-}
-
 fn now() -> String {
     let out = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
@@ -434,8 +392,8 @@ async fn the_merge_applies_the_reviewed_plan_and_refuses_it_once_zendesk_changed
     );
 
     // Zendesk changes before the merge: the reviewed plan no longer holds.
-    edit_csat_trigger_in_zendesk(&sim).await;
-    let before = triggers(&sim).await;
+    support::edit_csat_trigger_in_zendesk(&sim, TOKEN).await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     ci.merged_from_pull_request();
     let (apply, advice) = ci.apply_merge(merged.path());
     assert_eq!(apply.output.status.code(), Some(1), "{}", apply.stderr());
@@ -446,7 +404,11 @@ async fn the_merge_applies_the_reviewed_plan_and_refuses_it_once_zendesk_changed
         "{}",
         apply.stderr()
     );
-    assert_eq!(triggers(&sim).await, before, "nothing was written");
+    assert_eq!(
+        support::triggers(&sim, "acme", TOKEN).await,
+        before,
+        "nothing was written"
+    );
     let advice = advice.expect("the workflow says what to do");
     assert!(advice.output.status.success(), "{}", advice.stderr());
     insta::assert_snapshot!("reviewed_plan_refused_comment", ci.comments());
@@ -493,7 +455,7 @@ async fn a_policy_that_changed_after_the_review_is_refused_with_what_to_do() {
     let policy = merged.path().join("policy/zdpolicy.yaml");
     let text = std::fs::read_to_string(&policy).unwrap();
     std::fs::write(&policy, text.replace("value: urgent", "value: high")).unwrap();
-    let before = triggers(&sim).await;
+    let before = support::triggers(&sim, "acme", TOKEN).await;
     ci.merged_from_pull_request();
     let (apply, advice) = ci.apply_merge(merged.path());
     assert_eq!(apply.output.status.code(), Some(1));
@@ -502,7 +464,11 @@ async fn a_policy_that_changed_after_the_review_is_refused_with_what_to_do() {
         "{}",
         apply.stderr()
     );
-    assert_eq!(triggers(&sim).await, before, "nothing was written");
+    assert_eq!(
+        support::triggers(&sim, "acme", TOKEN).await,
+        before,
+        "nothing was written"
+    );
     assert!(advice.unwrap().output.status.success());
     insta::assert_snapshot!("reviewed_plan_policy_changed_comment", ci.comments());
     sim.shutdown().await.unwrap();

@@ -11,15 +11,7 @@ use zdpolicy::simulator::{AccountSeed, Simulator, SimulatorConfig};
 
 mod support;
 
-fn zdpolicy(dir: &Path) -> Command {
-    let mut cmd = support::zdpolicy(dir);
-    cmd.env("CI", "true").args(["--color", "never"]);
-    cmd
-}
-
-fn workspace() -> tempfile::TempDir {
-    support::multi_account_workspace()
-}
+use support::{multi_account_workspace as workspace, zdpolicy_ci as zdpolicy};
 
 fn failure(cmd: &mut Command) -> String {
     let output = cmd.output().unwrap();

@@ -7,6 +7,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod support;
+
 fn zdpolicy(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
     cmd.current_dir(dir)
@@ -147,12 +149,15 @@ fn plan_of_the_multi_account_example() {
     // Headers name the sandbox's address: `acme-prod (127.0.0.1:PORT/acme)`, never Zendesk's.
     assert!(text.contains("acme-prod (127.0.0.1:"), "{text}");
     assert!(!text.contains("zendesk.com)"), "{text}");
-    insta::assert_snapshot!("plan_multi_account_human", without_port(&text));
+    insta::assert_snapshot!("plan_multi_account_human", support::without_port(&text));
 
     let markdown = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--format", "markdown"]));
     assert!(markdown.starts_with("**Plan: 4 to add"), "{markdown}");
     assert!(markdown.contains("<!-- zdpolicy-plan -->"));
-    insta::assert_snapshot!("plan_multi_account_markdown", without_port(&markdown));
+    insta::assert_snapshot!(
+        "plan_multi_account_markdown",
+        support::without_port(&markdown)
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(zdpolicy(dir.path()).args([
         "plan",
         "--sandbox",
@@ -263,7 +268,10 @@ fn saved_plans_show_as_they_were_planned() {
     let planned = stdout(zdpolicy(dir.path()).args(["plan", "--sandbox", "--color", "never"]));
     let shown = stdout(zdpolicy(dir.path()).args(["show", "plan.json", "--color", "never"]));
     // The saved plan names where it was read; this `plan` ran against a new sandbox port.
-    assert_eq!(without_port(&planned), without_port(&shown));
+    assert_eq!(
+        support::without_port(&planned),
+        support::without_port(&shown)
+    );
     std::fs::write(dir.path().join("bad.json"), "{\"format_version\": \"9.0\"}").unwrap();
     zdpolicy(dir.path())
         .args(["show", "bad.json"])
@@ -400,21 +408,6 @@ fn verbose_prints_one_line_per_request() {
         .stderr(predicate::str::contains(
             "acme-eu: GET /api/v2/triggers?page[size]=100 -> 200 (",
         ));
-}
-
-/// `text` with the sandbox's port (new each run) replaced by `[PORT]`.
-fn without_port(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("127.0.0.1:") {
-        let (before, after) = rest.split_at(at + "127.0.0.1:".len());
-        out.push_str(before);
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        out.push_str(if digits > 0 { "[PORT]" } else { "" });
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Regression (#19): `apply -q` printed the plan, the manual-step checklist and the summary.

@@ -4,6 +4,7 @@
 //! and a `snapshot` of it rehearses in the sandbox (`--sandbox-seed`) to the same empty plan.
 
 mod corpus;
+mod support;
 
 use std::path::Path;
 use std::process::Output;
@@ -43,31 +44,9 @@ async fn corpus_simulator() -> RunningSimulator {
     .unwrap()
 }
 
-/// Every trigger the simulator holds, by id, as served.
+/// Every trigger the simulator holds, as served.
 async fn triggers(sim: &RunningSimulator) -> Vec<Value> {
-    let client = reqwest::Client::new();
-    let mut url = format!(
-        "{}/{ACCOUNT}/api/v2/triggers?page[size]=100",
-        sim.base_url()
-    );
-    let mut all = Vec::new();
-    loop {
-        let page: Value = client
-            .get(&url)
-            .bearer_auth(corpus::TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        all.extend(page["triggers"].as_array().unwrap().iter().cloned());
-        if page["meta"]["has_more"] != Value::Bool(true) {
-            break;
-        }
-        url = page["links"]["next"].as_str().unwrap().to_owned();
-    }
-    all
+    support::triggers(sim, ACCOUNT, corpus::TOKEN).await
 }
 
 fn writes(sim: &RunningSimulator) -> Vec<String> {

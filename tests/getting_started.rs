@@ -139,25 +139,8 @@ fn key_of(policy: &Value, title: &str) -> String {
 }
 
 async fn live_trigger(sim: &RunningSimulator, token: &str, title: &str) -> Value {
-    let page: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/acme/api/v2/triggers?page[size]=100",
-            sim.base_url()
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["triggers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["title"] == title)
-        .cloned()
-        .expect("the trigger exists")
+    let found = support::triggers_titled(sim, "acme", token, title).await;
+    found.into_iter().next().expect("the trigger exists")
 }
 
 #[tokio::test(flavor = "multi_thread")]

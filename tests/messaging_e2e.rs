@@ -27,13 +27,7 @@ async fn simulator(accounts: Vec<AccountSeed>) -> RunningSimulator {
 }
 
 fn cli(dir: &Path, sim: &RunningSimulator) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ZENDESK_OAUTH_TOKEN", TOKEN);
-    cmd
+    support::zdpolicy_against(dir, sim, "ZENDESK_OAUTH_TOKEN", TOKEN)
 }
 
 const INACTIVITY_POLICY: &str = "version: 1

@@ -13,6 +13,8 @@ use zdpolicy::simulator::{
     SimulatorConfig, TriggerSeed,
 };
 
+mod support;
+
 const TOKEN: &str = "order-test-oauth-token";
 
 fn trigger(category: &str, title: &str, position: i64) -> TriggerSeed {
@@ -81,15 +83,7 @@ async fn simulator() -> RunningSimulator {
 }
 
 fn cli(dir: &Path, sim: &RunningSimulator) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("ZDPOLICY_API_URL")
-        .env("NO_COLOR", "1")
-        .env("CI", "true")
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ZENDESK_OAUTH_TOKEN", TOKEN);
-    cmd
+    support::zdpolicy_against(dir, sim, "ZENDESK_OAUTH_TOKEN", TOKEN)
 }
 
 fn run(cmd: &mut Command) -> (Option<i32>, String) {
@@ -155,32 +149,23 @@ async fn moves_read_alike_in_every_view_apply_in_one_job_and_converge() {
     sim.handle().reset_stats();
     let (code, applied) = run(cli(dir.path(), &sim).args(["apply", "--auto-approve"]));
     assert_eq!(code, Some(0), "{applied}");
-    let stats = sim.handle().stats().account("acme");
-    assert_eq!(
-        stats.endpoint("POST /api/v2/trigger_categories/jobs"),
-        1,
-        "one job for every move of the account: {stats:?}"
+    // One job for every move of the account.
+    support::assert_requests(
+        "acme",
+        &sim.handle().stats().account("acme"),
+        &[
+            ("POST /api/v2/trigger_categories/jobs", 1),
+            ("POST /api/v2/triggers", 2),
+            ("PUT /api/v2/triggers/reorder", 0),
+        ],
     );
-    assert_eq!(stats.endpoint("POST /api/v2/triggers"), 2, "{stats:?}");
-    assert_eq!(stats.endpoint("PUT /api/v2/triggers/reorder"), 0);
 
     let (code, again) = run(cli(dir.path(), &sim).args(["plan", "--detailed-exitcode"]));
     assert_eq!(code, Some(0), "the next plan is empty: {again}");
 
     // The account runs as the policy says; the unmanaged triggers keep their order.
-    let url = format!("{}/api/v2/triggers?page[size]=100", sim.account_url("acme"));
-    let list: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let titles: Vec<&str> = list["triggers"]
-        .as_array()
-        .unwrap()
+    let list = support::triggers(&sim, "acme", TOKEN).await;
+    let titles: Vec<&str> = list
         .iter()
         .filter_map(|t| t["title"].as_str())
         .take(5)
@@ -215,25 +200,10 @@ async fn a_hand_move_since_the_plan_makes_the_order_stale() {
     let (code, planned) = run(cli(dir.path(), &sim).args(["plan", "--out", "plan.json"]));
     assert_eq!(code, Some(0), "{planned}");
     let url = sim.account_url("acme");
-    let client = reqwest::Client::new();
-    let list: Value = client
-        .get(format!("{url}/api/v2/triggers?page[size]=100"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let skill = list["triggers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["title"] == "assign by skill")
-        .unwrap()["id"]
+    let skill = support::triggers_titled(&sim, "acme", TOKEN, "assign by skill").await[0]["id"]
         .as_u64()
         .unwrap();
-    let moved = client
+    let moved = reqwest::Client::new()
         .put(format!("{url}/api/v2/triggers/update_many"))
         .bearer_auth(TOKEN)
         .json(&json!({"triggers": [{"id": skill, "position": 99}]}))
@@ -246,9 +216,14 @@ async fn a_hand_move_since_the_plan_makes_the_order_stale() {
     assert_ne!(code, Some(0), "{refused}");
     assert!(refused.contains("acme.order.Routing"), "{refused}");
     assert!(refused.contains(&format!("triggers.{skill}")), "{refused}");
-    let stats = sim.handle().stats().account("acme");
-    assert_eq!(stats.endpoint("POST /api/v2/trigger_categories/jobs"), 0);
-    assert_eq!(stats.endpoint("POST /api/v2/triggers"), 0);
+    support::assert_requests(
+        "acme",
+        &sim.handle().stats().account("acme"),
+        &[
+            ("POST /api/v2/trigger_categories/jobs", 0),
+            ("POST /api/v2/triggers", 0),
+        ],
+    );
     sim.shutdown().await.unwrap();
 }
 
@@ -293,13 +268,14 @@ async fn an_account_without_categories_orders_through_one_update_many() {
     sim.handle().reset_stats();
     let (code, applied) = run(cli(dir.path(), &sim).args(["apply", "--auto-approve", "plan.json"]));
     assert_eq!(code, Some(0), "{applied}");
-    let stats = sim.handle().stats().account("acme");
-    assert_eq!(
-        stats.endpoint("PUT /api/v2/triggers/update_many"),
-        1,
-        "{stats:?}"
+    support::assert_requests(
+        "acme",
+        &sim.handle().stats().account("acme"),
+        &[
+            ("PUT /api/v2/triggers/update_many", 1),
+            ("POST /api/v2/trigger_categories/jobs", 0),
+        ],
     );
-    assert_eq!(stats.endpoint("POST /api/v2/trigger_categories/jobs"), 0);
     let (code, again) = run(cli(dir.path(), &sim).args(["plan", "--detailed-exitcode"]));
     assert_eq!(code, Some(0), "the next plan is empty: {again}");
     sim.shutdown().await.unwrap();

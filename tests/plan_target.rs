@@ -40,20 +40,6 @@ fn run(cmd: &mut Command) -> Run {
     }
 }
 
-fn without_port(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("127.0.0.1:") {
-        let (before, after) = rest.split_at(at + "127.0.0.1:".len());
-        out.push_str(before);
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        out.push_str(if digits > 0 { "[PORT]" } else { "" });
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn addresses(plan: &Value) -> Vec<String> {
     plan["accounts"]
         .as_array()
@@ -128,7 +114,7 @@ fn a_targeted_plan_holds_the_matching_changes_and_the_category_they_need() {
         "policy/",
     ]));
     assert_eq!(out.code, Some(0));
-    insta::assert_snapshot!("targeted_plan_human", without_port(&out.stdout));
+    insta::assert_snapshot!("targeted_plan_human", support::without_port(&out.stdout));
     let out = run(zdpolicy(dir.path()).args([
         "plan",
         "--sandbox",
@@ -139,7 +125,7 @@ fn a_targeted_plan_holds_the_matching_changes_and_the_category_they_need() {
         "policy/",
     ]));
     assert_eq!(out.code, Some(0));
-    insta::assert_snapshot!("targeted_plan_markdown", without_port(&out.stdout));
+    insta::assert_snapshot!("targeted_plan_markdown", support::without_port(&out.stdout));
 }
 
 #[test]

@@ -16,11 +16,11 @@ use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::directory::ListKind;
 use zdpolicy::policy::{load_sources, source::SourceMap};
 use zdpolicy::read_plan::read_and_plan;
-use zdpolicy::simulator::{
-    AccountSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
-};
+use zdpolicy::simulator::{AccountSeed, RunningSimulator, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
+
+mod support;
 
 const TOKEN: &str = "portable-test-token";
 
@@ -43,13 +43,8 @@ accounts:
 
 /// An account with these groups and schedules, and the custom field "Product".
 fn seed(subdomain: &str, groups: &[&str], schedules: &[&str]) -> AccountSeed {
-    let mut seed = AccountSeed::new(subdomain);
+    let mut seed = support::admin_seed(subdomain, TOKEN);
     seed.default_triggers = false;
-    seed.credentials.oauth_tokens.push(OAuthTokenSeed {
-        token: TOKEN.into(),
-        role: Role::Admin,
-        scopes: vec!["read".into(), "write".into()],
-    });
     let named = |key: &str, names: &[&str]| -> Vec<Map<String, Value>> {
         names
             .iter()
@@ -91,12 +86,7 @@ async fn simulator() -> RunningSimulator {
 }
 
 fn zdpolicy(dir: &Path, sim: &RunningSimulator) -> Command {
-    let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
-    cmd.current_dir(dir)
-        .env("CI", "true")
-        .env("ZDPOLICY_API_URL", sim.url_template())
-        .env("ZD_TOKEN", TOKEN);
-    cmd
+    support::zdpolicy_against(dir, sim, "ZD_TOKEN", TOKEN)
 }
 
 /// Plans and applies `policy` with the library's apply engine, every account at once.
@@ -132,46 +122,10 @@ fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The account's triggers with this title, as Zendesk sent them.
-async fn triggers_titled(sim: &RunningSimulator, subdomain: &str, title: &str) -> Vec<Value> {
-    let url = format!(
-        "{}/api/v2/triggers?page[size]=100",
-        sim.account_url(subdomain)
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["triggers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["title"] == title)
-        .cloned()
-        .collect()
-}
-
 /// The id of the object named `name` in a list, as served.
 async fn id_of(sim: &RunningSimulator, subdomain: &str, kind: ListKind, name: &str) -> String {
-    let url = format!(
-        "{}{}?page[size]=100",
-        sim.account_url(subdomain),
-        kind.path()
-    );
-    let body: Value = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let path = format!("{}?page[size]=100", kind.path());
+    let body = support::get_json(sim, subdomain, &path, TOKEN).await;
     let key = if kind == ListKind::TicketFields {
         "title"
     } else {
@@ -213,21 +167,19 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
     let stats = sim.handle().stats();
     for account in ["acme", "globex", "initech"] {
         let stats = stats.account(account);
-        for (endpoint, count) in [
-            ("GET /api/v2/groups", 1),
-            ("GET /api/v2/ticket_fields", 1),
-            ("GET /api/v2/business_hours/schedules", 1),
-            ("GET /api/v2/brands", 0),
-            ("GET /api/v2/webhooks", 0),
-            ("GET /api/v2/ticket_forms", 0),
-            ("GET /api/v2/custom_statuses", 0),
-        ] {
-            assert_eq!(
-                stats.endpoint(endpoint),
-                count,
-                "{account} {endpoint}: {stats:?}"
-            );
-        }
+        support::assert_requests(
+            account,
+            &stats,
+            &[
+                ("GET /api/v2/groups", 1),
+                ("GET /api/v2/ticket_fields", 1),
+                ("GET /api/v2/business_hours/schedules", 1),
+                ("GET /api/v2/brands", 0),
+                ("GET /api/v2/webhooks", 0),
+                ("GET /api/v2/ticket_forms", 0),
+                ("GET /api/v2/custom_statuses", 0),
+            ],
+        );
         // The four reads of an account that names nothing, and one per referenced list.
         assert_eq!(stats.requests, 4 + 3, "{account}: {stats:?}");
     }
@@ -244,7 +196,11 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
-    assert!(triggers_titled(&sim, "acme", title).await.is_empty());
+    assert!(
+        support::triggers_titled(&sim, "acme", TOKEN, title)
+            .await
+            .is_empty()
+    );
     let report = apply_engine(&sim, dir.path(), POLICY).await;
     assert!(
         report.succeeded()
@@ -268,7 +224,7 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
 
     let mut seen = Vec::new();
     for account in ["acme", "globex"] {
-        let written = triggers_titled(&sim, account, title).await;
+        let written = support::triggers_titled(&sim, account, TOKEN, title).await;
         assert_eq!(written.len(), 1, "{account}: {written:?}");
         let field = id_of(&sim, account, ListKind::TicketFields, "Product").await;
         let group = id_of(&sim, account, ListKind::Groups, "Tier 2").await;
@@ -291,7 +247,9 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
         "every id differs between the accounts: {seen:?}"
     );
     assert!(
-        triggers_titled(&sim, "initech", title).await.is_empty(),
+        support::triggers_titled(&sim, "initech", TOKEN, title)
+            .await
+            .is_empty(),
         "nothing is written where a name is missing"
     );
 

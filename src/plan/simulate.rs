@@ -64,13 +64,7 @@ struct Simulation {
 
 impl Simulation {
     fn new(state: LiveState) -> Self {
-        let highest = state
-            .triggers
-            .iter()
-            .map(|t| t.id)
-            .chain(state.categories.iter().filter_map(|c| c.id.parse().ok()))
-            .max()
-            .unwrap_or(0);
+        let highest = semantics::largest_id(&state.triggers, &state.categories);
         Self {
             state,
             next_id: highest.max(FIRST_ID) + 1,

@@ -169,13 +169,15 @@ pub(crate) struct SunshineState {
 }
 
 impl Account {
-    /// Builds an account as Zendesk would create it, or as its snapshot shows it, then
-    /// applies the seed.
-    fn from_seed(seed: &AccountSeed, next_id: &mut u64, now: i64) -> Result<Self, String> {
-        if let Some(snapshot) = &seed.snapshot {
-            return Self::from_snapshot(seed, snapshot, next_id, now);
-        }
-        let mut account = Self {
+    /// An account of `seed` with these settings, app and objects, and no triggers,
+    /// categories or tokens yet.
+    fn empty(
+        seed: &AccountSeed,
+        settings: Map<String, Value>,
+        sunshine: Option<SunshineState>,
+        objects: Objects,
+    ) -> Self {
+        Self {
             subdomain: seed.subdomain.clone(),
             plan: seed.plan,
             features: seed.features,
@@ -184,18 +186,29 @@ impl Account {
             credentials: seed.credentials.clone(),
             issued_tokens: Vec::new(),
             pending_codes: Vec::new(),
-            settings: defaults::account_settings(seed),
+            settings,
             ignored_settings: seed.ignored_settings.clone(),
             categories: Vec::new(),
             triggers: Vec::new(),
-            sunshine: seed
-                .sunshine_conversations
-                .as_ref()
-                .map(defaults::sunshine_state)
-                .transpose()?,
+            sunshine,
             definitions: None,
-            objects: objects::seeded(&seed.objects, next_id)?,
-        };
+            objects,
+        }
+    }
+
+    /// Builds an account as Zendesk would create it, or as its snapshot shows it, then
+    /// applies the seed.
+    fn from_seed(seed: &AccountSeed, next_id: &mut u64, now: i64) -> Result<Self, String> {
+        if let Some(snapshot) = &seed.snapshot {
+            return Self::from_snapshot(seed, snapshot, next_id, now);
+        }
+        let sunshine = seed
+            .sunshine_conversations
+            .as_ref()
+            .map(defaults::sunshine_state)
+            .transpose()?;
+        let objects = objects::seeded(&seed.objects, next_id)?;
+        let mut account = Self::empty(seed, defaults::account_settings(seed), sunshine, objects);
         if seed.features.trigger_categories {
             account.add_category(defaults::DEFAULT_CATEGORY_NAME, Some(0), next_id, now);
             for category in &seed.trigger_categories {
@@ -237,38 +250,20 @@ impl Account {
             trigger.url = None;
             trigger
         };
-        let mut account = Self {
-            subdomain: seed.subdomain.clone(),
-            plan: seed.plan,
-            features: seed.features,
-            admin: seed.admin,
-            rate_limit_per_minute: seed.rate_limit_per_minute,
-            credentials: seed.credentials.clone(),
-            issued_tokens: Vec::new(),
-            pending_codes: Vec::new(),
-            ignored_settings: seed.ignored_settings.clone(),
-            settings,
-            categories: snapshot
-                .trigger_categories
-                .iter()
-                .cloned()
-                .map(|mut c| {
-                    c.url = None;
-                    c
-                })
-                .collect(),
-            triggers: snapshot.triggers.iter().cloned().map(strip_url).collect(),
-            sunshine,
-            definitions: Some(snapshot.definitions.clone()),
-            objects: objects::seeded(&seed.objects, next_id)?,
-        };
-        let largest = account
-            .triggers
+        let objects = objects::seeded(&seed.objects, next_id)?;
+        let mut account = Self::empty(seed, settings, sunshine, objects);
+        account.categories = snapshot
+            .trigger_categories
             .iter()
-            .map(|t| t.id)
-            .chain(account.categories.iter().filter_map(|c| c.id.parse().ok()))
-            .max()
-            .unwrap_or(0);
+            .cloned()
+            .map(|mut c| {
+                c.url = None;
+                c
+            })
+            .collect();
+        account.triggers = snapshot.triggers.iter().cloned().map(strip_url).collect();
+        account.definitions = Some(snapshot.definitions.clone());
+        let largest = semantics::largest_id(&account.triggers, &account.categories);
         *next_id = (*next_id).max(largest.saturating_add(1));
         for (i, trigger) in account.triggers.iter().enumerate() {
             if account.triggers[..i].iter().any(|t| t.id == trigger.id) {

@@ -5,6 +5,7 @@ pub mod json;
 mod lines;
 pub mod markdown;
 pub mod text;
+mod values;
 mod visible;
 
 /// The warning a targeted plan starts with (as Terraform's "resource targeting is in

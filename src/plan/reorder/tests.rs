@@ -55,6 +55,24 @@ const TWO_FIRST: &str = "    trigger_categories: [Routing, Escalations, Notifica
       - { key: vip-email, title: VIP email, category: Routing, placement: first, actions: [ { field: priority, value: high } ] }
 ";
 
+/// Plans `desired` against `live`, applies it in memory and plans again: the state after,
+/// and the addresses the second plan still has pending (none, once the order converged).
+fn apply_and_plan_again(
+    desired: &ResolvedAccount,
+    live: &LiveState,
+) -> (LiveState, Vec<String>) {
+    let plan = plan_account(desired, live);
+    let after = simulate::apply(&plan, live).expect("applies");
+    let again = plan_account(desired, &after);
+    let pending = again
+        .changes
+        .iter()
+        .filter(|c| c.is_pending())
+        .map(|c| c.address.to_string())
+        .collect();
+    (after, pending)
+}
+
 fn order_changes(plan: &AccountPlan) -> Vec<&crate::plan::Change> {
     plan.changes
         .iter()
@@ -102,15 +120,7 @@ fn ties_sort_by_title_and_new_triggers_go_first_in_policy_order() {
 fn applying_the_plan_converges_and_unmanaged_keep_their_order() {
     let desired = account(TWO_FIRST);
     let live = live();
-    let plan = plan_account(&desired, &live);
-    let after = simulate::apply(&plan, &live).expect("applies");
-    let again = plan_account(&desired, &after);
-    let pending: Vec<String> = again
-        .changes
-        .iter()
-        .filter(|c| c.is_pending())
-        .map(|c| c.address.to_string())
-        .collect();
+    let (after, pending) = apply_and_plan_again(&desired, &live);
     assert!(pending.is_empty(), "{pending:?}");
     let (_, triggers) = super::execution_order(&after);
     let titles: Vec<&str> = triggers.iter().map(|t| t.title.as_str()).collect();
@@ -199,15 +209,7 @@ fn a_retitled_trigger_is_ordered_by_its_new_title() {
       - { key: m, title: aa first, category: Routing, placement: { after: Route VIP }, actions: [ { field: status, value: open } ] }
 ",
         );
-    let plan = plan_account(&desired, &live);
-    let after = simulate::apply(&plan, &live).expect("applies");
-    let again = plan_account(&desired, &after);
-    let pending: Vec<String> = again
-        .changes
-        .iter()
-        .filter(|c| c.is_pending())
-        .map(|c| c.address.to_string())
-        .collect();
+    let (_, pending) = apply_and_plan_again(&desired, &live);
     assert!(pending.is_empty(), "{pending:?}");
 }
 

@@ -49,6 +49,17 @@ pub fn take_id(next_id: &mut u64) -> u64 {
     id
 }
 
+/// The largest id an account's triggers and categories hold (0 when none): ids handed out
+/// later must follow it.
+pub fn largest_id(triggers: &[Trigger], categories: &[TriggerCategory]) -> u64 {
+    triggers
+        .iter()
+        .map(|t| t.id)
+        .chain(categories.iter().filter_map(|c| c.id.parse().ok()))
+        .max()
+        .unwrap_or(0)
+}
+
 /// The stamp for a write to an object last written at `previous`: `now`, but always later
 /// than `previous`, so `updated_at` changes on every write even within one second (Zendesk's
 /// stamps have whole-second resolution; a model that guarantees a change lets clients rely on
