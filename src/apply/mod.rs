@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod execute;
+pub mod failure;
 pub mod report;
 pub mod stale;
 pub mod verify;
@@ -19,9 +20,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
 
-pub use self::error::ApplyError;
+pub use self::error::{ApplyError, WriteError};
 use self::execute::{Decision, Step, execute, has_work, in_order};
-use self::report::{AccountReport, ApplyReport, ChangeReport, Outcome, REPORT_FORMAT_VERSION};
+use self::report::{
+    AccountReport, ApplyReport, ChangeReport, ErrorKind, ErrorReport, Outcome,
+    REPORT_FORMAT_VERSION,
+};
 use self::verify::{Difference, Verdict, check_accounts, verify};
 use crate::live::LiveState;
 use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
@@ -79,10 +83,12 @@ pub async fn apply(
         narrowed = options.narrow.narrow(plan.clone());
         &narrowed
     };
+    // An account whose plan has errors is reported even with nothing else to do: it is the
+    // reason the apply is incomplete.
     let todo: Vec<&AccountPlan> = plan
         .accounts
         .iter()
-        .filter(|a| a.changes.iter().any(has_work))
+        .filter(|a| a.has_errors() || a.changes.iter().any(has_work))
         .collect();
 
     // Phase 1: read and plan every account again, and decide, before any write.
@@ -142,7 +148,7 @@ async fn prepare<'a>(
     desired: &[ResolvedAccount],
     refreshed: &'a Refreshed,
 ) -> Result<Result<Prepared<'a>, AccountReport>, ApplyError> {
-    let failed = |error: String| {
+    let failed = |error: ErrorReport| {
         Ok(Err(AccountReport {
             account: plan.account.to_string(),
             changes: plan
@@ -151,14 +157,28 @@ async fn prepare<'a>(
                 .filter(|c| has_work(c))
                 .map(|c| ChangeReport::new(c, Outcome::NotAttempted))
                 .collect(),
+            diagnostics: plan
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect(),
             error: Some(error),
         }))
     };
     if plan.has_errors() {
-        return failed("the plan has errors for this account; nothing was applied".into());
+        let errors = plan.diagnostics.iter().filter(|d| d.is_error()).count();
+        let message = format!(
+            "the plan has {errors} error{} for this account, so nothing was written to it",
+            if errors == 1 { "" } else { "s" }
+        );
+        return failed(ErrorReport::ours(ErrorKind::PlanHasErrors, message));
     }
     let Some(account) = desired.iter().find(|a| a.name.value == plan.account) else {
-        return failed("the policy no longer has this account".into());
+        return failed(ErrorReport::ours(
+            ErrorKind::NotInPolicy,
+            "the policy no longer has this account",
+        ));
     };
     let read = refreshed
         .inputs
@@ -175,11 +195,11 @@ async fn prepare<'a>(
             Some(Err(failure)) => failure.to_string(),
             _ => "the account was not read again".to_owned(),
         };
-        return failed(why);
+        return failed(ErrorReport::ours(ErrorKind::NotRead, why));
     };
     let client = match client.account(account).await {
         Ok(client) => client,
-        Err(err) => return failed(err.to_string()),
+        Err(err) => return failed(WriteError::from(err).report()),
     };
     let steps = verify(plan, now, live)
         .map_err(ApplyError::PlanDiffers)?
@@ -227,5 +247,6 @@ fn refused_report(prepared: &Prepared<'_>) -> AccountReport {
         account: prepared.plan.account.to_string(),
         changes,
         error: None,
+        diagnostics: Vec::new(),
     }
 }

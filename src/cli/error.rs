@@ -211,13 +211,15 @@ pub enum CliError {
         /// The saved plan.
         path: PathBuf,
     },
-    /// The plan made by `apply` has errors or is over a safety limit.
-    #[error("the plan has errors; nothing was applied")]
+    /// The plan made by `apply` is over a safety limit (the limits are a reviewer's gate for
+    /// the whole plan, so nothing is applied; errors of one account only keep that account
+    /// from being applied).
+    #[error("the plan is over a safety limit; nothing was applied")]
     #[diagnostic(
-        code("plan-has-errors"),
-        help("fix the errors above and run apply again (`--force` passes a safety limit)")
+        code("over-safety-limit"),
+        help("review the changes above; `--force` applies them anyway")
     )]
-    PlanHasErrors,
+    OverSafetyLimit,
     /// The user did not answer `yes`.
     #[error("apply cancelled; nothing was changed")]
     #[diagnostic(

@@ -13,6 +13,7 @@ pub mod base_url;
 pub mod body;
 pub mod error;
 pub mod error_body;
+mod error_text;
 pub mod limiter;
 pub mod redirect;
 pub mod retry;
