@@ -284,7 +284,7 @@ accounts:
         true,
     );
     live.triggers[0].conditions.all = serde_json::from_value(json!([
-        {"field": "custom_fields_46", "operator": "is", "value": "461"}
+        {"field": "custom_fields_46", "operator": "is", "value": "enterprise"}
     ]))
     .unwrap();
     live.triggers[0].actions =
@@ -299,6 +299,7 @@ accounts:
     product.options = vec![OptionEntry {
         id: "461".into(),
         name: "Enterprise".into(),
+        value: "enterprise".into(),
     }];
     live.directory = Directory {
         lists: [
@@ -322,7 +323,7 @@ accounts:
         doc["accounts"][0]["changes"][0]["references"],
         json!([
             {"at": "conditions.all[0].field", "kind": "ticket_field", "name": "Product", "id": "46"},
-            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "461", "field_id": "46"},
+            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "enterprise", "field_id": "46"},
             {"at": "actions[0].value", "kind": "group", "name": "Tier 2", "id": "360002"}
         ])
     );

@@ -31,8 +31,8 @@ pub struct ResolvedReference {
     pub kind: RefKind,
     /// The name, as written in the policy.
     pub name: String,
-    /// The id it resolved to, as text (an option's id; a ticket field's id, sent as
-    /// `custom_fields_<id>`).
+    /// What it resolved to, as text: the object's id (a ticket field's id is sent as
+    /// `custom_fields_<id>`), or for an option its value, the tag triggers hold for it.
     pub id: String,
     /// For an option: the id of its custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +56,7 @@ impl ResolvedReference {
                 Some(field.and_then(|f| {
                     f.options
                         .iter()
-                        .find(|o| o.id == self.id)
+                        .find(|o| o.value == self.id)
                         .map(|o| o.name.as_str())
                 }))
             }
@@ -163,11 +163,12 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 match find_option(field, name) {
-                    Lookup::Found(option) => (option.id.clone(), Some(field.id.clone())),
+                    // Triggers hold an option's tag, not its id.
+                    Lookup::Found(option) => (option.value.clone(), Some(field.id.clone())),
                     lookup => {
                         let noun = format!("option of field \"{}\"", field.name);
                         self.not_resolved(&noun, "options", name, reference.span, lookup, |o| {
-                            o.id.clone()
+                            o.value.clone()
                         });
                         continue;
                     }
@@ -373,6 +374,7 @@ mod tests {
         product.options = vec![crate::directory::OptionEntry {
             id: "11".into(),
             name: "Enterprise".into(),
+            value: "tier_enterprise".into(),
         }];
         Directory {
             lists: [
@@ -439,7 +441,11 @@ mod tests {
             condition.field.value,
             Field::Api("custom_fields_4612".into())
         );
-        assert_eq!(condition.value.as_ref().unwrap().value, json!("11"));
+        // A dropdown option is written as its tag, as triggers hold it, never its id.
+        assert_eq!(
+            condition.value.as_ref().unwrap().value,
+            json!("tier_enterprise")
+        );
         let actions = &done.spec.actions.value;
         assert_eq!(actions[0].value.as_ref().unwrap().value, json!("360001"));
         assert_eq!(
@@ -455,7 +461,7 @@ mod tests {
             at,
             [
                 ("conditions.all[0].field", "4612"),
-                ("conditions.all[0].value", "11"),
+                ("conditions.all[0].value", "tier_enterprise"),
                 ("actions[0].value", "360001"),
                 ("actions[1].value[0]", "01GW"),
             ]
