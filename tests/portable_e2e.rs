@@ -1,8 +1,9 @@
 //! Portable triggers end to end against the simulator over HTTP: one `defaults` trigger naming
 //! a group, a custom dropdown field with its option and a schedule is planned and applied on
-//! accounts whose ids all differ, converges, costs one request per referenced list, stops
-//! only the account where a name is missing, and an export of one account plans "No
-//! changes" on another with the same names.
+//! accounts whose ids all differ, converges, costs one request per referenced list, leaves
+//! out only the account where a name is missing (applied once the name is fixed), refuses a
+//! reviewed plan whose referenced object was renamed since, and an export of one account
+//! plans "No changes" on another with the same names.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -376,5 +377,64 @@ async fn an_export_with_names_fits_another_account() {
         .unwrap();
     let text = stdout(&plan);
     assert!(text.contains("No changes"), "{layered}\n{text}");
+    sim.shutdown().await.unwrap();
+}
+
+/// A reviewed plan whose referenced group was renamed in Zendesk since is refused as stale,
+/// naming the rename, and nothing is written; `--skip-stale` applies the other account.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_stale_once_a_referenced_object_is_renamed() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let two = POLICY.replace(
+        "  initech: { subdomain: initech, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+        "",
+    );
+    std::fs::write(dir.path().join("policy.yaml"), &two).unwrap();
+    let title = "Route enterprise tickets to tier 2";
+    let saved = zdpolicy(dir.path(), &sim)
+        .args(["plan", "policy.yaml", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(0), "{}", stdout(&saved));
+    let group = id_of(&sim, "acme", ListKind::Groups, "Tier 2").await;
+    assert!(
+        sim.handle()
+            .rename_object("acme", ListKind::Groups, "Tier 2", "Tier II")
+            .unwrap()
+    );
+
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["apply", "plan.json", "--policy", "policy.yaml"];
+        args.extend_from_slice(extra);
+        zdpolicy(dir.path(), &sim).args(args).output().unwrap()
+    };
+    let refused = apply(&[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "stale: acme.trigger.route-enterprise: group \"Tier 2\" ({group}) was renamed to \
+             \"Tier II\" in Zendesk since the plan"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Apply refused"), "{stderr}");
+    for account in ["acme", "globex"] {
+        assert!(
+            triggers_titled(&sim, account, title).await.is_empty(),
+            "{account}"
+        );
+    }
+
+    let skipped = apply(&["--skip-stale"]);
+    let stderr = String::from_utf8_lossy(&skipped.stderr).into_owned();
+    assert_eq!(skipped.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 applied, 0 failed, 1 skipped (stale)"),
+        "{stderr}"
+    );
+    assert!(triggers_titled(&sim, "acme", title).await.is_empty());
+    assert_eq!(triggers_titled(&sim, "globex", title).await.len(), 1);
     sim.shutdown().await.unwrap();
 }
