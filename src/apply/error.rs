@@ -54,7 +54,7 @@ impl WriteError {
             Self::Zendesk(err) => ErrorReport {
                 kind: kind_of(err),
                 status: err.status(),
-                code: err.code().map(str::to_owned),
+                code: err.error_code().map(str::to_owned),
                 object: err.object().map(str::to_owned),
                 message: err
                     .zendesk_message()

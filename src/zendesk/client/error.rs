@@ -274,7 +274,7 @@ impl ZendeskError {
 
     /// Zendesk's error code (`RecordInvalid`, `TriggerCategoryNotEmpty`), when it gave one:
     /// what callers match on, never the message, which is for people and may change.
-    pub fn code(&self) -> Option<&str> {
+    pub fn error_code(&self) -> Option<&str> {
         match self {
             Self::Forbidden { code, .. } | Self::Rejected { code, .. } => code.as_deref(),
             _ => None,

@@ -16,6 +16,41 @@ impl fmt::Display for ZendeskError {
     }
 }
 
+impl ZendeskError {
+    /// What to do about it, for any command (apply's report has its own, per write).
+    pub fn advice(&self) -> &'static str {
+        use ZendeskError as E;
+        match self {
+            E::BaseUrl(_) => "check --api-url (or ZDPOLICY_API_URL)",
+            E::Setup(_) => "the HTTPS set-up failed: check the system's TLS certificates",
+            E::Secret { .. } | E::NoCredentials { .. } => {
+                "fix the account's `credentials:` (docs/sign-in.md)"
+            }
+            E::NotSignedIn { .. } | E::SignInUnusable { .. } => {
+                "sign in with `zdpolicy login` (docs/sign-in.md)"
+            }
+            E::Unauthorized { .. } => {
+                "check that the credentials are current and belong to this account's subdomain"
+            }
+            E::Forbidden { .. } => {
+                "the user must be a Zendesk admin, and an OAuth token needs the read and write scopes"
+            }
+            E::AccountNotFound { .. } => "check the account's `subdomain:` (and --api-url)",
+            E::NotFound { .. } => "the object is gone in Zendesk: run the command again",
+            E::Rejected { .. } => "Zendesk refused the request as sent; its reason is above",
+            E::GaveUp { .. } | E::WaitTooLong { .. } => "try again later, or raise --retry-budget",
+            E::Redirected { .. } => "check --api-url and the subdomain",
+            E::BodyTooLarge { .. }
+            | E::Pagination { .. }
+            | E::Server { .. }
+            | E::InvalidResponse { .. }
+            | E::Transport { .. } => {
+                "try again; if it keeps happening, report it with the command and this message"
+            }
+        }
+    }
+}
+
 /// The message of a [`ZendeskError`] without its account.
 #[derive(Debug, Clone, Copy)]
 pub struct Detail<'a>(pub(super) &'a ZendeskError);
