@@ -438,3 +438,52 @@ async fn a_saved_plan_is_stale_once_a_referenced_object_is_renamed() {
     assert_eq!(triggers_titled(&sim, "globex", title).await.len(), 1);
     sim.shutdown().await.unwrap();
 }
+
+/// A run where the only account with something to do has an error writes nothing, still
+/// reports that account with its located error, and exits 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_whose_only_account_has_errors_reports_it_and_writes_nothing() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let only = POLICY
+        .replace(
+            "  acme: { subdomain: acme, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+            "",
+        )
+        .replace(
+            "  globex: { subdomain: globex, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+            "",
+        );
+    std::fs::write(dir.path().join("policy.yaml"), only).unwrap();
+    sim.handle().reset_stats();
+    let applied = zdpolicy(dir.path(), &sim)
+        .args([
+            "apply",
+            "policy.yaml",
+            "--auto-approve",
+            "--report",
+            "r.json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&applied.stderr).into_owned();
+    assert_eq!(applied.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[plan-has-errors]"), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["accounts"][0]["account"], "initech");
+    assert_eq!(report["accounts"][0]["error"]["kind"], "plan-has-errors");
+    assert_eq!(
+        report["accounts"][0]["diagnostics"][0]["code"],
+        "reference-not-found"
+    );
+    let writes: Vec<String> = sim
+        .handle()
+        .requests(Some("initech"))
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .filter(|r| !r.starts_with("GET "))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    sim.shutdown().await.unwrap();
+}

@@ -55,7 +55,9 @@ struct Prepared<'a> {
 /// Applies a reviewed plan (a saved one, or the one just shown). `accounts` is the policy it
 /// was made from (desired state and credentials); `stop` is set by a signal.
 ///
-/// Accounts the plan has nothing to do for are not read; nothing is written to them.
+/// Accounts the plan has nothing to do for are not read; nothing is written to them. An
+/// account whose plan has errors is neither read nor written, and is reported with its
+/// errors (`plan-has-errors`): the other accounts are applied as usual.
 ///
 /// # Errors
 /// [`ApplyError::PlanDiffers`] when any account's reviewed changes are not what the policy
