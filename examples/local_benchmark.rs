@@ -40,7 +40,7 @@ use zdpolicy::policy::{self, Policy};
 use zdpolicy::read_plan::read_accounts;
 use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::AccountSeed;
-use zdpolicy::simulator::sandbox::{LockOptions, Sandbox, SandboxAccount};
+use zdpolicy::simulator::sandbox::{LockOptions, Sandbox, SandboxAccount, SandboxCredentials};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig, CredentialMode};
 
@@ -607,7 +607,7 @@ fn client(options: &Options) -> Result<(), Error> {
         .build()?;
     let client = Client::new(ClientConfig {
         base_url: BaseUrlTemplate::parse(&simulator.url_template)?,
-        credentials: CredentialMode::Sandbox,
+        credentials: CredentialMode::given(SandboxCredentials),
         parallelism: options.shape.parallelism,
         ..ClientConfig::default()
     })?;
@@ -773,7 +773,7 @@ async fn new_account_state(policy: &Policy, dir: &Path) -> Result<LiveState, Err
     let sandbox = start_sandbox(&state, &[SandboxAccount::for_policy(first)]).await?;
     let client = Client::new(ClientConfig {
         base_url: BaseUrlTemplate::parse(&sandbox.url_template())?,
-        credentials: CredentialMode::Sandbox,
+        credentials: CredentialMode::given(SandboxCredentials),
         ..ClientConfig::default()
     })?;
     let read = read_accounts(&client, std::slice::from_ref(first), &|_| {}).await;

@@ -2,8 +2,10 @@
 //! planner, live state, Zendesk's wire model and the rules it shares with the simulator) use
 //! nothing that does I/O, so they are tested without a server, a file system or a runtime.
 //! One crate with modules cannot ask the compiler for that, so this test reads their `use`
-//! declarations and paths.
+//! declarations and paths. It also checks that the top-level modules depend on each other in
+//! one direction only: no module reaches, through others, back to itself.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Pure modules: every `.rs` file under these paths (a directory or one file) of `src/`.
@@ -110,6 +112,285 @@ fn the_checker_sees_grouped_imports_and_inline_paths() {
             "std::fs::read"
         ]
     );
+}
+
+/// Writing is apply's alone: the leave to write ([`WriteAccess`] in `zendesk/write.rs`) has
+/// no public constructor, and no module but apply names it, so nothing else can make a writer.
+#[test]
+fn only_apply_obtains_the_leave_to_write() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect(&src, &mut files);
+    let tests = test_only_files(&files);
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !tests.contains(*f)) {
+        let relative = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative == "zendesk/write.rs" || relative.starts_with("apply/") {
+            continue;
+        }
+        let code = without_tests(&without_comments(&std::fs::read_to_string(file).unwrap()));
+        if names(&code, "WriteAccess") {
+            found.push(format!("src/{relative}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "only apply may obtain a WriteAccess; also named in:\n{}",
+        found.join("\n")
+    );
+    assert!(names("let a = WriteAccess::for_apply();", "WriteAccess"));
+    assert!(!names("struct NoWriteAccessHere;", "WriteAccess"));
+}
+
+/// The files compiled only for tests: each module declared as `mod NAME;` right after a
+/// `#[cfg(test)]` line (its `NAME.rs` or `NAME/mod.rs` beside the declaring module), and every
+/// file under a `NAME/` directory of such a module.
+fn test_only_files(files: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut tests = BTreeSet::new();
+    for file in files {
+        let code = without_comments(&std::fs::read_to_string(file).unwrap());
+        let dir = match file.file_name().and_then(|n| n.to_str()) {
+            Some("mod.rs" | "lib.rs" | "main.rs") => file.parent().unwrap().to_owned(),
+            _ => file.with_extension(""),
+        };
+        let mut after_cfg_test = false;
+        for line in code.lines().map(str::trim) {
+            if let Some(name) = line
+                .strip_prefix("pub(crate) mod ")
+                .or_else(|| line.strip_prefix("mod "))
+                .and_then(|rest| rest.strip_suffix(';'))
+                .filter(|_| after_cfg_test)
+            {
+                tests.insert(dir.join(format!("{name}.rs")));
+                tests.insert(dir.join(name).join("mod.rs"));
+                tests.extend(
+                    files
+                        .iter()
+                        .filter(|f| f.starts_with(dir.join(name)))
+                        .cloned(),
+                );
+            }
+            if !line.starts_with("#[") || line == "#[cfg(test)]" {
+                after_cfg_test = line == "#[cfg(test)]";
+            }
+        }
+    }
+    tests
+}
+
+/// `code` names the identifier `ident` (not as part of a longer one).
+fn names(code: &str, ident: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(ident).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + ident.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// The top-level modules (each `src/NAME/` or `src/NAME.rs` but the crate root) and the
+/// others each one uses outside its tests, as `crate::NAME` paths: a use in code, not in a
+/// comment. A cycle means two layers that cannot be understood, tested or moved apart.
+#[test]
+fn top_level_modules_form_no_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = module_graph(&src);
+    assert!(graph.len() > 8, "found only {} modules", graph.len());
+    let cycles = cycles(&graph);
+    assert!(
+        cycles.is_empty(),
+        "top-level modules depend on each other in a cycle:\n{}",
+        cycles.join("\n")
+    );
+}
+
+/// The cycle finder: it names each cycle with the files that make each step, and finds none in
+/// a graph that only goes one way.
+#[test]
+fn the_cycle_finder_reports_a_cycle_with_its_files() {
+    let edge = |from: &str, to: &[(&str, &str)]| {
+        let uses = to
+            .iter()
+            .map(|(module, file)| ((*module).to_owned(), (*file).to_owned()))
+            .collect();
+        (from.to_owned(), uses)
+    };
+    let acyclic: Graph = [
+        edge(
+            "cli",
+            &[
+                ("plan", "src/cli/plan.rs"),
+                ("policy", "src/cli/validate.rs"),
+            ],
+        ),
+        edge("plan", &[("policy", "src/plan/mod.rs")]),
+        edge("policy", &[]),
+    ]
+    .into_iter()
+    .collect();
+    assert!(cycles(&acyclic).is_empty());
+    let code = "use crate::plan::Plan;\n#[cfg(test)]\nuse crate::cli::X;\nfn f() {}\n\
+                #[cfg(test)]\n#[allow(dead_code)]\nmod tests {\n    use crate::cli;\n    fn g() {\n    }\n}\n\
+                fn h() { let _ = crate::live::LiveState::default(); }\n";
+    assert_eq!(
+        paths(&without_tests(code)),
+        [
+            "crate::plan::Plan",
+            "crate::plan::Plan",
+            "crate::live::LiveState::default"
+        ]
+    );
+    let mut cyclic = acyclic.clone();
+    cyclic.insert(
+        "policy".to_owned(),
+        [("cli".to_owned(), "src/policy/load.rs".to_owned())]
+            .into_iter()
+            .collect(),
+    );
+    assert_eq!(
+        cycles(&cyclic),
+        ["cli -> policy (src/cli/validate.rs) -> cli (src/policy/load.rs)"]
+    );
+}
+
+/// For each top-level module, the top-level modules it uses, each with the first file (in
+/// path order) that uses it.
+type Graph = BTreeMap<String, BTreeMap<String, String>>;
+
+fn module_graph(src: &Path) -> Graph {
+    let mut modules: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if path.is_file()
+            && (stem == "lib" || stem == "main" || path.extension().is_none_or(|e| e != "rs"))
+        {
+            continue;
+        }
+        let mut files = Vec::new();
+        collect(&path, &mut files);
+        modules.entry(stem).or_default().extend(files);
+    }
+    let every: Vec<PathBuf> = modules.values().flatten().cloned().collect();
+    let tests = test_only_files(&every);
+    let mut graph = Graph::new();
+    for (module, files) in &modules {
+        let uses = graph.entry(module.clone()).or_default();
+        for file in files.iter().filter(|f| !tests.contains(*f)) {
+            let code = without_tests(&without_comments(&std::fs::read_to_string(file).unwrap()));
+            let relative = file.strip_prefix(src.parent().unwrap()).unwrap();
+            for path in paths(&code) {
+                let mut segments = path.split("::");
+                let (Some("crate"), Some(used)) = (segments.next(), segments.next()) else {
+                    continue;
+                };
+                if used != module && modules.contains_key(used) {
+                    uses.entry(used.to_owned())
+                        .or_insert_with(|| relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// Every cycle of `graph`, once each, as `a -> b (file) -> … -> a (file)`: for each strongly
+/// connected group of modules, the shortest cycle through its first module.
+fn cycles(graph: &Graph) -> Vec<String> {
+    let reaches = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(at) = todo.pop() {
+            for next in graph.get(&at).into_iter().flat_map(BTreeMap::keys) {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let mut done = BTreeSet::new();
+    let mut found = Vec::new();
+    for start in graph.keys() {
+        if done.contains(start) || !reaches(start).contains(start) {
+            continue;
+        }
+        // The group: the modules that `start` reaches and that reach `start`.
+        let group: BTreeSet<String> = reaches(start)
+            .into_iter()
+            .filter(|m| reaches(m).contains(start))
+            .collect();
+        done.extend(group.iter().cloned());
+        // Breadth first from `start` back to it, for the shortest cycle.
+        let mut back: BTreeMap<String, String> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([start.clone()]);
+        'search: while let Some(at) = queue.pop_front() {
+            for next in graph[&at].keys() {
+                if next == start {
+                    back.insert(start.clone(), at.clone());
+                    break 'search;
+                }
+                if group.contains(next) && !back.contains_key(next) {
+                    back.insert(next.clone(), at.clone());
+                    queue.push_back(next.clone());
+                }
+            }
+        }
+        let mut steps = vec![start.clone()];
+        let mut at = back[start].clone();
+        while &at != start {
+            steps.push(at.clone());
+            at = back[&at].clone();
+        }
+        steps.push(start.clone());
+        steps.reverse();
+        let mut text = steps[0].clone();
+        for pair in steps.windows(2) {
+            text.push_str(&format!(" -> {} ({})", pair[1], graph[&pair[0]][&pair[1]]));
+        }
+        found.push(text);
+    }
+    found
+}
+
+/// The code without its test items: from a `#[cfg(test)]` line to the end of the item it
+/// marks, a line ending in `;` or the closing brace at the attribute's indent (the layout
+/// `cargo fmt` gives). Tests may use any module to build what they check.
+fn without_tests(code: &str) -> String {
+    let mut out = String::new();
+    let mut skipping: Option<String> = None;
+    let mut lines = code.lines();
+    while let Some(line) = lines.next() {
+        if let Some(indent) = &skipping {
+            if line.trim_end() == format!("{indent}}}") {
+                skipping = None;
+            }
+            continue;
+        }
+        if line.trim() != "#[cfg(test)]" {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let indent = line[..line.len() - line.trim_start().len()].to_owned();
+        for item in lines.by_ref() {
+            let item = item.trim_end();
+            if item.trim_start().starts_with("#[") {
+                continue;
+            }
+            if !item.ends_with(';') {
+                skipping = Some(indent);
+            }
+            break;
+        }
+    }
+    out
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>) {

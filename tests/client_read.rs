@@ -4,9 +4,13 @@
 use std::path::Path;
 use std::time::Duration;
 
+use std::sync::atomic::AtomicBool;
+
 use serde_json::json;
+use zdpolicy::apply::report::Outcome;
+use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::policy::{Policy, load_sources, source::SourceMap};
-use zdpolicy::read_plan::{read_accounts, read_live_state};
+use zdpolicy::read_plan::{read_accounts, read_and_plan, read_live_state};
 use zdpolicy::simulator::{
     AccountSeed, ApiTokenSeed, FaultConfig, OAuthClientSeed, Role, RunningSimulator, Simulator,
     SimulatorConfig, SunshineSeed, TriggerSeed,
@@ -172,30 +176,44 @@ async fn an_agent_token_is_forbidden_and_says_an_admin_is_needed() {
     });
     let sim = simulator(vec![account]).await;
     let dir = tempfile::tempdir().unwrap();
-    let policy = policy(
-        dir.path(),
-        &["acme"],
-        "{ email: agent@acme.example, api_token: \"file:TOKEN_FILE\" }",
+    let token = dir.path().join("token");
+    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    let mut sources = SourceMap::new();
+    sources.add(
+        "test.yaml",
+        format!(
+            "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    credentials: \
+             {{ email: agent@acme.example, api_token: \"file:{}\" }}\n    \
+             messaging: {{ end_session_after_inactivity: true }}\n",
+            token.display()
+        ),
     );
-    let api = client(&sim, 8).account(&policy.accounts[0]).await.unwrap();
+    let policy = load_sources("test".into(), sources);
+    assert!(!policy.has_errors(), "{:?}", policy.diagnostics);
+    let client = client(&sim, 8);
+    let api = client.account(&policy.accounts[0]).await.unwrap();
     // Agents may read (Zendesk lets agents GET account settings and triggers)...
     read_live_state(&api).await.unwrap();
-    // ...but a write answers 403, which names what is needed.
-    let err = api
-        .send(
-            reqwest::Method::PUT,
-            zdpolicy::zendesk::client::Api::Support,
-            "/api/v2/account/settings",
-            Some(&json!({"settings": {"messaging_inactivity": {"end_session": true}}})),
-            zdpolicy::zendesk::client::Target {
-                object: "account settings",
-                account_wide: true,
-            },
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(err, ZendeskError::Forbidden { .. }), "{err:?}");
-    assert!(err.to_string().contains("must be a Zendesk admin"), "{err}");
+    // ...but a write (here apply's, the only one there is) answers 403, which names what is
+    // needed.
+    let plan = read_and_plan(&client, &policy.accounts, &|_| {}).await;
+    let report = apply(
+        &client,
+        &plan,
+        &policy.accounts,
+        ApplyOptions::default(),
+        &AtomicBool::new(false),
+    )
+    .await
+    .unwrap();
+    let failed: Vec<&str> = report.accounts[0]
+        .changes
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .filter_map(|c| c.detail.as_deref())
+        .collect();
+    assert_eq!(failed.len(), 1, "{report:?}");
+    assert!(failed[0].contains("must be a Zendesk admin"), "{failed:?}");
     sim.shutdown().await.unwrap();
 }
 

@@ -14,6 +14,8 @@ pub mod execute;
 pub mod failure;
 pub mod report;
 pub mod stale;
+#[cfg(test)]
+mod tests;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,8 +33,7 @@ use crate::live::LiveState;
 use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
 use crate::policy::resolve::ResolvedAccount;
 use crate::read_plan::{Refreshed, refresh};
-use crate::zendesk::client::{AccountClient, Client};
-use crate::zendesk::write::Writer;
+use crate::zendesk::write::{WriteAccess, WriteAccounts};
 
 /// How to apply.
 #[derive(Debug, Clone, Default)]
@@ -45,9 +46,9 @@ pub struct ApplyOptions {
 }
 
 /// One account ready to apply: its client, fresh live state and steps.
-struct Prepared<'a> {
+struct Prepared<'a, R> {
     plan: &'a AccountPlan,
-    client: AccountClient,
+    client: R,
     live: &'a LiveState,
     steps: Vec<Step<'a>>,
 }
@@ -62,8 +63,8 @@ struct Prepared<'a> {
 /// # Errors
 /// [`ApplyError::PlanDiffers`] when any account's reviewed changes are not what the policy
 /// and a fresh read give now; nothing is written then.
-pub async fn apply(
-    client: &Client,
+pub async fn apply<C: WriteAccounts>(
+    client: &C,
     plan: &Plan,
     accounts: &[ResolvedAccount],
     options: ApplyOptions,
@@ -124,7 +125,7 @@ pub async fn apply(
                 Err(report) => report,
                 Ok(p) if refused => refused_report(&p),
                 Ok(p) => {
-                    let writer = Writer::new(&p.client);
+                    let writer = client.writer(p.client, WriteAccess::for_apply());
                     execute(&writer, &p.plan.account, &p.steps, p.live, stop).await
                 }
             }
@@ -144,12 +145,12 @@ pub async fn apply(
 
 /// Verifies one account against its fresh plan; an account that cannot be applied at all
 /// (not in the policy, errors in its plan, unreadable now) is reported as such.
-async fn prepare<'a>(
-    client: &Client,
+async fn prepare<'a, C: WriteAccounts>(
+    client: &C,
     plan: &'a AccountPlan,
     desired: &[ResolvedAccount],
     refreshed: &'a Refreshed,
-) -> Result<Result<Prepared<'a>, AccountReport>, ApplyError> {
+) -> Result<Result<Prepared<'a, C::Reader>, AccountReport>, ApplyError> {
     let failed = |error: ErrorReport| {
         Ok(Err(AccountReport {
             account: plan.account.to_string(),
@@ -199,7 +200,7 @@ async fn prepare<'a>(
         };
         return failed(ErrorReport::ours(ErrorKind::NotRead, why));
     };
-    let client = match client.account(account).await {
+    let client = match client.open(account).await {
         Ok(client) => client,
         Err(err) => return failed(WriteError::from(err).report()),
     };
@@ -226,7 +227,7 @@ async fn prepare<'a>(
 }
 
 /// Every change of an account as refused: stale ones say why, the rest were not attempted.
-fn refused_report(prepared: &Prepared<'_>) -> AccountReport {
+fn refused_report<R>(prepared: &Prepared<'_, R>) -> AccountReport {
     let changes = prepared
         .steps
         .iter()

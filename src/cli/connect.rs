@@ -17,7 +17,7 @@ use crate::plan::Plan;
 use crate::policy::resolve::ResolvedAccount;
 use crate::policy::select::{Selector, Shard};
 use crate::read_plan::{AccountRead, read_accounts_with, read_and_plan};
-use crate::simulator::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
+use crate::simulator::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount, SandboxCredentials};
 use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
 use crate::zendesk::client::{Client, ClientConfig, CredentialMode};
 
@@ -156,7 +156,7 @@ impl ConnectArgs {
             .await?;
             config.base_url = BaseUrlTemplate::parse(&sandbox.url_template())
                 .map_err(crate::zendesk::client::error::ZendeskError::from)?;
-            config.credentials = CredentialMode::Sandbox;
+            config.credentials = CredentialMode::given(SandboxCredentials);
             Some(sandbox)
         } else {
             config.base_url = BaseUrlTemplate::parse(&self.api_url)

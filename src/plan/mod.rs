@@ -31,6 +31,7 @@ pub mod preflight;
 pub mod references;
 pub mod render;
 pub(crate) mod reorder;
+pub mod resolved_reference;
 pub mod safety;
 pub mod saved;
 pub mod settings;

@@ -8,11 +8,11 @@
 //! trigger is then not planned, and the account's plan has an error, so apply writes nothing
 //! to it.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::address::Address;
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
+pub use super::resolved_reference::ResolvedReference;
 use crate::directory::{Directory, Entry, ListKind, Lookup, find, find_option};
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Field, Located, RefKind, TriggerSpec, ValueReference};
@@ -20,58 +20,6 @@ use crate::policy::source::{Locator, Span};
 
 /// How many names a "did you mean" help lists before saying how many more there are.
 const SHOWN_NAMES: usize = 8;
-
-/// A reference as the plan resolved it: the policy's name and the account's id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolvedReference {
-    /// Where in the trigger, e.g. `conditions.all[0].field`, `actions[1].value`,
-    /// `actions[2].value[0]`.
-    pub at: String,
-    /// What it names (`group`, `ticket_field`, `option`, …).
-    pub kind: RefKind,
-    /// The name, as written in the policy.
-    pub name: String,
-    /// What it resolved to, as text: the object's id (a ticket field's id is sent as
-    /// `custom_fields_<id>`), or for an option its value, the tag triggers hold for it.
-    pub id: String,
-    /// For an option: the id of its custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_id: Option<String>,
-}
-
-impl ResolvedReference {
-    /// The list the object is in.
-    pub fn list(&self) -> ListKind {
-        ListKind::of(self.kind)
-    }
-
-    /// The object's name in `directory` now: `Some(None)` when it is gone or inactive, `None`
-    /// when the list was not read.
-    pub fn now_in<'a>(&self, directory: &'a Directory) -> Option<Option<&'a str>> {
-        match self.kind {
-            RefKind::Option => {
-                let field_id = self.field_id.as_deref()?;
-                directory.list(ListKind::TicketFields)?;
-                let field = directory.by_id(ListKind::TicketFields, field_id);
-                Some(field.and_then(|f| {
-                    f.options
-                        .iter()
-                        .find(|o| o.value == self.id)
-                        .map(|o| o.name.as_str())
-                }))
-            }
-            _ => {
-                directory.list(self.list())?;
-                Some(
-                    directory
-                        .by_id(self.list(), &self.id)
-                        .filter(|e| e.active)
-                        .map(|e| e.name.as_str()),
-                )
-            }
-        }
-    }
-}
 
 /// A trigger with its references replaced by ids, and what each resolved to.
 #[derive(Debug, Clone)]
@@ -357,13 +305,13 @@ fn candidates(name: &str, plural: &str, names: &[&str]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::plan::address::ObjectKind;
     use crate::policy::load::load_texts;
     use serde_json::json;
 
-    fn directory() -> Directory {
+    pub(in crate::plan) fn directory() -> Directory {
         let entry = |id: &str, name: &str, active: bool| Entry {
             id: id.into(),
             name: name.into(),
@@ -518,25 +466,5 @@ mod tests {
             "{}",
             problems[1]
         );
-    }
-
-    #[test]
-    fn a_renamed_or_deleted_object_is_seen_as_such() {
-        let directory = directory();
-        let reference = |id: &str| ResolvedReference {
-            at: "actions[0].value".into(),
-            kind: RefKind::Group,
-            name: "Tier 2".into(),
-            id: id.into(),
-            field_id: None,
-        };
-        assert_eq!(reference("360001").now_in(&directory), Some(Some("Tier 2")));
-        assert_eq!(reference("360009").now_in(&directory), Some(None));
-        assert_eq!(
-            reference("360004").now_in(&directory),
-            Some(None),
-            "inactive"
-        );
-        assert_eq!(reference("1").now_in(&Directory::default()), None);
     }
 }

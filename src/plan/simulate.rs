@@ -2,13 +2,14 @@
 //! check that a plan, once applied, leaves nothing to do; apply can use it to predict the state
 //! it is heading for.
 //!
-//! It behaves like Zendesk where that matters to the next plan (docs/zendesk-notes.md, "Triggers"):
-//! creates get fresh ids, `active: true` by default, the first category when none is given,
-//! the last position in their category and `any: []` when no ANY conditions were sent; updates
-//! replace conditions and actions together and leave unsent keys alone; stored values are kept
-//! exactly as sent. Manual steps change nothing: only a person can do them.
+//! What a write does is Zendesk's model in `zendesk::model::semantics`, the one the simulator serves
+//! with (creates get fresh ids, `active: true` by default, the first category when none is
+//! given, the last position in their category and `any: []` when no ANY conditions were sent;
+//! updates replace conditions and actions together and leave unsent keys alone; stored values
+//! are kept exactly as sent). This module only turns a plan's operations into those writes, in
+//! the order apply sends them. Manual steps change nothing: only a person can do them.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::address::Address;
 use super::error::SimulateError;
@@ -18,8 +19,7 @@ use super::operation::{
 };
 use crate::live::LiveState;
 use crate::zendesk::model::merge::deep_merge;
-use crate::zendesk::model::timestamp::format_rfc3339;
-use crate::zendesk::model::{Trigger, TriggerCategory};
+use crate::zendesk::model::semantics::{self, TriggerChange, take_id};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
 const FIRST_ID: u64 = 19_000_000_000_000;
@@ -79,16 +79,11 @@ impl Simulation {
         }
     }
 
-    fn take_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
-    }
-
-    /// A timestamp that grows with every write, so `updated_at` changes as Zendesk's does.
-    fn stamp(&mut self) -> String {
+    /// The time of the next write: one second after the last, so `updated_at` changes as
+    /// Zendesk's does.
+    fn now(&mut self) -> i64 {
         self.writes += 1;
-        format_rfc3339(SIMULATED_EPOCH + i64::from(self.writes))
+        SIMULATED_EPOCH + i64::from(self.writes)
     }
 
     fn run(&mut self, address: &Address, operation: &Operation) -> Result<(), SimulateError> {
@@ -139,18 +134,11 @@ impl Simulation {
     }
 
     fn create_category(&mut self, name: &str) {
-        let id = self.take_id().to_string();
-        let position = self
-            .state
-            .categories
-            .iter()
-            .map(|c| c.position + 1)
-            .max()
-            .unwrap_or(0);
-        let stamp = self.stamp();
-        self.state
-            .categories
-            .push(TriggerCategory::created(id, name, position, stamp));
+        let id = take_id(&mut self.next_id).to_string();
+        let now = self.now();
+        let categories = &mut self.state.categories;
+        let category = semantics::created_category(id, name, None, categories, now);
+        categories.push(category);
     }
 
     fn create_trigger(
@@ -158,46 +146,41 @@ impl Simulation {
         address: &Address,
         write: &TriggerWrite,
     ) -> Result<(), SimulateError> {
-        let category_id = match &write.category {
-            Some(category) => Some(self.category_id(address, category)?),
-            // "Triggers created without a category land in the first one" (the simulator's
-            // reading of a real recording).
-            None => self
-                .state
-                .categories
-                .iter()
-                .min_by_key(|c| (c.position, c.id.clone()))
-                .map(|c| c.id.clone()),
-        };
-        let position = self
-            .state
-            .triggers
-            .iter()
-            .filter(|t| t.category_id.as_ref().and_then(Option::as_deref) == category_id.as_deref())
-            .map(|t| t.position.saturating_add(1))
-            .max()
-            .unwrap_or(0);
-        let title = write.title.clone().unwrap_or_default();
-        let stamp = self.stamp();
-        let id = self.take_id();
+        let change = self.change_of(address, write)?;
+        let now = self.now();
+        let id = take_id(&mut self.next_id);
         self.created.insert(address.name.clone(), id);
-        self.state.triggers.push(Trigger {
+        let trigger = semantics::created_trigger(
             id,
-            url: None,
-            raw_title: Some(title.clone()),
-            title,
-            active: write.active.unwrap_or(true),
-            position,
-            conditions: write.conditions.clone(),
-            actions: write.actions.clone(),
-            description: Some(write.description.clone()),
-            category_id: Some(category_id),
-            default: Some(false),
-            created_at: Some(stamp.clone()),
-            updated_at: Some(stamp),
-            extra: Map::new(),
-        });
+            change,
+            &self.state.triggers,
+            &self.state.categories,
+            now,
+        );
+        self.state.triggers.push(trigger);
         Ok(())
+    }
+
+    /// What a create or update request of `write` sets (what apply sends, see
+    /// [`TriggerWrite::request_body`]).
+    fn change_of(
+        &self,
+        address: &Address,
+        write: &TriggerWrite,
+    ) -> Result<TriggerChange, SimulateError> {
+        let category_id = match &write.category {
+            Some(category) => Some(Some(self.category_id(address, category)?)),
+            None => None,
+        };
+        Ok(TriggerChange {
+            title: write.title.clone(),
+            active: write.active,
+            description: write.description.clone().map(Some),
+            category_id,
+            conditions: Some(write.conditions.clone()),
+            actions: Some(write.actions.clone()),
+            ..TriggerChange::default()
+        })
     }
 
     /// A category batch job: every position (and category) as sent, all or nothing.
@@ -225,18 +208,15 @@ impl Simulation {
             trigger_moves.push((index, item.position, category));
         }
         for (id, position) in category_moves {
+            let now = self.now();
             if let Some(category) = self.state.categories.iter_mut().find(|c| c.id == id) {
-                category.position = position;
+                semantics::update_category(category, None, Some(position), now);
             }
         }
         for (index, position, category) in trigger_moves {
-            let stamp = self.stamp();
+            let now = self.now();
             let trigger = &mut self.state.triggers[index];
-            trigger.position = position;
-            if let Some(category) = category {
-                trigger.category_id = Some(Some(category));
-            }
-            trigger.updated_at = Some(stamp);
+            semantics::move_trigger(trigger, Some(position), None, category.as_deref(), now);
         }
         Ok(())
     }
@@ -247,30 +227,10 @@ impl Simulation {
         id: u64,
         write: &TriggerWrite,
     ) -> Result<(), SimulateError> {
-        let category_id = match &write.category {
-            Some(category) => Some(self.category_id(address, category)?),
-            None => None,
-        };
+        let change = self.change_of(address, write)?;
         let index = self.trigger_index(address, id)?;
-        let stamp = self.stamp();
-        let trigger = &mut self.state.triggers[index];
-        if let Some(title) = &write.title {
-            trigger.title = title.clone();
-            trigger.raw_title = Some(title.clone());
-        }
-        if let Some(active) = write.active {
-            trigger.active = active;
-        }
-        if let Some(description) = &write.description {
-            trigger.description = Some(Some(description.clone()));
-        }
-        if let Some(category_id) = category_id {
-            trigger.category_id = Some(Some(category_id));
-        }
-        // Conditions and actions are replaced together (docs/zendesk-notes.md, "Triggers").
-        trigger.conditions = write.conditions.clone();
-        trigger.actions = write.actions.clone();
-        trigger.updated_at = Some(stamp);
+        let now = self.now();
+        semantics::update_trigger(&mut self.state.triggers[index], change, now);
         Ok(())
     }
 
@@ -328,5 +288,37 @@ mod tests {
         let base = json!({"a": {"x": 1, "y": 2}, "b": [1, 2]});
         let merged = merged(&base, &json!({"a": {"y": 3}, "b": [3]}));
         assert_eq!(merged, Ok(json!({"a": {"x": 1, "y": 3}, "b": [3]})));
+    }
+
+    // Regression: the in-memory apply moved categories without stamping them, while the
+    // simulator stamps a moved category, as Zendesk stamps every write; both now share one
+    // model of writes (`zendesk::model::semantics`).
+    #[test]
+    fn a_moved_category_gets_a_new_updated_at() {
+        let text = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    order: manage\n    trigger_categories: [Routing, Notifications]\n";
+        let policy = crate::policy::load::load_texts(&[("p.yaml", text)]);
+        assert!(policy.diagnostics.is_empty(), "{:?}", policy.diagnostics);
+        let before: LiveState = serde_json::from_value(json!({
+            "triggers": [],
+            "categories": [
+                {"id": "10", "name": "Notifications", "position": 1},
+                {"id": "30", "name": "Routing", "position": 5},
+            ],
+            "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+            "settings": {},
+            "sunshine": null
+        }))
+        .unwrap();
+        let plan = crate::plan::plan_account(&policy.accounts[0], &before);
+        let after = apply(&plan, &before).unwrap();
+        for category in &after.categories {
+            let was = before
+                .categories
+                .iter()
+                .find(|c| c.id == category.id)
+                .unwrap();
+            assert_ne!(category.position, was.position, "both categories move");
+            assert!(category.updated_at.is_some(), "{category:?}");
+        }
     }
 }

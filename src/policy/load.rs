@@ -9,7 +9,8 @@ use super::decode::{Decode, Decoder};
 use super::diagnostic::{self, Code, Diagnostic};
 use super::input::PolicyFiles;
 use super::mask::Secrets;
-use super::model::{Account, AccountName, Document, GroupName, Layer, Located};
+use super::merge::{Parsed, merge_files};
+use super::model::{Document, GroupName, Layer, Located};
 use super::read::{MAX_POLICY_FILE_BYTES, ReadError, read_policy_file};
 use super::resolve::{LayerSources, ResolvedAccount, resolve_account};
 use super::rules;
@@ -93,12 +94,6 @@ pub fn load_within(files: &PolicyFiles, limits: &YamlLimits) -> Policy {
     policy.diagnostics.extend(diagnostics);
     diagnostic::sort(&mut policy.diagnostics);
     policy
-}
-
-/// A file's decoded document and the tree it came from.
-struct Parsed {
-    node: Node,
-    document: Option<Document>,
 }
 
 /// Loads a policy from files already read (tests use this with text in memory).
@@ -205,158 +200,6 @@ fn syntax_diagnostic(file: FileId, err: yaml::SyntaxError) -> Diagnostic {
     }
 }
 
-/// Everything the files define, merged, with the tree of each part kept for layering.
-struct Merged<'a> {
-    defaults: Option<Node>,
-    groups: BTreeMap<GroupName, (Located<GroupName>, Layer, &'a Node)>,
-    accounts: BTreeMap<AccountName, (Located<AccountName>, Account, &'a Node)>,
-}
-
-/// Merges the files: `defaults` key by key, groups and accounts by name; defining the same
-/// thing twice is an error that names both places.
-fn merge_files<'a>(parsed: &'a [Parsed], decoder: &mut Decoder) -> Merged<'a> {
-    let mut merged = Merged {
-        defaults: None,
-        groups: BTreeMap::new(),
-        accounts: BTreeMap::new(),
-    };
-    for file in parsed {
-        let Some(document) = &file.document else {
-            continue;
-        };
-        if let Some(node) = file
-            .node
-            .get("defaults")
-            .filter(|n| matches!(n.value, Value::Map(_)))
-        {
-            match &mut merged.defaults {
-                None => merged.defaults = Some(node.clone()),
-                Some(base) => merge_defaults(base, node, "defaults", decoder),
-            }
-        }
-        for (name, layer) in document.groups.iter() {
-            let Some(node) = file
-                .node
-                .get("groups")
-                .and_then(|g| g.get(name.value.as_str()))
-            else {
-                continue;
-            };
-            if let Some((first, _, _)) = merged.groups.get(&name.value) {
-                decoder.report(duplicate(
-                    "group",
-                    name.value.as_str(),
-                    name.span,
-                    first.span,
-                ));
-                continue;
-            }
-            merged
-                .groups
-                .insert(name.value.clone(), (name.clone(), layer.clone(), node));
-        }
-        for (name, account) in document.accounts.iter() {
-            let Some(node) = file
-                .node
-                .get("accounts")
-                .and_then(|g| g.get(name.value.as_str()))
-            else {
-                continue;
-            };
-            if let Some((first, _, _)) = merged.accounts.get(&name.value) {
-                decoder.report(duplicate(
-                    "account",
-                    name.value.as_str(),
-                    name.span,
-                    first.span,
-                ));
-                continue;
-            }
-            merged
-                .accounts
-                .insert(name.value.clone(), (name.clone(), account.clone(), node));
-        }
-    }
-    merged
-}
-
-fn duplicate(kind: &str, name: &str, again: Span, first: Span) -> Diagnostic {
-    Diagnostic::error(
-        Code::DuplicateDefinition,
-        again,
-        format!("{kind} `{name}` is defined twice"),
-    )
-    .with_label("defined again here")
-    .with_secondary(first, "first defined here")
-    .with_help(format!(
-        "define each {kind} once; merge the two definitions or rename one"
-    ))
-}
-
-/// Merges another file's `defaults` into the merged tree; a setting set in both is an error.
-fn merge_defaults(base: &mut Node, upper: &Node, path: &str, decoder: &mut Decoder) {
-    let (Value::Map(base_entries), Value::Map(upper_entries)) = (&mut base.value, &upper.value)
-    else {
-        return;
-    };
-    for (key_node, value) in upper_entries {
-        let Some(key) = key_node.as_key() else {
-            continue;
-        };
-        let child = format!("{path}.{key}");
-        let existing = base_entries
-            .iter_mut()
-            .find(|(k, _)| k.as_key().as_deref() == Some(key.as_str()));
-        match existing {
-            None => base_entries.push((key_node.clone(), value.clone())),
-            Some((_, existing))
-                if matches!(
-                    (&existing.value, &value.value),
-                    (Value::Map(_), Value::Map(_))
-                ) =>
-            {
-                merge_defaults(existing, value, &child, decoder);
-            }
-            Some((_, existing)) if child == "defaults.triggers" => {
-                merge_default_triggers(existing, value, decoder);
-            }
-            Some((existing_key, _)) => {
-                decoder.report(duplicate(
-                    "defaults setting",
-                    &child,
-                    key_node.span,
-                    existing_key.span,
-                ));
-            }
-        }
-    }
-}
-
-/// Default triggers from several files are combined; the same key in two files is an error.
-fn merge_default_triggers(base: &mut Node, upper: &Node, decoder: &mut Decoder) {
-    let (Value::Seq(base_items), Value::Seq(upper_items)) = (&mut base.value, &upper.value) else {
-        return;
-    };
-    for trigger in upper_items {
-        let key = trigger.get("key");
-        let clash = key.and_then(|k| {
-            base_items
-                .iter()
-                .filter_map(|t| t.get("key"))
-                .find(|existing| existing.as_key() == k.as_key())
-        });
-        match (key, clash) {
-            (Some(key), Some(first)) => decoder.report(duplicate(
-                "default trigger",
-                &key.as_key().unwrap_or_default(),
-                key.span,
-                first.span,
-            )),
-            _ => base_items.push(trigger.clone()),
-        }
-    }
-}
-
 /// Loads a policy from `(path, text)` pairs held in memory, for tests.
 #[cfg(test)]
 pub(crate) fn load_texts(files: &[(&str, &str)]) -> Policy {
@@ -384,49 +227,6 @@ mod tests {
         assert_eq!(
             codes(&policy),
             ["unknown-key", "wrong-type", "literal-secret"]
-        );
-    }
-
-    #[test]
-    fn the_same_account_in_two_files_names_both() {
-        let a = "version: 1\naccounts:\n  acme: { subdomain: acme }\n";
-        let policy = load_texts(&[("a.yaml", a), ("b.yaml", a)]);
-        assert_eq!(codes(&policy), ["duplicate-definition"]);
-        let d = &policy.diagnostics[0];
-        assert_eq!(
-            policy.sources.describe(d.primary.as_ref().unwrap().span),
-            "b.yaml:3:3"
-        );
-        assert_eq!(policy.sources.describe(d.secondary[0].span), "a.yaml:3:3");
-    }
-
-    #[test]
-    fn the_same_group_in_two_files_is_an_error() {
-        let a = "version: 1\ngroups:\n  eu: { unmanaged_triggers: report }\naccounts:\n  acme: { subdomain: acme, groups: [eu] }\n";
-        let b = "version: 1\ngroups:\n  eu: { safety: { max_deletes: 1 } }\n";
-        assert_eq!(
-            codes(&load_texts(&[("a.yaml", a), ("b.yaml", b)])),
-            ["duplicate-definition"]
-        );
-    }
-
-    #[test]
-    fn defaults_merge_across_files_but_not_the_same_setting() {
-        let a = "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: true }\naccounts:\n  acme: { subdomain: acme }\n";
-        let b = "version: 1\ndefaults:\n  messaging: { end_session_after_inactivity: true }\n";
-        let policy = load_texts(&[("a.yaml", a), ("b.yaml", b)]);
-        assert!(policy.diagnostics.is_empty(), "{:?}", policy.diagnostics);
-        let m = policy.accounts[0].messaging();
-        assert_eq!(m.agents_can_end_sessions.map(|v| v.value), Some(true));
-        assert_eq!(m.end_session_after_inactivity.map(|v| v.value), Some(true));
-
-        let c = "version: 1\ndefaults:\n  messaging: { agents_can_end_sessions: false }\n";
-        let policy = load_texts(&[("a.yaml", a), ("c.yaml", c)]);
-        assert_eq!(codes(&policy), ["duplicate-definition"]);
-        assert!(
-            policy.diagnostics[0]
-                .message
-                .contains("defaults.messaging.agents_can_end_sessions")
         );
     }
 

@@ -1,18 +1,22 @@
 //! The desired state: policy files, their validation, and layering into per-account policy.
 //!
 //! Data flows `input` (which files) → `yaml` (spanned trees) → `decode` + `model` (typed,
-//! located values, every problem collected) → `load` (files merged) → `resolve` (layers
-//! applied per account) → `rules` (semantic checks). Nothing here talks to Zendesk or resolves
-//! secrets.
+//! located values, every problem collected) → `load` (files merged by `merge`) → `resolve`
+//! (layers applied per account into `resolved` accounts, with their `provenance`) → `rules`
+//! (semantic checks). Nothing here talks to Zendesk or resolves secrets.
 
 pub mod decode;
 pub mod diagnostic;
 pub mod input;
 pub mod load;
+pub mod map_reader;
 pub mod mask;
+pub mod merge;
 pub mod model;
+pub mod provenance;
 pub mod read;
 pub mod resolve;
+pub mod resolved;
 pub mod rules;
 pub mod schema;
 pub mod secret;

@@ -3,60 +3,20 @@
 //! Layering works on the spanned YAML trees, so every resolved value keeps the span of the
 //! layer that set it (for diagnostics and `render --explain`). Mappings merge key by key,
 //! scalars and lists replace, and `triggers` merge by `key` (a later trigger with the same key
-//! replaces the earlier one whole, in place).
+//! replaces the earlier one whole, in place). What layering makes is a [`ResolvedAccount`]
+//! (`resolved.rs`); where each of its values came from is its provenance (`provenance.rs`).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::decode::{Decode, Decoder};
-use super::model::{
-    Account, AccountName, Credentials, DEFAULT_CSAT_TRIGGER_TITLE, GroupName, Layer, Located,
-    OrderMode, Subdomain, SunshineConversations, TriggerIds, UnmanagedTriggers,
-};
-use super::model::{Messaging, SessionEndedCondition, TriggerKey, TriggerSpec};
+use super::model::{Account, AccountName, GroupName, Layer, Located, TriggerSpec};
+use super::provenance::{forget_subtree, record_subtree};
 use super::source::{Locator, Span};
 use super::yaml::{Node, Value};
 
-/// The layer a resolved value came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "layer", content = "name")]
-pub enum LayerLabel {
-    /// The policy's `defaults`.
-    Defaults,
-    /// A named group.
-    Group(GroupName),
-    /// The account itself.
-    Account,
-}
-
-impl fmt::Display for LayerLabel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Defaults => f.write_str("defaults"),
-            Self::Group(name) => write!(f, "group {name}"),
-            Self::Account => f.write_str("account"),
-        }
-    }
-}
-
-/// Which layer set a value, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// The layer.
-    pub layer: LayerLabel,
-    /// The YAML that set it.
-    pub span: Span,
-    /// Whether the value set was a mapping (whose keys have their own origins).
-    pub is_map: bool,
-}
-
-/// For each dotted path of a resolved account (`messaging.agents_can_end_sessions`,
-/// `triggers.vip-messaging.title`), the layer that set it. Paths inside `triggers` use the
-/// trigger's key, not its position.
-pub type Provenance = BTreeMap<String, Origin>;
+pub use super::provenance::{LayerLabel, Origin, Provenance, join};
+pub use super::resolved::{ResolvedAccount, SafetyLimits};
 
 /// The keys of an account that are layer settings (the rest describe the account itself).
 const LAYER_KEYS: &[&str] = &[
@@ -70,173 +30,6 @@ const LAYER_KEYS: &[&str] = &[
     "order",
     "trigger_categories",
 ];
-
-/// One account's policy after layering.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResolvedAccount {
-    /// The account's name in the policy.
-    pub name: Located<AccountName>,
-    /// Its Zendesk subdomain.
-    pub subdomain: Located<Subdomain>,
-    /// The groups it takes settings from, in order.
-    pub groups: Vec<Located<GroupName>>,
-    /// Its credentials (references), if the policy names them.
-    pub credentials: Option<Credentials>,
-    /// Its Sunshine Conversations app, if configured.
-    pub sunshine_conversations: Option<SunshineConversations>,
-    /// The Zendesk trigger ids its managed triggers are pinned to.
-    pub trigger_ids: TriggerIds,
-    /// The merged settings of every layer.
-    pub settings: Layer,
-    /// Which layer set each value, except inside the managed triggers (see `trigger_origins`).
-    pub provenance: Provenance,
-    /// For each managed trigger, in the order of [`Self::triggers`], which layer set each of
-    /// its values: shared, like the trigger, by every account that inherits it.
-    pub trigger_origins: Vec<Arc<Provenance>>,
-    /// Where the policy's files are, to turn the spans of values into `file:line:column`.
-    pub locator: Locator,
-}
-
-/// The safety limits in force for an account, defaults applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SafetyLimits {
-    /// Most managed triggers one plan may delete.
-    pub max_deletes: u32,
-    /// Most managed objects, in percent, one plan may change or delete.
-    pub max_changed_percent: u32,
-}
-
-impl SafetyLimits {
-    /// The limits when a policy sets none.
-    pub const DEFAULT: Self = Self {
-        max_deletes: 0,
-        max_changed_percent: 30,
-    };
-}
-
-impl ResolvedAccount {
-    /// The messaging settings (all unmanaged when no layer sets any).
-    pub fn messaging(&self) -> Messaging {
-        self.settings.messaging.clone().unwrap_or_default()
-    }
-
-    /// Whether agents can end sessions, if the policy says.
-    pub fn agents_can_end_sessions(&self) -> Option<&Located<bool>> {
-        self.settings
-            .messaging
-            .as_ref()?
-            .agents_can_end_sessions
-            .as_ref()
-    }
-
-    /// Whether the CSAT survey is sent when an agent ends a session, if the policy says.
-    pub fn survey_on_session_end(&self) -> Option<&Located<bool>> {
-        self.settings.csat.as_ref()?.survey_on_session_end.as_ref()
-    }
-
-    /// The title of the messaging CSAT trigger to edit.
-    pub fn csat_trigger_title(&self) -> &str {
-        self.settings
-            .csat
-            .as_ref()
-            .and_then(|c| c.trigger_title.as_ref())
-            .map_or(DEFAULT_CSAT_TRIGGER_TITLE, |t| t.value.as_str())
-    }
-
-    /// The explicit "session ended by agent" condition, if the policy gives one.
-    pub fn session_ended_condition(&self) -> Option<&SessionEndedCondition> {
-        self.settings
-            .csat
-            .as_ref()?
-            .session_ended_condition
-            .as_ref()
-    }
-
-    /// What plans say about triggers the policy does not manage.
-    pub fn unmanaged_triggers(&self) -> UnmanagedTriggers {
-        self.settings
-            .unmanaged_triggers
-            .as_ref()
-            .map_or_else(UnmanagedTriggers::default, |u| u.value)
-    }
-
-    /// The safety limits, defaults applied.
-    pub fn safety(&self) -> SafetyLimits {
-        let safety = self.settings.safety.clone().unwrap_or_default();
-        SafetyLimits {
-            max_deletes: safety
-                .max_deletes
-                .map_or(SafetyLimits::DEFAULT.max_deletes, |v| v.value),
-            max_changed_percent: safety
-                .max_changed_percent
-                .map_or(SafetyLimits::DEFAULT.max_changed_percent, |v| v.value),
-        }
-    }
-
-    /// Whether the account's trigger order is managed.
-    pub fn order_mode(&self) -> OrderMode {
-        self.settings
-            .order
-            .as_ref()
-            .map_or_else(OrderMode::default, |o| o.value)
-    }
-
-    /// The categories in the order the policy wants them run (empty when it names none).
-    pub fn trigger_categories(&self) -> &[Located<String>] {
-        self.settings
-            .trigger_categories
-            .as_ref()
-            .map_or(&[], |names| names.value.as_slice())
-    }
-
-    /// The managed triggers, in layer order.
-    pub fn triggers(&self) -> &[Arc<TriggerSpec>] {
-        &self.settings.triggers
-    }
-
-    /// Keys of triggers zdpolicy stops managing without deleting them (from every layer).
-    pub fn released_triggers(&self) -> &[Located<TriggerKey>] {
-        &self.settings.released_triggers
-    }
-
-    /// Where a value came from: the origin of `path`, or of the list it is an item of.
-    /// `None` means no layer set it (a built-in default).
-    pub fn origin_of(&self, path: &str) -> Option<&Origin> {
-        let trigger = self.trigger_origins_of(path);
-        let get = |path: &str| {
-            trigger
-                .and_then(|origins| origins.get(path))
-                .or_else(|| self.provenance.get(path))
-        };
-        if let Some(origin) = get(path) {
-            return Some(origin);
-        }
-        let mut path = path;
-        loop {
-            path = &path[..path.rfind('.')?];
-            if let Some(origin) = get(path) {
-                // A mapping's unset keys were not set by whoever set the mapping.
-                return (!origin.is_map).then_some(origin);
-            }
-        }
-    }
-}
-
-impl ResolvedAccount {
-    /// The origins of the managed trigger `path` is in (`triggers.KEY` or below it).
-    fn trigger_origins_of(&self, path: &str) -> Option<&Provenance> {
-        let rest = path.strip_prefix("triggers.")?;
-        self.triggers()
-            .iter()
-            .zip(&self.trigger_origins)
-            .find(|(spec, _)| {
-                let key = spec.key.value.as_str();
-                rest.strip_prefix(key)
-                    .is_some_and(|after| after.is_empty() || after.starts_with('.'))
-            })
-            .map(|(_, origins)| &**origins)
-    }
-}
 
 /// The layers accounts are built from, each prepared once: its settings tree without
 /// `triggers`, and its triggers decoded, so that the accounts inheriting them share them
@@ -506,40 +299,6 @@ fn add_released(base: &mut Node, upper: &Node, layer: &LayerLabel, provenance: &
         }
     }
     record_subtree("released_triggers", upper, layer, provenance);
-}
-
-/// Records `path` and every mapping key below it (lists are recorded whole).
-fn record_subtree(path: &str, value: &Node, layer: &LayerLabel, provenance: &mut Provenance) {
-    let is_map = matches!(value.value, Value::Map(_));
-    provenance.insert(
-        path.to_owned(),
-        Origin {
-            layer: layer.clone(),
-            span: value.span,
-            is_map,
-        },
-    );
-    if let Value::Map(entries) = &value.value {
-        for (k, v) in entries {
-            if let Some(k) = k.as_key() {
-                record_subtree(&join(path, &k), v, layer, provenance);
-            }
-        }
-    }
-}
-
-fn forget_subtree(path: &str, provenance: &mut Provenance) {
-    let prefix = format!("{path}.");
-    provenance.retain(|p, _| p != path && !p.starts_with(&prefix));
-}
-
-/// Appends `key` to a dotted provenance path (`""` + `csat` → `csat`).
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 #[cfg(test)]

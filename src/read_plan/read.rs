@@ -8,9 +8,8 @@ use futures_util::{StreamExt, stream};
 use crate::directory::{ListKind, needed};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::client::Client;
 use crate::zendesk::client::error::ZendeskError;
-use crate::zendesk::read::ReadApi;
+use crate::zendesk::read::{ReadAccounts, ReadApi};
 
 /// Reads an account's live state, sending the independent reads at once.
 ///
@@ -60,7 +59,7 @@ pub struct AccountRead {
 /// failure does not stop the others. `on_done` is called as each account finishes (progress).
 /// Results come back in the order of `accounts`.
 pub async fn read_accounts(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     on_done: &(dyn Fn(&AccountRead) + Sync),
 ) -> Vec<AccountRead> {
@@ -70,7 +69,7 @@ pub async fn read_accounts(
 /// [`read_accounts`], reading the lists of `extra` besides those the policy references
 /// (`export` reads every list, to write names for the ids it finds).
 pub async fn read_accounts_with(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     extra: &BTreeSet<ListKind>,
     on_done: &(dyn Fn(&AccountRead) + Sync),
@@ -82,19 +81,19 @@ pub async fn read_accounts_with(
 /// caller that needs less than the live state (a plan of it) holds one account's at a time,
 /// not all. Results come back in the order of `accounts`.
 pub async fn read_accounts_then<T: Send>(
-    client: &Client,
+    client: &impl ReadAccounts,
     accounts: &[ResolvedAccount],
     extra: &BTreeSet<ListKind>,
     on_done: &(dyn Fn(&AccountRead) + Sync),
     then: impl Fn(&ResolvedAccount, AccountRead) -> T + Sync,
 ) -> Vec<T> {
-    let parallelism = client.config().parallelism.max(1);
+    let parallelism = client.parallelism();
     let then = &then;
     let mut reads: Vec<(usize, T)> = stream::iter(accounts.iter().enumerate())
         .map(|(index, account)| async move {
             let mut kinds = needed(account.triggers().iter().map(|t| &**t));
             kinds.extend(extra);
-            let result = match client.account(account).await {
+            let result = match client.open(account).await {
                 Ok(api) => read_live_state_with(&api, &kinds).await,
                 Err(err) => Err(err),
             };

@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use serde_json::Map;
 
 use super::api_error::ApiError;
-use super::clock::stamp_after;
 use super::state::Account;
-use super::trigger_ops::apply_bulk_change;
+use crate::zendesk::model::semantics::{self, move_trigger};
 use crate::zendesk::model::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
 
 /// Zendesk's limit of categories per account [SEEN OAS: `ProductLimitExceeded`].
@@ -85,13 +84,7 @@ impl Account {
             .iter_mut()
             .find(|c| c.id == id)
             .ok_or_else(not_found)?;
-        if let Some(name) = name {
-            category.name = name.to_owned();
-        }
-        if let Some(position) = position {
-            category.position = position;
-        }
-        category.updated_at = Some(stamp_after(now, category.updated_at.as_deref()));
+        semantics::update_category(category, name, position, now);
         Ok(category.clone())
     }
 
@@ -161,7 +154,7 @@ impl Account {
             else {
                 continue;
             };
-            apply_bulk_change(
+            move_trigger(
                 trigger,
                 item.position,
                 item.active,

@@ -1,12 +1,13 @@
-//! The simulator's clock: real time plus an offset tests can advance, and the stamps of writes.
+//! The simulator's clock: real time plus an offset tests can advance.
 //!
 //! One clock drives token expiry, rate-limit windows and `created_at`/`updated_at`, so a test
-//! can "wait" ten minutes without sleeping.
+//! can "wait" ten minutes without sleeping; how a write stamps them is the pure model's
+//! (`zendesk::model::semantics::stamp_after`).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub(crate) use crate::zendesk::model::timestamp::{format_rfc3339, parse_rfc3339};
+pub(crate) use crate::zendesk::model::timestamp::format_rfc3339;
 
 /// Real time shifted by an offset that only grows.
 #[derive(Debug)]
@@ -53,29 +54,9 @@ impl Clock {
     }
 }
 
-/// The stamp for a write to an object last written at `previous`: now, but always later than
-/// `previous`, so `updated_at` changes on every write even within one second (Zendesk's stamps
-/// have whole-second resolution; the simulator guarantees a change so clients can rely on
-/// comparing it, at the cost of running up to a few seconds ahead under bursts of writes).
-pub(crate) fn stamp_after(now: i64, previous: Option<&str>) -> String {
-    let floor = previous
-        .and_then(parse_rfc3339)
-        .map_or(i64::MIN, |p| p.saturating_add(1));
-    format_rfc3339(now.max(floor))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stamps_always_move_forward() {
-        let first = stamp_after(100, None);
-        let second = stamp_after(100, Some(&first));
-        assert_eq!(first, format_rfc3339(100));
-        assert_eq!(second, format_rfc3339(101));
-        assert_eq!(stamp_after(500, Some(&second)), format_rfc3339(500));
-    }
 
     #[test]
     fn advancing_moves_unix_time() {

@@ -6,8 +6,12 @@
 
 use serde_json::{Map, Value, json};
 
+use super::definition_items::{
+    CHANGE_OPS, EQ_OPS, LIST_OPS, NUMBER_OPS, PRIORITIES, RECIPIENTS, SATISFACTION, STATUS_OPS,
+    STATUSES, TEXT_OPS, TYPES, action, item, operator, values,
+};
 use super::state::Account;
-use crate::zendesk::model::{Definition, DefinitionOperator, DefinitionValue, TriggerDefinitions};
+use crate::zendesk::model::{Definition, DefinitionValue, TriggerDefinitions};
 
 /// Subject of "Messaging session ended reason": its API name is [NOT FOUND] in any public
 /// source (docs/zendesk-notes.md, "The CSAT-on-end trigger"), so this is a placeholder.
@@ -283,75 +287,6 @@ fn actions(account: &Account) -> Vec<Definition> {
     list
 }
 
-const LIST_OPS: &[&str] = &[
-    "is",
-    "is_not",
-    "less_than",
-    "greater_than",
-    "changed",
-    "value",
-    "value_previous",
-    "not_changed",
-    "not_value",
-    "not_value_previous",
-];
-const CHANGE_OPS: &[&str] = &[
-    "is",
-    "is_not",
-    "changed",
-    "value",
-    "value_previous",
-    "not_changed",
-    "not_value",
-    "not_value_previous",
-];
-const EQ_OPS: &[&str] = &["is", "is_not"];
-const STATUS_OPS: &[&str] = &[
-    "includes",
-    "not_includes",
-    "changed",
-    "value",
-    "value_previous",
-    "not_changed",
-    "not_value",
-    "not_value_previous",
-];
-const TEXT_OPS: &[&str] = &["includes", "not_includes", "is", "is_not"];
-const NUMBER_OPS: &[&str] = &["is", "less_than", "greater_than"];
-const STATUSES: &[(&str, &str)] = &[
-    ("new", "New"),
-    ("open", "Open"),
-    ("pending", "Pending"),
-    ("hold", "On-hold"),
-    ("solved", "Solved"),
-    ("closed", "Closed"),
-];
-const TYPES: &[(&str, &str)] = &[
-    ("question", "Question"),
-    ("incident", "Incident"),
-    ("problem", "Problem"),
-    ("task", "Task"),
-];
-const PRIORITIES: &[(&str, &str)] = &[
-    ("low", "Low"),
-    ("normal", "Normal"),
-    ("high", "High"),
-    ("urgent", "Urgent"),
-];
-const SATISFACTION: &[(&str, &str)] = &[
-    ("unoffered", "Unoffered"),
-    ("offered", "Offered"),
-    ("bad", "Bad"),
-    ("good", "Good"),
-];
-const RECIPIENTS: &[(&str, &str)] = &[
-    ("current_user", "(current user)"),
-    ("requester_id", "(requester)"),
-    ("assignee_id", "(assignee)"),
-    ("requester_and_ccs", "(requester and CCs)"),
-    ("all_agents", "(all non-restricted agents)"),
-];
-
 /// Channel values from a real account's definitions [SEEN Salto recording], plus native
 /// messaging while the account has it.
 fn channels(account: &Account) -> Vec<(&'static str, &'static str)> {
@@ -368,75 +303,6 @@ fn channels(account: &Account) -> Vec<(&'static str, &'static str)> {
         list.push((MESSAGING_VIA_ID, "Messaging"));
     }
     list
-}
-
-fn values(list: &[(&str, &str)]) -> Option<Vec<DefinitionValue>> {
-    Some(
-        list.iter()
-            .map(|(value, title)| DefinitionValue {
-                value: Value::String((*value).to_owned()),
-                title: (*title).to_owned(),
-                enabled: Some(true),
-                extra: Map::new(),
-            })
-            .collect(),
-    )
-}
-
-fn item(
-    subject: &str,
-    title: &str,
-    kind: &str,
-    ops: &[&str],
-    values: Option<Vec<DefinitionValue>>,
-) -> Definition {
-    let mut definition = action(subject, title, kind, values);
-    definition.operators = Some(ops.iter().map(|op| operator(op)).collect());
-    definition
-}
-
-fn action(
-    subject: &str,
-    title: &str,
-    kind: &str,
-    values: Option<Vec<DefinitionValue>>,
-) -> Definition {
-    Definition {
-        subject: subject.to_owned(),
-        title: title.to_owned(),
-        kind: Some(kind.to_owned()),
-        group: Some("ticket".to_owned()),
-        nullable: Some(false),
-        repeatable: Some(false),
-        operators: None,
-        values,
-        extra: Map::new(),
-    }
-}
-
-/// An operator with the title Zendesk gives it [SEEN OAS `TriggerDefinitionResponseExample`].
-fn operator(value: &str) -> DefinitionOperator {
-    let (title, terminal) = match value {
-        "is" => ("Is", false),
-        "is_not" => ("Is not", false),
-        "less_than" => ("Less than", false),
-        "greater_than" => ("Greater than", false),
-        "changed" => ("Changed", true),
-        "value" => ("Changed to", false),
-        "value_previous" => ("Changed from", false),
-        "not_changed" => ("Not changed", true),
-        "not_value" => ("Not changed to", false),
-        "not_value_previous" => ("Not changed from", false),
-        "includes" => ("Contains at least one of the following", false),
-        "not_includes" => ("Contains none of the following", false),
-        _ => ("", false),
-    };
-    DefinitionOperator {
-        value: value.to_owned(),
-        title: title.to_owned(),
-        terminal,
-        extra: Map::new(),
-    }
 }
 
 /// The account's active custom ticket fields, as Zendesk lists them among the definitions

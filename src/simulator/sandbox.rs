@@ -26,6 +26,7 @@ use crate::simulator::{
     AccountSeed, AdminSettings, OAuthTokenSeed, Role, RunningSimulator, SeedFile, Simulator,
     SimulatorConfig, SimulatorError, SunshineSeed,
 };
+use crate::zendesk::client::CredentialSource;
 use crate::zendesk::client::auth::{AccountAuth, AuthMethod, SunshineAuth};
 
 /// Where the sandbox keeps its accounts unless told otherwise.
@@ -265,8 +266,19 @@ fn seed(account: &SandboxAccount) -> AccountSeed {
     seed
 }
 
-/// The credentials the client uses for an account in the sandbox.
-pub fn credentials(account: &ResolvedAccount) -> (AccountAuth, Option<SunshineAuth>) {
+/// The credentials the client uses for every account in the sandbox: its own token, and the
+/// key it gave the account's Sunshine Conversations app. Hand it to the client as
+/// `CredentialMode::given(SandboxCredentials)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SandboxCredentials;
+
+impl CredentialSource for SandboxCredentials {
+    fn credentials(&self, account: &ResolvedAccount) -> (AccountAuth, Option<SunshineAuth>) {
+        credentials(account)
+    }
+}
+
+fn credentials(account: &ResolvedAccount) -> (AccountAuth, Option<SunshineAuth>) {
     let auth = AccountAuth {
         method: AuthMethod::OauthToken(SecretString::from(SANDBOX_TOKEN)),
         source: "the sandbox".into(),

@@ -13,6 +13,8 @@ use super::seed::{
     SignInUserSeed, TriggerSeed, valid_subdomain,
 };
 use super::trigger_input;
+use crate::zendesk::model::semantics;
+pub(crate) use crate::zendesk::model::semantics::take_id;
 use crate::zendesk::model::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// Version of the state file format; a file with another version is refused.
@@ -59,13 +61,6 @@ impl SimState {
         self.accounts.insert(seed.subdomain.clone(), account);
         Ok(())
     }
-}
-
-/// Takes the next id from a sequence.
-pub(crate) fn take_id(next_id: &mut u64) -> u64 {
-    let id = *next_id;
-    *next_id = next_id.saturating_add(1);
-    id
 }
 
 /// One simulated Zendesk account.
@@ -317,17 +312,10 @@ impl Account {
         next_id: &mut u64,
         now: i64,
     ) -> String {
-        let position = position.unwrap_or_else(|| {
-            self.categories
-                .iter()
-                .map(|c| c.position + 1)
-                .max()
-                .unwrap_or(0)
-        });
         let id = take_id(next_id).to_string();
-        let stamp = super::clock::format_rfc3339(now);
-        self.categories
-            .push(TriggerCategory::created(id.clone(), name, position, stamp));
+        let category =
+            semantics::created_category(id.clone(), name, position, &self.categories, now);
+        self.categories.push(category);
         id
     }
 

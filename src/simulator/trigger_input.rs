@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::definitions::KNOWN_OPERATORS;
+use crate::zendesk::model::semantics::TriggerChange;
 use crate::zendesk::model::{Action, Condition, Conditions};
 
 /// Writable trigger attributes that the wire type keeps in `extra`: Zendesk stores them and
@@ -14,26 +15,13 @@ const EXTRA_ATTRIBUTES: &[&str] = &["brand_id", "restriction"];
 /// What a create or update request asks for. `None` means "not in the request".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct TriggerInput {
-    /// New title.
-    pub title: Option<String>,
-    /// New raw title.
-    pub raw_title: Option<String>,
-    /// New active state.
-    pub active: Option<bool>,
-    /// New position.
-    pub position: Option<i64>,
-    /// New description (`Some(None)`: set to null).
-    pub description: Option<Option<String>>,
+    /// What it sets, as the pure model takes it; its `category_id` stays `None` here, since
+    /// the category below is checked (or created) before it is set.
+    pub change: TriggerChange,
     /// New category id (`Some(None)`: set to null).
     pub category_id: Option<Option<String>>,
     /// A category to create and assign (write-only `category: {name, position}`).
     pub new_category: Option<(String, Option<i64>)>,
-    /// New conditions (from `conditions`, or the legacy top-level `all`/`any`).
-    pub conditions: Option<Conditions>,
-    /// New actions.
-    pub actions: Option<Vec<Action>>,
-    /// Other writable attributes, stored as sent.
-    pub attributes: Map<String, Value>,
     /// Keys Zendesk would ignore, as `trigger.<key>`.
     pub unpermitted: Vec<String>,
 }
@@ -58,29 +46,30 @@ pub(crate) fn parse_object(trigger: &Map<String, Value>) -> Result<TriggerInput,
     let mut input = TriggerInput::default();
     let mut legacy_all = None;
     let mut legacy_any = None;
+    let change = &mut input.change;
     for (key, value) in trigger {
         match key.as_str() {
-            "title" => input.title = Some(text(key, value)?),
-            "raw_title" => input.raw_title = Some(text(key, value)?),
-            "active" => input.active = Some(value.as_bool().ok_or_else(|| wrong_type(key))?),
-            "position" => input.position = Some(value.as_i64().ok_or_else(|| wrong_type(key))?),
-            "description" => input.description = Some(nullable_text(key, value)?),
+            "title" => change.title = Some(text(key, value)?),
+            "raw_title" => change.raw_title = Some(text(key, value)?),
+            "active" => change.active = Some(value.as_bool().ok_or_else(|| wrong_type(key))?),
+            "position" => change.position = Some(value.as_i64().ok_or_else(|| wrong_type(key))?),
+            "description" => change.description = Some(nullable_text(key, value)?),
             "category_id" => input.category_id = Some(category_id(value)?),
             "category" => input.new_category = Some(new_category(value)?),
-            "conditions" => input.conditions = Some(conditions(value)?),
+            "conditions" => change.conditions = Some(conditions(value)?),
             "all" => legacy_all = Some(condition_list(value)?),
             "any" => legacy_any = Some(condition_list(value)?),
-            "actions" => input.actions = Some(actions(value)?),
+            "actions" => change.actions = Some(actions(value)?),
             k if EXTRA_ATTRIBUTES.contains(&k) => {
-                input.attributes.insert(key.clone(), value.clone());
+                change.attributes.insert(key.clone(), value.clone());
             }
             _ => input.unpermitted.push(format!("trigger.{key}")),
         }
     }
     // POST with top-level `all` (no `conditions` wrapper) is accepted and echoed as
     // `conditions.all` [SEEN zenpy 2023 recording].
-    if input.conditions.is_none() && (legacy_all.is_some() || legacy_any.is_some()) {
-        input.conditions = Some(Conditions {
+    if input.change.conditions.is_none() && (legacy_all.is_some() || legacy_any.is_some()) {
+        input.change.conditions = Some(Conditions {
             all: legacy_all.unwrap_or_default(),
             any: legacy_any.unwrap_or_default(),
         });
@@ -251,7 +240,7 @@ mod tests {
         let body = json!({"trigger": {"title": "t", "all": [{"field": "status", "operator": "less_than", "value": "solved"}],
             "actions": [{"field": "status", "value": "open"}]}});
         let input = parse_body(&body).expect("valid body");
-        let conditions = input.conditions.expect("conditions");
+        let conditions = input.change.conditions.expect("conditions");
         assert_eq!(conditions.all.len(), 1);
         assert!(conditions.any.is_empty());
     }
@@ -261,7 +250,7 @@ mod tests {
         let body = json!({"trigger": {"id": 1, "title": "t", "frobnicate": true, "brand_id": 5}});
         let input = parse_body(&body).expect("valid body");
         assert_eq!(input.unpermitted, vec!["trigger.id", "trigger.frobnicate"]);
-        assert_eq!(input.attributes["brand_id"], json!(5));
+        assert_eq!(input.change.attributes["brand_id"], json!(5));
         assert_eq!(
             api_warn_header("update", &input.unpermitted).as_deref(),
             Some(

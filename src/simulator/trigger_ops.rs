@@ -4,14 +4,14 @@
 use std::collections::BTreeSet;
 
 use super::api_error::ApiError;
-use super::clock::{format_rfc3339, stamp_after};
 use super::definitions::unavailable_condition_field;
 use super::objects::check_ids;
-use super::state::{Account, take_id};
+use super::state::Account;
 use super::trigger_input::TriggerInput;
-use crate::zendesk::model::{
-    Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem, TriggerCategory,
+use crate::zendesk::model::semantics::{
+    self, TriggerChange, category_order, move_trigger, take_id,
 };
+use crate::zendesk::model::{Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem};
 
 impl Account {
     /// The place of the trigger's category, the first part of Zendesk's list order: lists
@@ -26,11 +26,10 @@ impl Account {
         let Some(category) = self.categories.iter().find(|c| c.id == id) else {
             return -1;
         };
-        let key = |c: &TriggerCategory| (c.position, c.id.len(), c.id.clone());
         let ahead = self
             .categories
             .iter()
-            .filter(|c| key(c) < key(category))
+            .filter(|c| category_order(c) < category_order(category))
             .count();
         i64::try_from(ahead).unwrap_or(i64::MAX)
     }
@@ -57,13 +56,12 @@ impl Account {
         }
         for (position, id) in (1_i64..).zip(ids) {
             let index = self.trigger_index(*id)?;
-            apply_bulk_change(&mut self.triggers[index], Some(position), None, None, now);
+            move_trigger(&mut self.triggers[index], Some(position), None, None, now);
         }
         Ok(())
     }
 
-    /// Creates a trigger. New triggers go last in their category ("New triggers go last by
-    /// default" [SEEN docs]); `active` defaults to true and `description` to null.
+    /// Creates a trigger as [`semantics::created_trigger`] does, after Zendesk's checks.
     ///
     /// # Errors
     /// 422 for a blank title, no actions, an unknown category or an unavailable condition.
@@ -73,40 +71,28 @@ impl Account {
         next_id: &mut u64,
         now: i64,
     ) -> Result<Trigger, ApiError> {
-        let title = input.title.clone().unwrap_or_default();
-        let actions = input.actions.clone().unwrap_or_default();
-        let conditions = input.conditions.clone().unwrap_or_default();
+        let title = input.change.title.clone().unwrap_or_default();
+        let actions = input.change.actions.clone().unwrap_or_default();
+        let conditions = input.change.conditions.clone().unwrap_or_default();
         self.check(&title, &actions, &conditions)?;
-        let category_id = self
-            .resolve_category(&input, next_id, now)?
-            .unwrap_or_else(|| self.default_category());
-        let position = input
-            .position
-            .unwrap_or_else(|| self.next_position(category_id.as_deref()));
-        let stamp = format_rfc3339(now);
-        let trigger = Trigger {
-            id: take_id(next_id),
-            url: None,
-            raw_title: Some(input.raw_title.unwrap_or_else(|| title.clone())),
-            title,
-            active: input.active.unwrap_or(true),
-            position,
-            conditions,
-            actions,
-            description: Some(input.description.unwrap_or(None)),
-            category_id: Some(category_id),
-            default: Some(false),
-            created_at: Some(stamp.clone()),
-            updated_at: Some(stamp),
-            extra: input.attributes,
+        let category_id = self.resolve_category(&input, next_id, now)?;
+        let categories = if self.features.trigger_categories {
+            self.categories.as_slice()
+        } else {
+            &[]
         };
+        let change = TriggerChange {
+            category_id,
+            ..input.change
+        };
+        let trigger =
+            semantics::created_trigger(take_id(next_id), change, &self.triggers, categories, now);
         self.triggers.push(trigger.clone());
         Ok(trigger)
     }
 
-    /// Updates a trigger. Sending conditions or actions replaces both: "Updating a condition or
-    /// action updates both the conditions and actions arrays, clearing all existing values of
-    /// both arrays" [SEEN OAS]; a request with conditions but no actions therefore fails 422.
+    /// Updates a trigger as [`semantics::update_trigger`] does, after Zendesk's checks of the
+    /// result: a request with conditions but no actions therefore fails 422.
     ///
     /// # Errors
     /// 404 when there is no such trigger; 422 as for create.
@@ -119,31 +105,13 @@ impl Account {
     ) -> Result<Trigger, ApiError> {
         let index = self.trigger_index(id)?;
         let mut trigger = self.triggers[index].clone();
-        if let Some(title) = &input.title {
-            trigger.title = title.clone();
-            trigger.raw_title = Some(input.raw_title.clone().unwrap_or_else(|| title.clone()));
-        } else if let Some(raw_title) = &input.raw_title {
-            trigger.raw_title = Some(raw_title.clone());
-        }
-        if let Some(active) = input.active {
-            trigger.active = active;
-        }
-        if let Some(position) = input.position {
-            trigger.position = position;
-        }
-        if let Some(description) = &input.description {
-            trigger.description = Some(description.clone());
-        }
-        if input.conditions.is_some() || input.actions.is_some() {
-            trigger.conditions = input.conditions.clone().unwrap_or_default();
-            trigger.actions = input.actions.clone().unwrap_or_default();
-        }
-        trigger.extra.extend(input.attributes.clone());
+        semantics::update_trigger(&mut trigger, input.change.clone(), now);
         self.check(&trigger.title, &trigger.actions, &trigger.conditions)?;
+        // The category is resolved once the rest passed: a `category` to create is created
+        // only by a request that succeeds.
         if let Some(category_id) = self.resolve_category(&input, next_id, now)? {
             trigger.category_id = Some(category_id);
         }
-        trigger.updated_at = Some(stamp_after(now, trigger.updated_at.as_deref()));
         self.triggers[index] = trigger.clone();
         Ok(trigger)
     }
@@ -178,7 +146,7 @@ impl Account {
         for item in items {
             let index = self.trigger_index(item.id)?;
             let trigger = &mut self.triggers[index];
-            apply_bulk_change(
+            move_trigger(
                 trigger,
                 item.position,
                 item.active,
@@ -293,46 +261,4 @@ impl Account {
             Some("InvalidValue"),
         ))
     }
-
-    /// Triggers created without a category land in the first one, as a real account's did
-    /// [SEEN zenpy recording: create without `category_id` answered with the account's category].
-    fn default_category(&self) -> Option<String> {
-        if !self.features.trigger_categories {
-            return None;
-        }
-        self.categories
-            .iter()
-            .min_by_key(|c| (c.position, c.id.clone()))
-            .map(|c| c.id.clone())
-    }
-
-    fn next_position(&self, category_id: Option<&str>) -> i64 {
-        self.triggers
-            .iter()
-            .filter(|t| t.category_id.as_ref().and_then(Option::as_deref) == category_id)
-            .map(|t| t.position.saturating_add(1))
-            .max()
-            .unwrap_or(0)
-    }
-}
-
-/// What a bulk request (`update_many`, a category batch job) may change of a trigger: its
-/// `position`, `active` state and category, each only when given. Stamps `updated_at`.
-pub(crate) fn apply_bulk_change(
-    trigger: &mut Trigger,
-    position: Option<i64>,
-    active: Option<bool>,
-    category_id: Option<&str>,
-    now: i64,
-) {
-    if let Some(position) = position {
-        trigger.position = position;
-    }
-    if let Some(active) = active {
-        trigger.active = active;
-    }
-    if let Some(category_id) = category_id {
-        trigger.category_id = Some(Some(category_id.to_owned()));
-    }
-    trigger.updated_at = Some(stamp_after(now, trigger.updated_at.as_deref()));
 }

@@ -13,11 +13,12 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::client::error::ZendeskError;
-use super::client::{AccountClient, Api, Target};
+use super::client::{AccountClient, Api, Client, Target};
 use super::model::{
     AccountSettings, AccountSettingsResponse, CursorPagination, SunshineApp, SunshineAppResponse,
     Trigger, TriggerCategoriesPage, TriggerCategory, TriggerDefinitions,
@@ -25,6 +26,46 @@ use super::model::{
 };
 use super::pages::{PAGE_SIZE, PageWalk};
 use crate::directory::{Directory, ListKind};
+use crate::policy::model::Subdomain;
+use crate::policy::resolve::ResolvedAccount;
+
+/// Opening the accounts of a run to read them: the HTTP [`Client`], or a test's fake. The
+/// read-then-plan glue is generic over it, so it is tested without a server.
+pub trait ReadAccounts: Sync {
+    /// One account's reader.
+    type Reader: ReadApi + Send + Sync;
+    /// Most accounts read at once (the HTTP client bounds requests in flight itself).
+    fn parallelism(&self) -> usize;
+    /// The host where this reads the account `subdomain`, which a plan names in its header.
+    fn host(&self, subdomain: &Subdomain) -> String;
+    /// Opens one account of the policy: for the HTTP client, resolves its credentials.
+    ///
+    /// # Errors
+    /// When the account cannot be opened (its credentials cannot be resolved).
+    fn open(
+        &self,
+        account: &ResolvedAccount,
+    ) -> impl Future<Output = Result<Self::Reader, ZendeskError>> + Send;
+}
+
+impl ReadAccounts for Client {
+    type Reader = AccountClient;
+
+    fn parallelism(&self) -> usize {
+        self.config().parallelism.max(1)
+    }
+
+    fn host(&self, subdomain: &Subdomain) -> String {
+        self.config().base_url.host_for(subdomain)
+    }
+
+    fn open(
+        &self,
+        account: &ResolvedAccount,
+    ) -> impl Future<Output = Result<AccountClient, ZendeskError>> + Send {
+        self.account(account)
+    }
+}
 
 /// Reading one account. Implemented by the HTTP client; tests may fake it.
 pub trait ReadApi: Sync {
@@ -103,17 +144,15 @@ impl AccountClient {
     }
 }
 
-/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text).
+/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text):
+/// every byte but RFC 3986's unreserved characters.
 pub(crate) fn encode(cursor: &str) -> String {
-    cursor
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(cursor, UNRESERVED).to_string()
 }
 
 impl ReadApi for AccountClient {

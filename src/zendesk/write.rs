@@ -1,5 +1,10 @@
 //! The write side of the Zendesk API. Only apply constructs a [`Writer`]; planning gets the
 //! read trait alone, so a plan cannot change Zendesk.
+//!
+//! Writing is a capability: a [`Writer`] is made only with a [`WriteAccess`], which only apply
+//! obtains (outside this crate nothing can, and `tests/architecture.rs` checks that no other
+//! module of it names one), and the read client's own way of sending is private to
+//! `zendesk/`.
 
 use std::future::Future;
 
@@ -8,12 +13,12 @@ use serde_json::{Value, json};
 
 use super::api_warn::ApiWarning;
 use super::client::error::ZendeskError;
-use super::client::{AccountClient, Api, Target};
+use super::client::{AccountClient, Api, Client, Target};
 use super::model::{
     AccountSettings, BatchJob, BatchJobResponse, SunshineAppSettings, Trigger,
     TriggerBulkUpdateItem, TriggerCategory, TriggerCategoryResponse, TriggerResponse,
 };
-use super::read::ReadApi;
+use super::read::{ReadAccounts, ReadApi};
 
 /// The header in which Zendesk reports keys it ignored (header names are case-insensitive).
 const API_WARN: &str = "x-zendesk-api-warn";
@@ -64,22 +69,55 @@ pub trait WriteApi: Sync {
     ) -> impl Future<Output = Result<(), ZendeskError>> + Send;
 }
 
-/// The write API of one account.
+/// Leave to write to Zendesk, which [`Writer::new`] and [`WriteAccounts::writer`] take.
+///
+/// Only apply obtains one, once it has checked the reviewed plan against a fresh one; it has
+/// no public constructor, so outside this crate every write goes through apply.
 #[derive(Debug)]
-pub struct Writer<'a> {
-    client: &'a AccountClient,
+pub struct WriteAccess(());
+
+impl WriteAccess {
+    /// Leave to write, for apply alone (`tests/architecture.rs` fails when another module
+    /// names [`WriteAccess`]).
+    pub(crate) fn for_apply() -> Self {
+        Self(())
+    }
 }
 
-impl<'a> Writer<'a> {
-    /// The writer for an account. Only apply calls this.
-    pub fn new(client: &'a AccountClient) -> Self {
+/// Opening accounts to write them too: the HTTP [`Client`], or a test's fake. Apply's
+/// orchestration is generic over it, so it is tested without a server.
+pub trait WriteAccounts: ReadAccounts {
+    /// One account's writer, which reads too.
+    type Writer: ReadApi + WriteApi + Send + Sync;
+    /// Turns an account's reader into its writer, with the leave to write that apply holds.
+    fn writer(&self, reader: Self::Reader, access: WriteAccess) -> Self::Writer;
+}
+
+impl WriteAccounts for Client {
+    type Writer = Writer;
+
+    fn writer(&self, reader: AccountClient, access: WriteAccess) -> Writer {
+        Writer::new(reader, access)
+    }
+}
+
+/// The write API of one account.
+#[derive(Debug)]
+pub struct Writer {
+    client: AccountClient,
+}
+
+impl Writer {
+    /// The writer for an account, with the leave to write that only apply obtains.
+    pub fn new(client: AccountClient, access: WriteAccess) -> Self {
+        let WriteAccess(()) = access;
         Self { client }
     }
 }
 
 /// A writer reads too: apply re-reads what it is about to change, and checks whether a create
 /// whose answer was lost happened after all.
-impl ReadApi for Writer<'_> {
+impl ReadApi for Writer {
     fn account_name(&self) -> &str {
         self.client.account_name()
     }
@@ -119,7 +157,7 @@ impl ReadApi for Writer<'_> {
     }
 }
 
-impl WriteApi for Writer<'_> {
+impl WriteApi for Writer {
     async fn create_category(&self, name: &str) -> Result<TriggerCategory, ZendeskError> {
         let object = format!("trigger category \"{name}\"");
         let target = Target {

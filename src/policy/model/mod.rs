@@ -5,6 +5,7 @@
 //! tests check that they accept and reject the same files.
 
 mod account;
+mod conditions;
 mod confirmed;
 mod document;
 mod identity;
@@ -14,9 +15,12 @@ mod located;
 mod names;
 mod order;
 mod reference;
+mod reference_decode;
 mod trigger;
+mod vocabulary;
 
 pub use account::{Account, Credentials, SunshineConversations};
+pub use conditions::{Action, Condition, Conditions};
 pub use confirmed::{CONFIRMABLE, Confirmation, Confirmed};
 pub use document::{Document, NamedMap, SUPPORTED_VERSION};
 pub use identity::{TriggerId, TriggerIds};
@@ -29,7 +33,5 @@ pub use located::Located;
 pub use names::{AccountName, GroupName, Subdomain, TriggerKey};
 pub use order::{OrderMode, Placement};
 pub use reference::{Field, RefKind, Reference, ValueReference};
-pub use trigger::{
-    Action, Condition, Conditions, KNOWN_ACTION_FIELDS, KNOWN_CONDITION_FIELDS, Operator,
-    TriggerSpec,
-};
+pub use trigger::TriggerSpec;
+pub use vocabulary::{KNOWN_ACTION_FIELDS, KNOWN_CONDITION_FIELDS, Operator};

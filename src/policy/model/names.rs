@@ -57,6 +57,12 @@ macro_rules! name_type {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl Decode for $name {
             fn decode(node: &Node, decoder: &mut Decoder) -> Option<Self> {
                 let s = String::decode(node, decoder)?;

@@ -2,6 +2,7 @@
 //! `/_sim/…` admin routes, with the helpers their handlers share.
 
 pub(crate) mod admin;
+pub(crate) mod authorize;
 pub(crate) mod categories;
 pub(crate) mod oauth;
 pub(crate) mod objects;
@@ -97,7 +98,7 @@ pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {
         .route("/{subdomain}/oauth/tokens", post(oauth::issue))
         .route(
             "/{subdomain}/oauth/authorizations/new",
-            get(oauth::authorize),
+            get(authorize::authorize),
         )
         .route_layer(from_fn_with_state(shared.clone(), gate::oauth));
     let sunshine = Router::new()

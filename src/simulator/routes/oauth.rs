@@ -1,9 +1,9 @@
-//! OAuth as Zendesk offers it: the authorization page (`GET /oauth/authorizations/new`,
-//! approving at once for the seeded person), `POST /oauth/tokens` with the
+//! OAuth tokens as Zendesk issues them: `POST /oauth/tokens` with the
 //! `client_credentials`, `authorization_code` (PKCE `S256`) and `refresh_token` grants,
 //! expiry and refresh-token rotation, revocation (`DELETE /api/v2/oauth/tokens/{id|current}`)
 //! and `GET /api/v2/users/me` (docs/zendesk-notes.md, "Authentication"; Zendesk's "OAuth
-//! Tokens for Grant Types" and PKCE guides [SEEN]).
+//! Tokens for Grant Types" and PKCE guides [SEEN]). The authorization page that hands out
+//! the codes is `authorize.rs`.
 //!
 //! Token errors follow RFC 6749 §5.2 (`{"error", "error_description"}`) [INFERRED: Zendesk's
 //! exact texts were not found]. A refresh deletes the access and refresh token it came with
@@ -14,17 +14,16 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, json};
 
 use super::super::api_error::ApiError;
 use super::super::auth::Principal;
 use super::super::gate::AccountCtx;
-use super::super::query::Query;
-use super::super::seed::{Role, SignInSeed, SignInUserSeed};
+use super::super::seed::{Role, SignInUserSeed};
 use super::super::shared::{Shared, lock};
-use super::super::state::{Account, IssuedToken, PendingCode, RefreshToken, take_id};
+use super::super::state::{Account, IssuedToken, RefreshToken, take_id};
 use super::json_of;
 use crate::zendesk::model::{OAuthTokenRequest, OAuthTokenResponse};
 use crate::zendesk::signin::pkce;
@@ -36,131 +35,6 @@ const REFRESH_LIFETIME: std::ops::RangeInclusive<u64> = 604_800..=7_776_000;
 /// Client-credentials lifetime when the request gives none [simulated by choice: Zendesk's
 /// default not found].
 const DEFAULT_LIFETIME: u64 = 172_800;
-/// How long an authorization code may wait for its exchange [simulated by choice: RFC 6749
-/// §4.1.2 recommends at most ten minutes].
-const CODE_LIFETIME: i64 = 600;
-
-/// `GET /oauth/authorizations/new`: the page a person's browser opens. It approves at once
-/// as the seeded person (or denies, when the seed says so) and redirects to the client's
-/// loopback URL with `code` and `state`.
-///
-/// A request that names an unknown client or an unregistered redirect URL is answered here
-/// (400) and never redirected, so a code cannot be sent to a URL the client did not register
-/// (RFC 6749 §4.1.2.1); every other error goes back to the redirect URL as `error=…`.
-pub(crate) async fn authorize(
-    State(shared): State<Arc<Shared>>,
-    Extension(ctx): Extension<AccountCtx>,
-    query: Query,
-) -> Response {
-    let sign_in = shared
-        .read_account(&ctx.subdomain, |a| a.credentials.sign_in.clone())
-        .flatten();
-    let client_id = query.get("client_id").unwrap_or_default();
-    let Some(sign_in) = sign_in.filter(|s| s.client_id == client_id) else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_client",
-            "The OAuth client is not registered in this account",
-        )
-        .into_response();
-    };
-    let redirect_uri = query.get("redirect_uri").unwrap_or_default().to_owned();
-    if !registered(&sign_in, &redirect_uri) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "The redirect_uri is not one of the client's redirect URLs",
-        )
-        .into_response();
-    }
-    let state = query.get("state").map(str::to_owned);
-    let back = |pairs: &[(&str, &str)]| redirect_to(&redirect_uri, pairs, state.as_deref());
-    if query.get("response_type") != Some("code") {
-        return back(&[("error", "unsupported_response_type")]);
-    }
-    let challenge = query.get("code_challenge").unwrap_or_default();
-    if challenge.is_empty() || query.get("code_challenge_method") != Some(pkce::METHOD) {
-        // Public clients must use PKCE [SEEN help article 4408845965210], with S256 [SEEN
-        // PKCE guide].
-        return back(&[
-            ("error", "invalid_request"),
-            (
-                "error_description",
-                "code_challenge with code_challenge_method=S256 is required",
-            ),
-        ]);
-    }
-    if !sign_in.approve {
-        return back(&[
-            ("error", "access_denied"),
-            ("error_description", "The user denied access"),
-        ]);
-    }
-    let asked: Vec<String> = query
-        .get("scope")
-        .unwrap_or("read")
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let code = new_token(&shared);
-    let now = shared.now();
-    let pending = PendingCode {
-        code: code.clone(),
-        client_id: sign_in.client_id.clone(),
-        redirect_uri: redirect_uri.clone(),
-        code_challenge: challenge.to_owned(),
-        scopes: sign_in.scopes.clone().unwrap_or(asked),
-        user: sign_in.user.clone(),
-        expires_at: now + CODE_LIFETIME,
-    };
-    shared.write_account(&ctx.subdomain, |account, _| {
-        account.pending_codes.retain(|c| c.expires_at > now);
-        account.pending_codes.push(pending);
-    });
-    back(&[("code", &code)])
-}
-
-/// Whether `uri` is a redirect URL of the client: equal, or for loopback URLs equal but for
-/// the port (RFC 8252 §7.3: native apps listen on whatever port is free).
-fn registered(sign_in: &SignInSeed, uri: &str) -> bool {
-    sign_in.redirect_uris.iter().any(|r| {
-        r == uri || without_loopback_port(r).is_some_and(|r| Some(r) == without_loopback_port(uri))
-    })
-}
-
-/// `http://127.0.0.1:PORT/path` as `http://127.0.0.1/path`; `None` for other URLs.
-fn without_loopback_port(uri: &str) -> Option<String> {
-    let rest = uri.strip_prefix("http://127.0.0.1")?;
-    let rest = match rest.strip_prefix(':') {
-        Some(port_and_path) => {
-            let split = port_and_path.find('/').unwrap_or(port_and_path.len());
-            let (port, path) = port_and_path.split_at(split);
-            if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            path
-        }
-        None => rest,
-    };
-    Some(format!("http://127.0.0.1{rest}"))
-}
-
-/// A 302 to the client's redirect URL with the answer's parameters and the request's state.
-fn redirect_to(uri: &str, pairs: &[(&str, &str)], state: Option<&str>) -> Response {
-    let mut all: Vec<(&str, &str)> = pairs.to_vec();
-    if let Some(state) = state {
-        all.push(("state", state));
-    }
-    let query = serde_urlencoded::to_string(&all).unwrap_or_default();
-    let separator = if uri.contains('?') { '&' } else { '?' };
-    let location = format!("{uri}{separator}{query}");
-    let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
-
 /// `POST /oauth/tokens` (JSON or form-encoded body).
 pub(crate) async fn issue(
     State(shared): State<Arc<Shared>>,
@@ -473,7 +347,7 @@ fn parse(headers: &HeaderMap, body: &Bytes) -> Result<OAuthTokenRequest, String>
 }
 
 /// 40 hexadecimal characters, like the tokens Zendesk hands out.
-fn new_token(shared: &Shared) -> String {
+pub(super) fn new_token(shared: &Shared) -> String {
     let mut rng = lock(&shared.token_rng);
     (0..5).map(|_| format!("{:08x}", rng.u32(..))).collect()
 }
@@ -490,25 +364,9 @@ fn invalid_grant() -> ApiError {
     )
 }
 
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> ApiError {
+pub(super) fn oauth_error(status: StatusCode, error: &str, description: &str) -> ApiError {
     ApiError::Json(
         status,
         json!({"error": error, "error_description": description}),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_redirects_match_on_any_port() {
-        let sign_in = SignInSeed::default();
-        assert!(registered(&sign_in, "http://127.0.0.1/callback"));
-        assert!(registered(&sign_in, "http://127.0.0.1:53682/callback"));
-        assert!(!registered(&sign_in, "http://127.0.0.1:53682/other"));
-        assert!(!registered(&sign_in, "http://127.0.0.1:x/callback"));
-        assert!(!registered(&sign_in, "http://127.0.0.1.evil.test/callback"));
-        assert!(!registered(&sign_in, "https://evil.test/callback"));
-    }
 }

@@ -1,7 +1,8 @@
 //! Zendesk's JSON shapes, exactly as they travel: triggers, categories, definitions, account
 //! and Sunshine Conversations settings, pagination envelopes, reordering requests, error
 //! bodies and OAuth tokens, one file per resource; and the rules of Zendesk's own that the
-//! planner and the simulator share (how a settings write merges, how timestamps read).
+//! planner and the simulator share (what a trigger or category write does, how a settings
+//! write merges, how timestamps read).
 //!
 //! Plain data and pure functions, apart from the HTTP client that carries them: the planner,
 //! live state and the simulator use this model, and it uses nothing that does I/O.
@@ -13,6 +14,7 @@
 //! real payloads").
 
 pub mod merge;
+pub mod semantics;
 pub mod timestamp;
 
 mod category;

@@ -1,70 +1,28 @@
 //! Zendesk's timestamps (`created_at`, `updated_at`): `2023-09-18T23:37:22Z`, UTC, whole
 //! seconds. The one formatter and parser of them, for the simulator's stamps and the
-//! planner's simulated writes alike.
+//! planner's simulated writes alike, on jiff's calendar arithmetic.
 
-/// Formats Unix seconds as Zendesk does: `2023-09-18T23:37:22Z` (UTC, whole seconds).
+use jiff::Timestamp;
+
+/// Formats Unix seconds as Zendesk does: `2023-09-18T23:37:22Z` (UTC, whole seconds). Seconds
+/// outside jiff's range (years -9999 to 9999) are clamped to its ends: no stamp Zendesk or the
+/// simulator makes is near them.
 pub fn format_rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    let second = unix.clamp(Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+    let stamp = Timestamp::from_second(second).unwrap_or(Timestamp::UNIX_EPOCH);
+    stamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Parses the `YYYY-MM-DDTHH:MM:SSZ` form Zendesk writes; other forms give `None`.
+/// Parses the `YYYY-MM-DDTHH:MM:SSZ` form Zendesk writes; other forms (an offset other than
+/// `Z`, fractional seconds, a date that does not exist) give `None`.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    // jiff accepts every RFC 3339 form; Zendesk writes only this one, and a stamp in another
+    // form is not one the simulator or the planner wrote.
     let b = text.as_bytes();
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
-    {
+    if b.len() != 20 || b[10] != b'T' || b[19] != b'Z' {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// The inverse of [`civil_from_days`].
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    text.parse::<Timestamp>().ok().map(Timestamp::as_second)
 }
 
 #[cfg(test)]
@@ -81,13 +39,16 @@ mod tests {
         }
         assert_eq!(parse_rfc3339("2023-09-18 23:37:42"), None);
         assert_eq!(parse_rfc3339("2023-13-18T23:37:42Z"), None);
+        assert_eq!(parse_rfc3339("2023-02-31T00:00:00Z"), None, "no such day");
+        assert_eq!(parse_rfc3339("2023-09-18T23:37:22+00:00"), None);
+        assert_eq!(parse_rfc3339("2023-09-18T23:37:2.5Z"), None);
     }
 
     proptest::proptest! {
-        /// Every second from 1970 to the end of year 9999 formats to a stamp that parses back
-        /// to it.
+        /// Every second from 1970 to the end of jiff's range (9999-12-30) formats to a stamp
+        /// that parses back to it.
         #[test]
-        fn every_stamp_parses_back(unix in 0i64..253_402_300_800) {
+        fn every_stamp_parses_back(unix in 0i64..=Timestamp::MAX.as_second()) {
             proptest::prop_assert_eq!(parse_rfc3339(&format_rfc3339(unix)), Some(unix));
         }
     }
