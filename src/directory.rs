@@ -133,7 +133,9 @@ impl ListKind {
                             _ => return None,
                         };
                         let name = o.get("name")?.as_str()?.to_owned();
-                        Some(OptionEntry { id, name })
+                        // An option without a tag cannot be named in a trigger.
+                        let value = o.get("value")?.as_str()?.to_owned();
+                        Some(OptionEntry { id, name, value })
                     })
                     .collect()
             })
@@ -182,10 +184,14 @@ pub struct Entry {
 /// An option of a custom field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionEntry {
-    /// The option's id, as text: what a trigger's value holds for it.
+    /// The option's id, as text.
     pub id: String,
     /// The option's name.
     pub name: String,
+    /// The option's value, its tag (`enterprise`): what a trigger's condition or action on a
+    /// dropdown or multi-select ticket field holds for it, not the id (docs/zendesk-notes.md,
+    /// "Custom field options in triggers").
+    pub value: String,
 }
 
 /// The lists read for one account, by kind; a list not read is absent.
@@ -340,7 +346,8 @@ mod tests {
                 active: true,
                 options: vec![OptionEntry {
                     id: "11".into(),
-                    name: "Enterprise".into()
+                    name: "Enterprise".into(),
+                    value: "enterprise".into(),
                 }],
             })
         );

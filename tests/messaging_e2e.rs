@@ -131,10 +131,21 @@ async fn a_key_zendesk_ignores_is_a_failed_change_and_stays_planned() {
     );
     assert!(
         stderr.contains(
-            "failed: acme.setting.inactivity.timeout: Zendesk ignored messaging_inactivity.timeout"
+            "failed[ignored-keys]\n\n  × acme.setting.inactivity.timeout: Zendesk ignored \
+             messaging_inactivity.timeout"
         ),
         "{stderr}"
     );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let failed = report["accounts"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "acme.setting.inactivity.timeout")
+        .unwrap();
+    assert_eq!(failed["error"]["kind"], "ignored-keys", "{failed}");
     assert_eq!(outcomes["acme.setting.inactivity.enabled"].0, "applied");
 
     let (code, plan, _) = stdout(cli(dir.path(), &sim).args(["plan", "--detailed-exitcode"]));

@@ -259,8 +259,9 @@ fn problems_markdown_view() {
 }
 
 /// A trigger naming a group and a custom field's option: the views show each name with the
-/// id it resolved to, on both sides of a diff where the live trigger holds that id, and the
-/// other id as it is; the JSON view keeps the references.
+/// id it resolved to, and on the diff's "before" side the name of the id the live trigger
+/// holds (regression: that side showed the bare id); the JSON view keeps the references and
+/// the names of the live side.
 #[test]
 fn references_show_their_names_with_the_ids() {
     use zdpolicy::directory::{Directory, Entry, ListKind, OptionEntry};
@@ -284,7 +285,7 @@ accounts:
         true,
     );
     live.triggers[0].conditions.all = serde_json::from_value(json!([
-        {"field": "custom_fields_46", "operator": "is", "value": "461"}
+        {"field": "custom_fields_46", "operator": "is", "value": "enterprise"}
     ]))
     .unwrap();
     live.triggers[0].actions =
@@ -299,6 +300,7 @@ accounts:
     product.options = vec![OptionEntry {
         id: "461".into(),
         name: "Enterprise".into(),
+        value: "enterprise".into(),
     }];
     live.directory = Directory {
         lists: [
@@ -322,8 +324,16 @@ accounts:
         doc["accounts"][0]["changes"][0]["references"],
         json!([
             {"at": "conditions.all[0].field", "kind": "ticket_field", "name": "Product", "id": "46"},
-            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "461", "field_id": "46"},
+            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "enterprise", "field_id": "46"},
             {"at": "actions[0].value", "kind": "group", "name": "Tier 2", "id": "360002"}
+        ])
+    );
+    assert_eq!(
+        doc["accounts"][0]["changes"][0]["before_names"],
+        json!([
+            {"at": "conditions.all[0].field", "kind": "ticket_field", "name": "Product", "id": "46"},
+            {"at": "conditions.all[0].value", "kind": "option", "name": "Enterprise", "id": "enterprise", "field_id": "46"},
+            {"at": "actions[0].value", "kind": "group", "name": "Tier 1", "id": "360001"}
         ])
     );
 }

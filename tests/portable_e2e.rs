@@ -1,24 +1,17 @@
 //! Portable triggers end to end against the simulator over HTTP: one `defaults` trigger naming
 //! a group, a custom dropdown field with its option and a schedule is planned and applied on
-//! accounts whose ids all differ, converges, costs one request per referenced list, stops
-//! only the account where a name is missing, and an export of one account plans "No
-//! changes" on another with the same names.
+//! accounts whose ids all differ, converges, costs one request per referenced list, leaves
+//! out only the account where a name is missing (applied once the name is fixed), refuses a
+//! reviewed plan whose referenced object was renamed since, and an export of one account
+//! plans "No changes" on another with the same names.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use std::sync::atomic::AtomicBool;
-
 use assert_cmd::Command;
 use serde_json::{Map, Value, json};
-use zdpolicy::apply::report::ApplyReport;
-use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::directory::ListKind;
-use zdpolicy::policy::{load_sources, source::SourceMap};
-use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::{AccountSeed, RunningSimulator, Simulator, SimulatorConfig};
-use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
-use zdpolicy::zendesk::client::{Client, ClientConfig};
 
 mod support;
 
@@ -87,35 +80,6 @@ async fn simulator() -> RunningSimulator {
 
 fn zdpolicy(dir: &Path, sim: &RunningSimulator) -> Command {
     support::zdpolicy_against(dir, sim, "ZD_TOKEN", TOKEN)
-}
-
-/// Plans and applies `policy` with the library's apply engine, every account at once.
-async fn apply_engine(sim: &RunningSimulator, dir: &Path, policy: &str) -> ApplyReport {
-    let token = dir.join("token");
-    std::fs::write(&token, TOKEN).unwrap();
-    let policy = policy.replace("env:ZD_TOKEN", &format!("\"file:{}\"", token.display()));
-    let mut sources = SourceMap::new();
-    sources.add("policy.yaml", policy);
-    let loaded = load_sources("policy".into(), sources);
-    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    let client = Client::new(ClientConfig {
-        // The credentials are `file:` references, which the test (not a policy author) allows.
-        allow_credential_commands: true,
-        base_url: BaseUrlTemplate::parse(&sim.url_template()).unwrap(),
-        ..ClientConfig::default()
-    })
-    .unwrap();
-    let planned = read_and_plan(&client, &loaded.accounts, &|_| {}).await;
-    let stop = AtomicBool::new(false);
-    apply(
-        &client,
-        &planned,
-        &loaded.accounts,
-        ApplyOptions::default(),
-        &stop,
-    )
-    .await
-    .expect("the plan was just made")
 }
 
 fn stdout(output: &std::process::Output) -> String {
@@ -189,38 +153,43 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
         "{text}"
     );
 
-    // `zdpolicy apply` starts only on a plan without errors; the apply engine itself applies
-    // each account on its own, so the account with the missing name is the only one left out.
-    let refused = zdpolicy(dir.path(), &sim)
-        .args(["apply", "policy.yaml", "--auto-approve", "--color", "never"])
+    // Accounts are applied each on its own: initech, where a name is missing, is not
+    // written and is reported failed with its located error; acme and globex are applied.
+    let applied = zdpolicy(dir.path(), &sim)
+        .args([
+            "apply",
+            "policy.yaml",
+            "--auto-approve",
+            "--color",
+            "never",
+            "--report",
+            "report.json",
+        ])
         .output()
         .unwrap();
-    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    let stderr = String::from_utf8_lossy(&applied.stderr).into_owned();
+    assert_eq!(applied.status.code(), Some(1), "{stderr}");
     assert!(
-        support::triggers_titled(&sim, "acme", TOKEN, title)
-            .await
-            .is_empty()
+        stderr.contains(
+            "note: nothing will be written to initech (the plan has errors there); the other \
+             accounts are applied"
+        ),
+        "{stderr}"
     );
-    let report = apply_engine(&sim, dir.path(), POLICY).await;
-    assert!(
-        report.succeeded()
-            || report
-                .accounts
-                .iter()
-                .all(|a| a.account != "initech" || a.changes.is_empty())
-    );
-    let applied: Vec<(&str, Option<&str>)> = report
-        .accounts
-        .iter()
-        .map(|a| (a.account.as_str(), a.error.as_deref()))
-        .collect();
-    // initech has nothing it could apply: it is reported with no change, or not at all.
-    assert_eq!(
-        &applied[..2],
-        [("acme", None), ("globex", None)],
-        "{}",
-        report.summary()
-    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let filters = vec![
+        (
+            r#""tool_version": "[^"]+""#,
+            r#""tool_version": "[version]""#,
+        ),
+        (r#""created_id": "\d+""#, r#""created_id": "[id]""#),
+    ];
+    insta::with_settings!({filters => filters}, {
+        insta::assert_snapshot!("apply_with_a_missing_name_summary", stderr);
+        insta::assert_json_snapshot!("apply_with_a_missing_name_report", report);
+    });
 
     let mut seen = Vec::new();
     for account in ["acme", "globex"] {
@@ -237,13 +206,12 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
             actions[1],
             json!({"field": "set_schedule", "value": schedule})
         );
-        seen.push((field, group, schedule, condition["value"].clone()));
+        // The option is written as its tag, which Zendesk made from its name in both.
+        assert_eq!(condition["value"], json!("enterprise"), "{account}");
+        seen.push((field, group, schedule));
     }
     assert!(
-        seen[0].0 != seen[1].0
-            && seen[0].1 != seen[1].1
-            && seen[0].2 != seen[1].2
-            && seen[0].3 != seen[1].3,
+        seen[0].0 != seen[1].0 && seen[0].1 != seen[1].1 && seen[0].2 != seen[1].2,
         "every id differs between the accounts: {seen:?}"
     );
     assert!(
@@ -279,6 +247,35 @@ async fn one_trigger_with_names_is_applied_with_each_accounts_ids_and_converges(
             _ => assert_eq!(account["diagnostics"][0]["code"], "reference-not-found"),
         }
     }
+
+    // Fixed in Zendesk, the next apply writes initech alone (the others have nothing left to
+    // do), and then every account plans "No changes".
+    assert!(
+        sim.handle()
+            .rename_object("initech", ListKind::Schedules, "EU Hours", "EU hours")
+            .unwrap()
+    );
+    let fixed = zdpolicy(dir.path(), &sim)
+        .args(["apply", "policy.yaml", "--auto-approve", "--color", "never"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&fixed.stderr);
+    assert_eq!(fixed.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Apply complete. 1 applied, 0 failed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        support::triggers_titled(&sim, "initech", TOKEN, title)
+            .await
+            .len(),
+        1
+    );
+    let converged = zdpolicy(dir.path(), &sim)
+        .args(["plan", "policy.yaml", "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(converged.status.code(), Some(0), "{}", stdout(&converged));
     sim.shutdown().await.unwrap();
 }
 
@@ -339,5 +336,124 @@ async fn an_export_with_names_fits_another_account() {
         .unwrap();
     let text = stdout(&plan);
     assert!(text.contains("No changes"), "{layered}\n{text}");
+    sim.shutdown().await.unwrap();
+}
+
+/// A reviewed plan whose referenced group was renamed in Zendesk since is refused as stale,
+/// naming the rename, and nothing is written; `--skip-stale` applies the other account.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_stale_once_a_referenced_object_is_renamed() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let two = POLICY.replace(
+        "  initech: { subdomain: initech, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+        "",
+    );
+    std::fs::write(dir.path().join("policy.yaml"), &two).unwrap();
+    let title = "Route enterprise tickets to tier 2";
+    let saved = zdpolicy(dir.path(), &sim)
+        .args(["plan", "policy.yaml", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(0), "{}", stdout(&saved));
+    let group = id_of(&sim, "acme", ListKind::Groups, "Tier 2").await;
+    assert!(
+        sim.handle()
+            .rename_object("acme", ListKind::Groups, "Tier 2", "Tier II")
+            .unwrap()
+    );
+
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["apply", "plan.json", "--policy", "policy.yaml"];
+        args.extend_from_slice(extra);
+        zdpolicy(dir.path(), &sim).args(args).output().unwrap()
+    };
+    let refused = apply(&[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "stale: acme.trigger.route-enterprise: group \"Tier 2\" ({group}) was renamed to \
+             \"Tier II\" in Zendesk since the plan"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Apply refused"), "{stderr}");
+    for account in ["acme", "globex"] {
+        assert!(
+            support::triggers_titled(&sim, account, TOKEN, title)
+                .await
+                .is_empty(),
+            "{account}"
+        );
+    }
+
+    let skipped = apply(&["--skip-stale"]);
+    let stderr = String::from_utf8_lossy(&skipped.stderr).into_owned();
+    assert_eq!(skipped.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 applied, 0 failed, 1 skipped (stale)"),
+        "{stderr}"
+    );
+    assert!(
+        support::triggers_titled(&sim, "acme", TOKEN, title)
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        support::triggers_titled(&sim, "globex", TOKEN, title)
+            .await
+            .len(),
+        1
+    );
+    sim.shutdown().await.unwrap();
+}
+
+/// A run where the only account with something to do has an error writes nothing, still
+/// reports that account with its located error, and exits 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_whose_only_account_has_errors_reports_it_and_writes_nothing() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let only = POLICY
+        .replace(
+            "  acme: { subdomain: acme, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+            "",
+        )
+        .replace(
+            "  globex: { subdomain: globex, credentials: { oauth_token: env:ZD_TOKEN } }\n",
+            "",
+        );
+    std::fs::write(dir.path().join("policy.yaml"), only).unwrap();
+    sim.handle().reset_stats();
+    let applied = zdpolicy(dir.path(), &sim)
+        .args([
+            "apply",
+            "policy.yaml",
+            "--auto-approve",
+            "--report",
+            "r.json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&applied.stderr).into_owned();
+    assert_eq!(applied.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[plan-has-errors]"), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["accounts"][0]["account"], "initech");
+    assert_eq!(report["accounts"][0]["error"]["kind"], "plan-has-errors");
+    assert_eq!(
+        report["accounts"][0]["diagnostics"][0]["code"],
+        "reference-not-found"
+    );
+    let writes: Vec<String> = sim
+        .handle()
+        .requests(Some("initech"))
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .filter(|r| !r.starts_with("GET "))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
     sim.shutdown().await.unwrap();
 }

@@ -42,14 +42,19 @@ proptest! {
         field.options = options
             .iter()
             .enumerate()
-            .map(|(i, name)| OptionEntry { id: (4600 + i).to_string(), name: NAMES[*name].to_owned() })
+            .map(|(i, name)| OptionEntry {
+                id: (4600 + i).to_string(),
+                name: NAMES[*name].to_owned(),
+                value: format!("tag_{i}"),
+            })
             .collect();
         let triggers: Vec<Value> = picks
             .iter()
             .enumerate()
             .map(|(i, (group, option))| {
                 let group = &groups[group.index(groups.len())].id;
-                let option = &field.options[option.index(field.options.len())].id;
+                // Triggers hold an option's tag.
+                let option = &field.options[option.index(field.options.len())].value;
                 json!({
                     "id": 9000 + i, "title": format!("T{i}"), "active": true, "position": i,
                     "conditions": {"all": [{"field": "custom_fields_46", "operator": "is", "value": option}], "any": []},

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::report::{AccountReport, ChangeReport, Outcome};
+use super::error::WriteError;
+use super::report::{AccountReport, ChangeReport, ErrorReport, Outcome};
 use crate::live::LiveState;
 use crate::plan::ownership::marker_key;
 use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerRef, TriggerWrite};
@@ -60,10 +61,10 @@ pub async fn execute<A: ReadApi + WriteApi>(
     // Changes that only flip `active` or move a category go out together in one update_many,
     // sent at the first of them: what it did is what happened to every one of them, even to
     // those after a later failure or an interruption.
-    let mut bulk: Option<Result<(), String>> = None;
+    let mut bulk: Option<Result<(), Failed>> = None;
     // Likewise every order change of the account goes out in one request, at the first of
     // them; it needs the ids of the triggers created before it.
-    let mut positions: Option<Result<(), String>> = None;
+    let mut positions: Option<Result<(), Failed>> = None;
     let mut created: BTreeMap<String, u64> = BTreeMap::new();
     for step in steps {
         let change = step.change;
@@ -102,7 +103,7 @@ pub async fn execute<A: ReadApi + WriteApi>(
             reports.push(report);
             continue;
         }
-        let result = if in_bulk {
+        let failed = if in_bulk {
             let items: Vec<TriggerBulkUpdateItem> = steps
                 .iter()
                 .filter(|s| s.decision == Decision::Apply && bulk_eligible(s.change))
@@ -111,10 +112,11 @@ pub async fn execute<A: ReadApi + WriteApi>(
             let result = api
                 .update_triggers_bulk(&items)
                 .await
-                .map_err(|e| e.to_string());
+                .map_err(|e| Failed::from(&WriteError::from(e)));
             bulk_outcome(&mut report, &result);
+            let failed = result.is_err();
             bulk = Some(result);
-            bulk.as_ref().and_then(|r| r.as_ref().err()).cloned()
+            failed
         } else if in_positions {
             let changes: Vec<&Change> = steps
                 .iter()
@@ -123,10 +125,11 @@ pub async fn execute<A: ReadApi + WriteApi>(
                 .collect();
             let result = send_positions(api, &changes, &categories, &created, live)
                 .await
-                .map_err(|e| e.to_string());
+                .map_err(|e| Failed::from(&e));
             bulk_outcome(&mut report, &result);
+            let failed = result.is_err();
             positions = Some(result);
-            positions.as_ref().and_then(|r| r.as_ref().err()).cloned()
+            failed
         } else {
             match apply_one(api, change, &mut categories).await {
                 Ok(id) => {
@@ -138,16 +141,15 @@ pub async fn execute<A: ReadApi + WriteApi>(
                         created.insert(change.address.name.clone(), new);
                     }
                     report.created_id = id;
-                    None
+                    false
                 }
                 Err(err) => {
-                    report.outcome = Outcome::Failed;
-                    report.detail = Some(err.to_string());
-                    Some(err.to_string())
+                    bulk_outcome(&mut report, &Err(Failed::from(&err)));
+                    true
                 }
             }
         };
-        if result.is_some() {
+        if failed {
             halted = Some(format!(
                 "not attempted: {} failed before it",
                 change.address
@@ -159,15 +161,33 @@ pub async fn execute<A: ReadApi + WriteApi>(
         account: account.to_string(),
         changes: reports,
         error: None,
+        diagnostics: Vec::new(),
     }
 }
 
-fn bulk_outcome(report: &mut ChangeReport, result: &Result<(), String>) {
+/// A failed write as every change it carried reports it: in words and as data.
+#[derive(Debug, Clone)]
+struct Failed {
+    detail: String,
+    error: ErrorReport,
+}
+
+impl From<&WriteError> for Failed {
+    fn from(err: &WriteError) -> Self {
+        Self {
+            detail: err.detail(),
+            error: err.report(),
+        }
+    }
+}
+
+fn bulk_outcome(report: &mut ChangeReport, result: &Result<(), Failed>) {
     match result {
         Ok(()) => report.outcome = Outcome::Applied,
-        Err(error) => {
+        Err(failed) => {
             report.outcome = Outcome::Failed;
-            report.detail = Some(error.clone());
+            report.detail = Some(failed.detail.clone());
+            report.error = Some(failed.error.clone());
         }
     }
 }
@@ -207,28 +227,12 @@ pub fn has_work(change: &Change) -> bool {
     change.operation.is_some() || change.action == ChangeAction::Manual && !change.is_confirmed()
 }
 
-/// Why a write did not do what it should.
-#[derive(Debug, thiserror::Error)]
-enum WriteFailure {
-    /// Zendesk refused it, or it could not be sent.
-    #[error(transparent)]
-    Zendesk(#[from] ZendeskError),
-    /// Zendesk answered with success but ignored some of the keys sent.
-    #[error("Zendesk ignored {keys} (X-Zendesk-API-Warn: {warning})")]
-    Ignored {
-        /// The keys, e.g. `messaging_inactivity.timeout`.
-        keys: String,
-        /// The header, for the record.
-        warning: String,
-    },
-}
-
 /// Sends one change; returns the id of what it created.
 async fn apply_one<A: ReadApi + WriteApi>(
     api: &A,
     change: &Change,
     categories: &mut BTreeMap<String, String>,
-) -> Result<Option<String>, WriteFailure> {
+) -> Result<Option<String>, WriteError> {
     let Some(operation) = &change.operation else {
         return Ok(None);
     };
@@ -286,17 +290,6 @@ fn sets_positions(change: &Change) -> bool {
     matches!(change.operation, Some(Operation::SetPositions { .. }))
 }
 
-/// Why positions could not be sent.
-#[derive(Debug, thiserror::Error)]
-enum PositionsFailure {
-    /// Zendesk refused them, or they could not be sent.
-    #[error(transparent)]
-    Zendesk(#[from] ZendeskError),
-    /// A trigger or category this apply should have created has no id.
-    #[error("{0} was not created, so its position cannot be set")]
-    NotCreated(String),
-}
-
 /// Sends the positions of every order change of the account in one request: a category batch
 /// job, or `update_many` for an account without trigger categories (the job is a categories
 /// endpoint there).
@@ -306,7 +299,7 @@ async fn send_positions<A: WriteApi>(
     categories: &BTreeMap<String, String>,
     created: &BTreeMap<String, u64>,
     live: &LiveState,
-) -> Result<(), PositionsFailure> {
+) -> Result<(), WriteError> {
     let mut items = BatchJobItems::default();
     for change in changes {
         let Some(Operation::SetPositions {
@@ -328,7 +321,7 @@ async fn send_positions<A: WriteApi>(
                 TriggerRef::Existing { id } => *id,
                 TriggerRef::Planned { key } => *created
                     .get(key)
-                    .ok_or_else(|| PositionsFailure::NotCreated(format!("trigger `{key}`")))?,
+                    .ok_or_else(|| WriteError::NotCreated(format!("trigger `{key}`")))?,
             };
             let category_id = match &item.category {
                 Some(category) => Some(category_ref_id(category, categories)?),
@@ -369,13 +362,13 @@ async fn send_positions<A: WriteApi>(
 fn category_ref_id(
     category: &CategoryRef,
     categories: &BTreeMap<String, String>,
-) -> Result<String, PositionsFailure> {
+) -> Result<String, WriteError> {
     match category {
         CategoryRef::Existing { id, .. } => Ok(id.clone()),
         CategoryRef::Planned { name } => categories
             .get(name)
             .cloned()
-            .ok_or_else(|| PositionsFailure::NotCreated(format!("category \"{name}\""))),
+            .ok_or_else(|| WriteError::NotCreated(format!("category \"{name}\""))),
     }
 }
 
@@ -385,7 +378,7 @@ fn category_ref_id(
 fn ignored_keys(
     settings: &AccountSettings,
     warning: Option<&ApiWarning>,
-) -> Result<(), WriteFailure> {
+) -> Result<(), WriteError> {
     let Some(warning) = warning else {
         return Ok(());
     };
@@ -398,7 +391,7 @@ fn ignored_keys(
     if ignored.is_empty() {
         return Ok(());
     }
-    Err(WriteFailure::Ignored {
+    Err(WriteError::Ignored {
         keys: ignored.join(", "),
         warning: warning.raw.clone(),
     })

@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod execute;
+pub mod failure;
 pub mod report;
 pub mod stale;
 #[cfg(test)]
@@ -21,9 +22,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt;
 
-pub use self::error::ApplyError;
+pub use self::error::{ApplyError, WriteError};
 use self::execute::{Decision, Step, execute, has_work, in_order};
-use self::report::{AccountReport, ApplyReport, ChangeReport, Outcome, REPORT_FORMAT_VERSION};
+use self::report::{
+    AccountReport, ApplyReport, ChangeReport, ErrorKind, ErrorReport, Outcome,
+    REPORT_FORMAT_VERSION,
+};
 use self::verify::{Difference, Verdict, check_accounts, verify};
 use crate::live::LiveState;
 use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
@@ -52,7 +56,9 @@ struct Prepared<'a, R> {
 /// Applies a reviewed plan (a saved one, or the one just shown). `accounts` is the policy it
 /// was made from (desired state and credentials); `stop` is set by a signal.
 ///
-/// Accounts the plan has nothing to do for are not read; nothing is written to them.
+/// Accounts the plan has nothing to do for are not read; nothing is written to them. An
+/// account whose plan has errors is neither read nor written, and is reported with its
+/// errors (`plan-has-errors`): the other accounts are applied as usual.
 ///
 /// # Errors
 /// [`ApplyError::PlanDiffers`] when any account's reviewed changes are not what the policy
@@ -80,10 +86,12 @@ pub async fn apply<C: WriteAccounts>(
         narrowed = options.narrow.narrow(plan.clone());
         &narrowed
     };
+    // An account whose plan has errors is reported even with nothing else to do: it is the
+    // reason the apply is incomplete.
     let todo: Vec<&AccountPlan> = plan
         .accounts
         .iter()
-        .filter(|a| a.changes.iter().any(has_work))
+        .filter(|a| a.has_errors() || a.changes.iter().any(has_work))
         .collect();
 
     // Phase 1: read and plan every account again, and decide, before any write.
@@ -143,7 +151,7 @@ async fn prepare<'a, C: WriteAccounts>(
     desired: &[ResolvedAccount],
     refreshed: &'a Refreshed,
 ) -> Result<Result<Prepared<'a, C::Reader>, AccountReport>, ApplyError> {
-    let failed = |error: String| {
+    let failed = |error: ErrorReport| {
         Ok(Err(AccountReport {
             account: plan.account.to_string(),
             changes: plan
@@ -152,14 +160,28 @@ async fn prepare<'a, C: WriteAccounts>(
                 .filter(|c| has_work(c))
                 .map(|c| ChangeReport::new(c, Outcome::NotAttempted))
                 .collect(),
+            diagnostics: plan
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect(),
             error: Some(error),
         }))
     };
     if plan.has_errors() {
-        return failed("the plan has errors for this account; nothing was applied".into());
+        let errors = plan.diagnostics.iter().filter(|d| d.is_error()).count();
+        let message = format!(
+            "the plan has {errors} error{} for this account, so nothing was written to it",
+            if errors == 1 { "" } else { "s" }
+        );
+        return failed(ErrorReport::ours(ErrorKind::PlanHasErrors, message));
     }
     let Some(account) = desired.iter().find(|a| a.name.value == plan.account) else {
-        return failed("the policy no longer has this account".into());
+        return failed(ErrorReport::ours(
+            ErrorKind::NotInPolicy,
+            "the policy no longer has this account",
+        ));
     };
     let read = refreshed
         .inputs
@@ -176,11 +198,11 @@ async fn prepare<'a, C: WriteAccounts>(
             Some(Err(failure)) => failure.to_string(),
             _ => "the account was not read again".to_owned(),
         };
-        return failed(why);
+        return failed(ErrorReport::ours(ErrorKind::NotRead, why));
     };
     let client = match client.open(account).await {
         Ok(client) => client,
-        Err(err) => return failed(err.to_string()),
+        Err(err) => return failed(WriteError::from(err).report()),
     };
     let steps = verify(plan, now, live)
         .map_err(ApplyError::PlanDiffers)?
@@ -228,5 +250,6 @@ fn refused_report<R>(prepared: &Prepared<'_, R>) -> AccountReport {
         account: prepared.plan.account.to_string(),
         changes,
         error: None,
+        diagnostics: Vec::new(),
     }
 }

@@ -3,10 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Change, ChangeAction, ManualStep};
+use super::failure::render;
+pub use super::failure::{ErrorKind, ErrorReport};
+use crate::plan::{Change, ChangeAction, ManualStep, PlanDiagnostic};
 
-/// The report's format version.
-pub const REPORT_FORMAT_VERSION: &str = "1.0";
+/// The report's format version. 2.0: `error` is an object (`kind`, `status`, `code`,
+/// `object`, `message`) on failed changes and failed accounts, and accounts whose plan has
+/// errors list them in `diagnostics`.
+pub const REPORT_FORMAT_VERSION: &str = "2.0";
 
 /// What happened to one change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,9 +42,13 @@ pub struct ChangeReport {
     /// The Zendesk id of a created object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_id: Option<String>,
-    /// Why it failed, was skipped, or was not attempted.
+    /// Why it failed, was skipped, or was not attempted, in words (never repeating the
+    /// account, which the address names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a failed change: the failure as data (Zendesk's status and code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReport>,
     /// The Admin Center steps of a manual change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<ManualStep>,
@@ -55,6 +63,7 @@ impl ChangeReport {
             outcome,
             created_id: None,
             detail: None,
+            error: None,
             manual: change.manual.clone(),
         }
     }
@@ -67,9 +76,14 @@ pub struct AccountReport {
     pub account: String,
     /// Each change with something to do, in the order it was (or would have been) applied.
     pub changes: Vec<ChangeReport>,
-    /// An error that stopped the whole account (e.g. its live state could not be re-read).
+    /// Why nothing was written to the account (its plan has errors, its live state could
+    /// not be read again, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<ErrorReport>,
+    /// The errors of the account's plan that kept it from being applied, each located in
+    /// the policy where it can be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<PlanDiagnostic>,
 }
 
 /// The whole report.
@@ -144,20 +158,39 @@ impl ApplyReport {
         let mut out = String::new();
         for account in &self.accounts {
             if let Some(error) = &account.error {
-                out.push_str(&format!("error: {}: {error}\n", account.account));
+                let mut message = format!("{}: {}", account.account, error.message);
+                for diagnostic in account.diagnostics.iter().filter(|d| d.is_error()) {
+                    message.push_str(&format!("\n{}", located(diagnostic)));
+                }
+                out.push_str(&render("error", message, error));
             }
             for change in &account.changes {
                 let detail = change.detail.as_deref().unwrap_or_default();
-                match change.outcome {
-                    Outcome::Failed => {
+                match (change.outcome, &change.error) {
+                    (Outcome::Failed, Some(error)) => {
+                        let message = format!("{}: {detail}", change.address);
+                        out.push_str(&render("failed", message, error));
+                    }
+                    (Outcome::Failed, None) => {
                         out.push_str(&format!("failed: {}: {detail}\n", change.address));
                     }
-                    Outcome::SkippedStale => out.push_str(&format!("stale: {detail}\n")),
+                    (Outcome::SkippedStale, _) => {
+                        out.push_str(&format!("stale: {detail}\n"));
+                    }
                     _ => {}
                 }
             }
         }
         out
+    }
+
+    /// The accounts that were not applied because their plan has errors.
+    pub fn accounts_with_errors(&self) -> impl Iterator<Item = &AccountReport> {
+        self.accounts.iter().filter(|a| {
+            a.error
+                .as_ref()
+                .is_some_and(|e| e.kind == ErrorKind::PlanHasErrors)
+        })
     }
 
     fn checklist_and_headline(&self, out: &mut String) {
@@ -189,7 +222,7 @@ impl ApplyReport {
             "Apply incomplete."
         };
         out.push_str(&format!(
-            "{headline} {} applied, {} failed, {} skipped (stale), {} not attempted, {} manual step{} pending.\n",
+            "{headline} {} applied, {} failed, {} skipped (stale), {} not attempted, {} manual step{} pending.",
             t.applied,
             t.failed,
             t.skipped_stale,
@@ -197,7 +230,31 @@ impl ApplyReport {
             t.pending_manual,
             if t.pending_manual == 1 { "" } else { "s" }
         ));
+        let not_applied: Vec<&str> = self
+            .accounts_with_errors()
+            .map(|a| a.account.as_str())
+            .collect();
+        if !not_applied.is_empty() {
+            out.push_str(&format!(
+                " Not applied (the plan has errors there): {}.",
+                not_applied.join(", ")
+            ));
+        }
+        out.push('\n');
     }
+}
+
+/// One error of a plan, as the summary lists it: `[CODE] ADDRESS: MESSAGE (FILE:LINE:COLUMN)`.
+fn located(diagnostic: &PlanDiagnostic) -> String {
+    let mut text = format!("[{}] ", diagnostic.code);
+    if let Some(address) = &diagnostic.address {
+        text.push_str(&format!("{address}: "));
+    }
+    text.push_str(&diagnostic.message);
+    if let Some(location) = &diagnostic.location {
+        text.push_str(&format!(" ({location})"));
+    }
+    text
 }
 
 mod action_name {

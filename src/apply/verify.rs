@@ -178,7 +178,7 @@ fn decide<'a>(
             ),
         ));
     };
-    if reviewed == now {
+    if reviewed == now || same_but_before_names(reviewed, now) {
         return Ok(Verdict::Authorised(now));
     }
     if let Some(name) = category_created_since(reviewed, now) {
@@ -193,6 +193,19 @@ fn decide<'a>(
     let found = first_difference(&json(reviewed), &json(now), "")
         .unwrap_or_else(|| "differs from the change planned now".to_owned());
     Err(Difference::new(&reviewed.address, found))
+}
+
+/// Whether two changes differ only in `before_names`: names shown for people on the live
+/// side of a diff. An object there renamed since the plan changes nothing apply sends.
+fn same_but_before_names(reviewed: &Change, now: &Change) -> bool {
+    reviewed.before_names != now.before_names
+        && Change {
+            before_names: Vec::new(),
+            ..reviewed.clone()
+        } == Change {
+            before_names: Vec::new(),
+            ..now.clone()
+        }
 }
 
 /// The category a trigger change planned to create (the plan saw none) and that exists now,
@@ -321,6 +334,36 @@ mod tests {
             )
         );
         assert_eq!(first_difference(&plan, &plan, ""), None);
+    }
+
+    #[test]
+    fn names_of_the_live_side_do_not_make_a_change_differ() {
+        use crate::plan::{Address, ChangeAction, ObjectKind, ResolvedReference};
+        use crate::policy::model::{AccountName, RefKind};
+        let address = Address::new(
+            &AccountName::parse("acme").unwrap(),
+            ObjectKind::Trigger,
+            "route",
+        );
+        let named = |name: &str| ResolvedReference {
+            at: "actions[0].value".into(),
+            kind: RefKind::Group,
+            name: name.into(),
+            id: "360001".into(),
+            field_id: None,
+        };
+        let mut reviewed = Change::new(
+            address,
+            ChangeAction::Update,
+            Some(json!({})),
+            Some(json!({})),
+        );
+        reviewed.before_names = vec![named("Tier 1")];
+        let mut now = reviewed.clone();
+        now.before_names = vec![named("Tier One")];
+        assert!(same_but_before_names(&reviewed, &now));
+        now.after = Some(json!({"title": "other"}));
+        assert!(!same_but_before_names(&reviewed, &now));
     }
 
     #[test]

@@ -166,18 +166,28 @@ async fn plan_and_apply(
     for violation in &violations {
         eprintln!("error: {violation}");
     }
-    if plan.has_errors() || !violations.is_empty() {
+    if !violations.is_empty() {
         connection.close().await?;
-        return Err(CliError::PlanHasErrors);
+        return Err(CliError::OverSafetyLimit);
     }
-    let changes = || plan.accounts.iter().flat_map(|a| &a.changes);
-    if !changes().any(has_work) {
+    // Accounts are applied each on its own: one whose plan has errors is not written (its
+    // errors are above, and the report lists them), and does not hold the others back.
+    let changes = || {
+        plan.accounts
+            .iter()
+            .filter(|a| !a.has_errors())
+            .flat_map(|a| &a.changes)
+    };
+    if !changes().any(has_work) && !plan.has_errors() {
         connection.close().await?;
         return Ok(None);
     }
     // Manual steps alone write nothing, so there is nothing to approve; apply still runs to
     // list them in the summary and the report, which must exist whenever steps are left.
     let writes = changes().any(|c| c.operation.is_some());
+    if writes {
+        skipped_note(&plan);
+    }
     if writes && !approved(args.auto_approve)? {
         connection.close().await?;
         return Err(CliError::ApplyCancelled);
@@ -217,6 +227,22 @@ async fn apply_with(
     .await;
     connection.close().await?;
     Ok(Some(report?))
+}
+
+/// Says, before approval, which accounts will not be written because their plan has errors.
+fn skipped_note(plan: &Plan) {
+    let skipped: Vec<String> = plan
+        .accounts
+        .iter()
+        .filter(|a| a.has_errors())
+        .map(|a| a.account.to_string())
+        .collect();
+    if !skipped.is_empty() {
+        eprintln!(
+            "note: nothing will be written to {} (the plan has errors there); the other accounts are applied",
+            skipped.join(", ")
+        );
+    }
 }
 
 /// Asks for `yes` on a terminal; without one, only `--auto-approve` approves.

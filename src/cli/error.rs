@@ -9,6 +9,7 @@ use thiserror::Error;
 use super::GlobalArgs;
 use crate::output::color::Stream;
 use crate::policy::InputError;
+use crate::zendesk::client::error::ZendeskError;
 
 /// Why a command failed (an invalid policy's diagnostics are printed before this). Each
 /// variant has its own stable kebab-case code, shown above the message.
@@ -72,12 +73,17 @@ pub enum CliError {
     Simulator(#[from] crate::simulator::SimulatorError),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
-    #[diagnostic(code("runtime"))]
+    #[diagnostic(
+        code("runtime"),
+        help(
+            "the system refused zdpolicy a thread or a timer; free some resources and run it again"
+        )
+    )]
     Runtime(io::Error),
     /// A Zendesk request or client set-up failed.
     #[error(transparent)]
-    #[diagnostic(code("zendesk"))]
-    Zendesk(#[from] crate::zendesk::client::error::ZendeskError),
+    #[diagnostic(transparent)]
+    Zendesk(#[from] ZendeskError),
     /// `login` or `logout` cannot go on.
     #[error("{0}")]
     #[diagnostic(code("sign-in"))]
@@ -211,13 +217,15 @@ pub enum CliError {
         /// The saved plan.
         path: PathBuf,
     },
-    /// The plan made by `apply` has errors or is over a safety limit.
-    #[error("the plan has errors; nothing was applied")]
+    /// The plan made by `apply` is over a safety limit (the limits are a reviewer's gate for
+    /// the whole plan, so nothing is applied; errors of one account only keep that account
+    /// from being applied).
+    #[error("the plan is over a safety limit; nothing was applied")]
     #[diagnostic(
-        code("plan-has-errors"),
-        help("fix the errors above and run apply again (`--force` passes a safety limit)")
+        code("over-safety-limit"),
+        help("review the changes above; `--force` applies them anyway")
     )]
-    PlanHasErrors,
+    OverSafetyLimit,
     /// The user did not answer `yes`.
     #[error("apply cancelled; nothing was changed")]
     #[diagnostic(
@@ -236,7 +244,7 @@ pub enum CliError {
     NoTerminal,
     /// Reading an input file failed.
     #[error("cannot read {path}: {source}")]
-    #[diagnostic(code("read-failed"))]
+    #[diagnostic(code("read-failed"), help("check the path and that it can be read"))]
     Read {
         /// The file.
         path: PathBuf,
@@ -245,7 +253,12 @@ pub enum CliError {
     },
     /// A saved plan is unusable.
     #[error("{path}: {source}")]
-    #[diagnostic(code("saved-plan"))]
+    #[diagnostic(
+        code("saved-plan"),
+        help(
+            "apply only a plan as `zdpolicy plan --out` wrote it, with the same zdpolicy version; make a new one"
+        )
+    )]
     SavedPlan {
         /// The file.
         path: PathBuf,
@@ -262,7 +275,10 @@ pub enum CliError {
     StdoutClosed,
     /// Writing to standard output failed for another reason (a full disk, say).
     #[error("cannot write to standard output: {0}")]
-    #[diagnostic(code("stdout"))]
+    #[diagnostic(
+        code("stdout"),
+        help("check where standard output goes (a full disk, a closed file)")
+    )]
     Stdout(io::Error),
     /// Apply refused a reviewed plan that the policy and live state no longer give.
     #[error(transparent)]
@@ -295,6 +311,17 @@ pub fn print(err: &CliError, global: &GlobalArgs) {
         out = format!("error: {err}\n");
     }
     super::out::error_text(&out);
+}
+
+/// Printed like every command error: `zendesk` above the message, and what to do.
+impl Diagnostic for ZendeskError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("zendesk"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.advice()))
+    }
 }
 
 /// Printed like every command error: the loader's code (`io`, `no-policy`) above the message.

@@ -384,7 +384,7 @@ impl Namer<'_> {
         }
         let named_option = |v: &Value| -> Option<Value> {
             let text = id_text(v)?;
-            let option = entry.options.iter().find(|o| o.id == text)?;
+            let option = entry.options.iter().find(|o| o.value == text)?;
             matches!(find_option(entry, &option.name), Lookup::Found(_))
                 .then(|| json!({ RefKind::Option.key(): option.name }))
         };

@@ -22,6 +22,7 @@ pub mod fingerprint;
 mod hash;
 mod identity;
 pub mod inactivity;
+mod known_ids;
 pub mod manual;
 pub mod model;
 pub mod operation;

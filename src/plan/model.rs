@@ -199,6 +199,11 @@ pub struct Change {
     /// this account (`after` and `operation` hold the ids).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<ResolvedReference>,
+    /// For people reading an update: the ids the live trigger (`before`) holds that name an
+    /// object of a list the account read, with its name, so a diff names both sides. Apply
+    /// and the stale check never read them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_names: Vec<ResolvedReference>,
     /// For order changes: each trigger or category that moves, for people (apply sends the
     /// positions in `operation`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -274,6 +279,7 @@ impl Change {
             operation: None,
             manual: None,
             references: Vec::new(),
+            before_names: Vec::new(),
             moves: Vec::new(),
         }
     }

@@ -111,11 +111,12 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 match find_option(field, name) {
-                    Lookup::Found(option) => (option.id.clone(), Some(field.id.clone())),
+                    // Triggers hold an option's tag, not its id.
+                    Lookup::Found(option) => (option.value.clone(), Some(field.id.clone())),
                     lookup => {
                         let noun = format!("option of field \"{}\"", field.name);
                         self.not_resolved(&noun, "options", name, reference.span, lookup, |o| {
-                            o.id.clone()
+                            o.value.clone()
                         });
                         continue;
                     }
@@ -321,6 +322,7 @@ pub(super) mod tests {
         product.options = vec![crate::directory::OptionEntry {
             id: "11".into(),
             name: "Enterprise".into(),
+            value: "tier_enterprise".into(),
         }];
         Directory {
             lists: [
@@ -387,7 +389,11 @@ pub(super) mod tests {
             condition.field.value,
             Field::Api("custom_fields_4612".into())
         );
-        assert_eq!(condition.value.as_ref().unwrap().value, json!("11"));
+        // A dropdown option is written as its tag, as triggers hold it, never its id.
+        assert_eq!(
+            condition.value.as_ref().unwrap().value,
+            json!("tier_enterprise")
+        );
         let actions = &done.spec.actions.value;
         assert_eq!(actions[0].value.as_ref().unwrap().value, json!("360001"));
         assert_eq!(
@@ -403,7 +409,7 @@ pub(super) mod tests {
             at,
             [
                 ("conditions.all[0].field", "4612"),
-                ("conditions.all[0].value", "11"),
+                ("conditions.all[0].value", "tier_enterprise"),
                 ("actions[0].value", "360001"),
                 ("actions[1].value[0]", "01GW"),
             ]

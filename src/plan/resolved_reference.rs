@@ -16,8 +16,8 @@ pub struct ResolvedReference {
     pub kind: RefKind,
     /// The name, as written in the policy.
     pub name: String,
-    /// The id it resolved to, as text (an option's id; a ticket field's id, sent as
-    /// `custom_fields_<id>`).
+    /// What it resolved to, as text: the object's id (a ticket field's id is sent as
+    /// `custom_fields_<id>`), or for an option its value, the tag triggers hold for it.
     pub id: String,
     /// For an option: the id of its custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,7 @@ impl ResolvedReference {
                 Some(field.and_then(|f| {
                     f.options
                         .iter()
-                        .find(|o| o.id == self.id)
+                        .find(|o| o.value == self.id)
                         .map(|o| o.name.as_str())
                 }))
             }

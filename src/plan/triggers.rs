@@ -13,6 +13,7 @@ use super::definitions::check as check_definitions;
 use super::draft::Draft;
 use super::fingerprint::{LiveObject, seen};
 use super::identity::{Found, claimed_ids, duplicate_ownership, find};
+use super::known_ids::known_ids;
 use super::model::{Change, ChangeAction, FieldChange};
 use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
@@ -89,6 +90,11 @@ pub(crate) fn plan_triggers<'a>(
         });
         let mut change = plan_one(&desired, found, address, live, &mut outcome);
         change.references = resolved.references;
+        if change.action == ChangeAction::Update
+            && let Some(before) = &change.before
+        {
+            change.before_names = known_ids(before, &live.directory);
+        }
         if matches!(change.action, ChangeAction::Create | ChangeAction::Update)
             && let Some(CategoryRef::Planned { name }) = &desired.category
         {

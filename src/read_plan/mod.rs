@@ -17,7 +17,16 @@ pub use self::read::{
 };
 use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed, plan_of, plan_read};
 use crate::policy::resolve::ResolvedAccount;
+use crate::zendesk::client::error::ZendeskError;
 use crate::zendesk::read::ReadAccounts;
+
+/// Why an account could not be read, in words that do not repeat its name: the plan (and
+/// apply's report) say it under the account already.
+fn unreadable(err: &ZendeskError) -> ReadFailure {
+    ReadFailure {
+        message: err.detail().to_string(),
+    }
+}
 
 /// A plan and what it was made from.
 #[derive(Debug)]
@@ -45,7 +54,7 @@ pub async fn read_and_plan(
         &BTreeSet::new(),
         on_done,
         |desired, read| {
-            let live = read.result.map_err(ReadFailure::from);
+            let live = read.result.map_err(|e| unreadable(&e));
             let mut plan = plan_read(desired, live.as_ref());
             plan.host = Some(client.host(&plan.subdomain));
             plan
@@ -77,7 +86,7 @@ pub fn plan_reads(
         .zip(reads)
         .map(|(desired, read)| AccountInput {
             desired: desired.clone(),
-            live: read.result.map_err(ReadFailure::from),
+            live: read.result.map_err(|e| unreadable(&e)),
         })
         .collect();
     let mut plan = plan_borrowed(&inputs);

@@ -306,7 +306,8 @@ fn channels(account: &Account) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The account's active custom ticket fields, as Zendesk lists them among the definitions
-/// (`custom_fields_<id>`, a dropdown's options as its values, by option id).
+/// (`custom_fields_<id>`, a dropdown's options as its values, by tag: docs/zendesk-notes.md,
+/// "Custom field options in triggers").
 fn custom_fields(account: &Account) -> Vec<Definition> {
     let fields = account
         .objects
@@ -327,7 +328,7 @@ fn custom_fields(account: &Account) -> Vec<Definition> {
                     .iter()
                     .filter_map(|o| {
                         Some(DefinitionValue {
-                            value: Value::String(o.get("id")?.to_string()),
+                            value: o.get("value")?.clone(),
                             title: o.get("name")?.as_str()?.to_owned(),
                             enabled: Some(true),
                             extra: Map::new(),

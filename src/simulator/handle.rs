@@ -5,11 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::json;
+
 use super::error::SimulatorError;
 use super::faults::FaultConfig;
 use super::seed::{AccountSeed, AdminSettings};
 use super::shared::{Shared, lock};
 use super::stats::{RequestRecord, Stats};
+use crate::directory::ListKind;
 
 /// A cheap, cloneable handle on a running simulator's state.
 #[derive(Debug, Clone)]
@@ -58,6 +61,41 @@ impl SimulatorHandle {
     ) -> Result<(), SimulatorError> {
         self.shared
             .write_account(subdomain, |account, _| account.admin = settings)
+            .ok_or_else(|| unknown(subdomain))
+    }
+
+    /// Renames an account's object of `kind` named `from` ("an admin renamed it in Admin
+    /// Center"): a group's or schedule's `name`, a ticket field's `title`, a custom status's
+    /// `agent_label`. Returns whether one had that name (only the first is renamed).
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownAccount`].
+    pub fn rename_object(
+        &self,
+        subdomain: &str,
+        kind: ListKind,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, SimulatorError> {
+        let key = match kind {
+            ListKind::TicketFields => "title",
+            ListKind::CustomStatuses => "agent_label",
+            _ => "name",
+        };
+        self.shared
+            .write_account(subdomain, |account, _| {
+                let objects = account.objects.get_mut(&kind).into_iter().flatten();
+                match objects
+                    .into_iter()
+                    .find(|o| o.get(key) == Some(&json!(from)))
+                {
+                    Some(object) => {
+                        object[key] = json!(to);
+                        true
+                    }
+                    None => false,
+                }
+            })
             .ok_or_else(|| unknown(subdomain))
     }
 

@@ -205,12 +205,28 @@ fn check_custom_field(
     else {
         return Ok(());
     };
-    for id in ids_in(value) {
-        if !options.iter().any(|o| id_text(o) == id) {
-            return Err(missing(field, &id));
+    // A dropdown or multi-select condition or action holds an option's tag (its `value`),
+    // not its id; "" (no value) and terminal operators' null name none.
+    for tag in tags_in(value) {
+        if !options.iter().any(|o| o.get("value") == Some(&json!(tag))) {
+            return Err(missing(field, &tag));
         }
     }
     Ok(())
+}
+
+/// The option tags a custom field's value names: its non-empty texts.
+fn tags_in(value: Option<&Value>) -> Vec<String> {
+    let one = |v: &Value| match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(v) => one(v).into_iter().collect(),
+        None => Vec::new(),
+    }
 }
 
 /// The ids a value names: numbers, and texts of digits (`""` and other texts, such as
@@ -283,7 +299,9 @@ mod tests {
         let objects = objects();
         let ok = [
             action("group_id", json!("100")),
-            action("custom_fields_102", json!("103")),
+            // A dropdown takes its option's tag.
+            action("custom_fields_102", json!("enterprise")),
+            action("custom_fields_102", json!("")),
             action("notification_webhook", json!(["01SIMWEBHOOK104", "{}"])),
             action("group_id", json!("")),
             action("brand_id", json!("5")),
@@ -293,6 +311,8 @@ mod tests {
             action("group_id", json!("999")),
             action("group_id", json!(101)),
             action("custom_fields_102", json!("1")),
+            // The option's id is not its tag.
+            action("custom_fields_102", json!("103")),
             action("custom_fields_7", json!("1")),
             action("notification_webhook", json!(["01NOPE", "{}"])),
         ] {

@@ -252,7 +252,7 @@ fn updated(change: &Change, out: &mut Vec<Line>) {
     ));
     reason(change, out);
     for field in &change.fields {
-        field_diff(field, &change.references, out);
+        field_diff(field, &change.before_names, &change.references, out);
     }
 }
 

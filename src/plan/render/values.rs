@@ -39,12 +39,18 @@ pub(super) fn whole_value(
 }
 
 /// A changed field: `old -> new` for scalars, a line diff for lists and multi-line text.
+/// `before_names` name the ids of the old side, `references` those of the new.
 pub(super) fn field_diff(
     field: &FieldChange,
+    before_names: &[ResolvedReference],
     references: &[ResolvedReference],
     out: &mut Vec<Line>,
 ) {
-    let Some((old, new)) = diff_lines(&field.field, &field.before, &field.after, references) else {
+    let Some((old, new)) = diff_lines(
+        &field.field,
+        (&field.before, before_names),
+        (&field.after, references),
+    ) else {
         out.push(line(
             Sign::Change,
             1,
@@ -80,19 +86,18 @@ pub(super) fn field_diff(
 /// either side has several lines (`null` is nothing). `None` for a pair of scalars.
 fn diff_lines(
     field: &str,
-    before: &Value,
-    after: &Value,
-    references: &[ResolvedReference],
+    (before, before_names): (&Value, &[ResolvedReference]),
+    (after, references): (&Value, &[ResolvedReference]),
 ) -> Option<(String, String)> {
     let is_list = |v: &Value| matches!(v, Value::Array(_));
     let is_text = |v: &Value| matches!(v, Value::String(t) if t.contains('\n'));
     let joined = |lines: Vec<String>| lines.into_iter().map(|l| l + "\n").collect::<String>();
-    let list = |v: &Value| match v {
+    let list = |v: &Value, names: &[ResolvedReference]| match v {
         Value::Array(items) => Some(joined(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| show_item(item, &format!("{field}[{i}]"), references))
+                .map(|(i, item)| show_item(item, &format!("{field}[{i}]"), names))
                 .collect(),
         )),
         Value::Null => Some(String::new()),
@@ -104,7 +109,7 @@ fn diff_lines(
         _ => None,
     };
     if is_list(before) || is_list(after) {
-        return Some((list(before)?, list(after)?));
+        return Some((list(before, before_names)?, list(after, references)?));
     }
     if is_text(before) || is_text(after) {
         return Some((text(before)?, text(after)?));
@@ -188,7 +193,7 @@ mod tests {
 
     #[test]
     fn lists_and_multi_line_text_diff_by_line_and_scalars_do_not() {
-        let diff_lines = |a: &Value, b: &Value| super::diff_lines("f", a, b, &[]);
+        let diff_lines = |a: &Value, b: &Value| super::diff_lines("f", (a, &[]), (b, &[]));
         assert_eq!(
             diff_lines(&json!([1, "a"]), &Value::Null),
             Some(("1\n\"a\"\n".to_owned(), String::new()))
@@ -215,6 +220,7 @@ mod tests {
                 before: json!(["a", "b"]),
                 after: json!(["a", "c"]),
             },
+            &[],
             &[],
             &mut out,
         );

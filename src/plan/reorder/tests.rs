@@ -57,10 +57,7 @@ const TWO_FIRST: &str = "    trigger_categories: [Routing, Escalations, Notifica
 
 /// Plans `desired` against `live`, applies it in memory and plans again: the state after,
 /// and the addresses the second plan still has pending (none, once the order converged).
-fn apply_and_plan_again(
-    desired: &ResolvedAccount,
-    live: &LiveState,
-) -> (LiveState, Vec<String>) {
+fn apply_and_plan_again(desired: &ResolvedAccount, live: &LiveState) -> (LiveState, Vec<String>) {
     let plan = plan_account(desired, live);
     let after = simulate::apply(&plan, live).expect("applies");
     let again = plan_account(desired, &after);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::base_url::BaseUrlError;
-use crate::output::duration::human;
+pub use super::error_text::Detail;
 use crate::zendesk::pages::PageStop;
 use crate::zendesk::secrets::SecretError;
 
@@ -13,16 +13,14 @@ use crate::zendesk::secrets::SecretError;
 /// Messages never contain a secret: credentials are named by their reference.
 #[derive(Debug, Error)]
 pub enum ZendeskError {
-    /// The base-URL template is unusable.
-    #[error(transparent)]
-    BaseUrl(#[from] BaseUrlError),
+    /// The base-URL template is unusable. (Said by its own message, so not a `#[source]`:
+    /// callers that join an error with its causes would say it twice.)
+    BaseUrl(BaseUrlError),
     /// The HTTP client could not be built (TLS set-up).
-    #[error("cannot set up HTTPS: {0}")]
     Setup(String),
     /// A credential reference could not be resolved.
     // The reason is part of the message and deliberately not a `#[source]`: callers that join an
     // error with its causes would say it twice.
-    #[error("{account}: {error}")]
     Secret {
         /// The account.
         account: String,
@@ -30,18 +28,11 @@ pub enum ZendeskError {
         error: SecretError,
     },
     /// Neither the policy nor the environment gives credentials.
-    #[error(
-        "{account}: no credentials: add `credentials:` to the account, or (single-account policies) set \
-         ZENDESK_OAUTH_TOKEN, or ZENDESK_EMAIL and ZENDESK_API_TOKEN"
-    )]
     NoCredentials {
         /// The account.
         account: String,
     },
     /// `credentials: { login: true }`, but nobody signed in to this account here.
-    #[error(
-        "{account}: not signed in to {subdomain}: run `zdpolicy login --account {account}` (or give the account other `credentials:`)"
-    )]
     NotSignedIn {
         /// The account.
         account: String,
@@ -50,9 +41,6 @@ pub enum ZendeskError {
     },
     /// The stored sign-in cannot be used: Zendesk refused its refresh token (revoked, expired,
     /// used elsewhere), or it cannot be read.
-    #[error(
-        "{account}: the sign-in to {subdomain} no longer works ({reason}): run `zdpolicy login --account {account}` again"
-    )]
     SignInUnusable {
         /// The account.
         account: String,
@@ -62,7 +50,6 @@ pub enum ZendeskError {
         reason: String,
     },
     /// 401: the credentials were refused.
-    #[error("{account}: Zendesk rejected the credentials from {credentials} ({status})")]
     Unauthorized {
         /// The account.
         account: String,
@@ -72,11 +59,6 @@ pub enum ZendeskError {
         status: u16,
     },
     /// 403: authenticated, but not allowed.
-    #[error(
-        "{account}: {object}: forbidden (403): the user behind {credentials} must be a Zendesk admin \
-         (and an OAuth token needs the read/write scopes){}",
-        detail.as_deref().map(|d| format!("; Zendesk said: {d}")).unwrap_or_default()
-    )]
     Forbidden {
         /// The account.
         account: String,
@@ -91,9 +73,6 @@ pub enum ZendeskError {
         detail: Option<String>,
     },
     /// 404 on an account-wide endpoint: there is no such account.
-    #[error(
-        "{account}: no Zendesk account answers at {base_url} (404): check the subdomain `{subdomain}`"
-    )]
     AccountNotFound {
         /// The account.
         account: String,
@@ -103,7 +82,6 @@ pub enum ZendeskError {
         base_url: String,
     },
     /// 404 on one object.
-    #[error("{account}: {object} not found (404)")]
     NotFound {
         /// The account.
         account: String,
@@ -111,7 +89,6 @@ pub enum ZendeskError {
         object: String,
     },
     /// 4xx validation errors (422 RecordInvalid, category errors).
-    #[error("{account}: {object}: Zendesk refused it ({status}{}): {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
     Rejected {
         /// The account.
         account: String,
@@ -125,11 +102,6 @@ pub enum ZendeskError {
         message: String,
     },
     /// Still limited or unavailable when the retry budget ran out.
-    #[error(
-        "{account}: {object}: Zendesk kept answering {status} for {}; the retry budget of {} is spent, giving up (raise --retry-budget or lower --parallelism)",
-        human(*waited),
-        human(*budget)
-    )]
     GaveUp {
         /// The account.
         account: String,
@@ -144,12 +116,6 @@ pub enum ZendeskError {
     },
     /// The server asked (`Retry-After`) for a longer wait than is left of the retry budget:
     /// failing now beats sleeping past the budget.
-    #[error(
-        "{account}: {object}: Zendesk answered {status} and asked to wait {} (Retry-After), longer than the {} left of the retry budget of {}; giving up now (raise --retry-budget)",
-        human(*asked),
-        human(*left),
-        human(*budget)
-    )]
     WaitTooLong {
         /// The account.
         account: String,
@@ -166,10 +132,6 @@ pub enum ZendeskError {
     },
     /// A 3xx. Zendesk's API does not redirect API calls, so zdpolicy follows no redirect and
     /// sends nothing (no credential) to where one points.
-    #[error(
-        "{account}: {object}: the server answered {status}, a redirect {}; zdpolicy follows no redirects, so nothing was sent there (Zendesk's API does not redirect: check --api-url and the subdomain)",
-        location_host.as_deref().map_or_else(|| "without a Location".to_owned(), |h| format!("to {h}"))
-    )]
     Redirected {
         /// The account.
         account: String,
@@ -182,11 +144,6 @@ pub enum ZendeskError {
         location_host: Option<String>,
     },
     /// The answer's body is larger than zdpolicy reads of one answer; it was not read further.
-    #[error(
-        "{account}: {object}: the answer is larger than {}, the most zdpolicy reads of one answer{}; stopped reading it",
-        Size(*limit),
-        announced.map(|n| format!(" (it announced {n} bytes)")).unwrap_or_default()
-    )]
     BodyTooLarge {
         /// The account.
         account: String,
@@ -198,7 +155,6 @@ pub enum ZendeskError {
         announced: Option<u64>,
     },
     /// A paged list that does not end the way Zendesk's lists end.
-    #[error("{account}: {object}: {stop}; the list was not read further")]
     Pagination {
         /// The account.
         account: String,
@@ -208,7 +164,6 @@ pub enum ZendeskError {
         stop: PageStop,
     },
     /// A server error that is not retried (e.g. a 500 on a create, whose outcome is unknown).
-    #[error("{account}: {object}: Zendesk answered {status}: {message}")]
     Server {
         /// The account.
         account: String,
@@ -220,9 +175,6 @@ pub enum ZendeskError {
         message: String,
     },
     /// The answer was not the JSON expected.
-    #[error(
-        "{account}: {object}: unexpected answer ({status}): {detail}; the body began: {snippet:?}"
-    )]
     InvalidResponse {
         /// The account.
         account: String,
@@ -236,7 +188,6 @@ pub enum ZendeskError {
         snippet: String,
     },
     /// The request failed on the network.
-    #[error("{account}: {object}: {reason}")]
     Transport {
         /// The account.
         account: String,
@@ -249,7 +200,96 @@ pub enum ZendeskError {
     },
 }
 
+impl From<BaseUrlError> for ZendeskError {
+    fn from(err: BaseUrlError) -> Self {
+        Self::BaseUrl(err)
+    }
+}
+
 impl ZendeskError {
+    /// The message without the account (see [`Detail`]): for places that name it already.
+    pub fn detail(&self) -> Detail<'_> {
+        Detail(self)
+    }
+
+    /// The account the failure is about; `None` for set-up failures of the whole client.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Self::BaseUrl(_) | Self::Setup(_) => None,
+            Self::Secret { account, .. }
+            | Self::NoCredentials { account }
+            | Self::NotSignedIn { account, .. }
+            | Self::SignInUnusable { account, .. }
+            | Self::Unauthorized { account, .. }
+            | Self::Forbidden { account, .. }
+            | Self::AccountNotFound { account, .. }
+            | Self::NotFound { account, .. }
+            | Self::Rejected { account, .. }
+            | Self::GaveUp { account, .. }
+            | Self::WaitTooLong { account, .. }
+            | Self::Redirected { account, .. }
+            | Self::BodyTooLarge { account, .. }
+            | Self::Pagination { account, .. }
+            | Self::Server { account, .. }
+            | Self::InvalidResponse { account, .. }
+            | Self::Transport { account, .. } => Some(account),
+        }
+    }
+
+    /// What was being read or written (`trigger 7100000000011`), when one object was.
+    pub fn object(&self) -> Option<&str> {
+        match self {
+            Self::Forbidden { object, .. }
+            | Self::NotFound { object, .. }
+            | Self::Rejected { object, .. }
+            | Self::GaveUp { object, .. }
+            | Self::WaitTooLong { object, .. }
+            | Self::Redirected { object, .. }
+            | Self::BodyTooLarge { object, .. }
+            | Self::Pagination { object, .. }
+            | Self::Server { object, .. }
+            | Self::InvalidResponse { object, .. }
+            | Self::Transport { object, .. } => Some(object),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status Zendesk last answered, when it answered (0, a connection failure
+    /// after retries, is no answer).
+    pub fn status(&self) -> Option<u16> {
+        let status = match self {
+            Self::Unauthorized { status, .. }
+            | Self::Rejected { status, .. }
+            | Self::GaveUp { status, .. }
+            | Self::WaitTooLong { status, .. }
+            | Self::Redirected { status, .. }
+            | Self::Server { status, .. }
+            | Self::InvalidResponse { status, .. } => *status,
+            Self::Forbidden { .. } => 403,
+            Self::AccountNotFound { .. } | Self::NotFound { .. } => 404,
+            _ => return None,
+        };
+        (status != 0).then_some(status)
+    }
+
+    /// Zendesk's error code (`RecordInvalid`, `TriggerCategoryNotEmpty`), when it gave one:
+    /// what callers match on, never the message, which is for people and may change.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Self::Forbidden { code, .. } | Self::Rejected { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What Zendesk's answer said, when it said something (a 4xx or 5xx body).
+    pub fn zendesk_message(&self) -> Option<&str> {
+        match self {
+            Self::Forbidden { detail, .. } => detail.as_deref(),
+            Self::Rejected { message, .. } | Self::Server { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     /// Whether a write that failed this way may still have happened in Zendesk.
     pub fn outcome_unknown(&self) -> bool {
         match self {
@@ -278,20 +318,6 @@ pub fn snippet(body: &[u8]) -> String {
         format!("{text}…")
     } else {
         text
-    }
-}
-
-/// A size as people read it: `32 MiB`, or bytes when it is not whole mebibytes.
-struct Size(usize);
-
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const MIB: usize = 1024 * 1024;
-        if self.0 >= MIB && self.0.is_multiple_of(MIB) {
-            write!(f, "{} MiB", self.0 / MIB)
-        } else {
-            write!(f, "{} bytes", self.0)
-        }
     }
 }
 

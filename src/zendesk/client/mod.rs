@@ -20,6 +20,7 @@ pub mod base_url;
 mod config;
 pub mod error;
 pub mod error_body;
+mod error_text;
 mod failure;
 pub mod limiter;
 pub mod redirect;
