@@ -37,12 +37,12 @@ use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::live::LiveState;
 use zdpolicy::plan::{self, Plan};
 use zdpolicy::policy::{self, Policy};
-use zdpolicy::refresh::read_and_plan;
-use zdpolicy::sandbox::{LockOptions, Sandbox, SandboxAccount};
+use zdpolicy::read_plan::read_accounts;
+use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::AccountSeed;
+use zdpolicy::simulator::sandbox::{LockOptions, Sandbox, SandboxAccount};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig, CredentialMode};
-use zdpolicy::zendesk::read::read_accounts;
 
 // The same allocator as the zdpolicy binary.
 #[global_allocator]
@@ -735,7 +735,7 @@ fn serve(options: &Options) -> Result<(), Error> {
         for (i, (sandbox, desired)) in accounts.iter_mut().zip(&policy.accounts).enumerate() {
             let account_plan = plan::plan_account(desired, &new_account);
             let live = plan::simulate::apply(&account_plan, &new_account)?;
-            let mut seed = zdpolicy::snapshot::account_seed(&sandbox.subdomain, &live);
+            let mut seed = zdpolicy::export::seed::account_seed(&sandbox.subdomain, &live);
             if is_changed(i, options.shape.changed) {
                 edit_last_trigger(&mut seed);
             }

@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zdpolicy::policy::{load_sources, source::SourceMap};
+use zdpolicy::read_plan::read_accounts;
 use zdpolicy::simulator::{
     AccountSeed, FaultConfig, OAuthTokenSeed, Role, Simulator, SimulatorConfig, TriggerSeed,
 };
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
-use zdpolicy::zendesk::read::read_accounts;
 
 // The same allocator as the zdpolicy binary.
 #[global_allocator]

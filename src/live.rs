@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::directory::Directory;
-use crate::zendesk::wire::{
+use crate::zendesk::model::{
     AccountSettings, Definition, SunshineApp, Trigger, TriggerCategory, TriggerDefinitions,
 };
 

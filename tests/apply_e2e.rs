@@ -17,7 +17,7 @@ use zdpolicy::plan::ownership::marker_key;
 use zdpolicy::plan::{LiveObject, fingerprint_of, has_changes};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
-use zdpolicy::refresh::read_and_plan;
+use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::{AccountSeed, FaultConfig, RunningSimulator, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};

@@ -13,7 +13,7 @@ use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::plan::{Plan, has_changes};
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
-use zdpolicy::refresh::read_and_plan;
+use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::{AccountSeed, OAuthTokenSeed, Role, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};

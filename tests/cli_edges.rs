@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use zdpolicy::sandbox::{LockOptions, Sandbox, SandboxAccount};
+use zdpolicy::simulator::sandbox::{LockOptions, Sandbox, SandboxAccount};
 use zdpolicy::simulator::{AccountSeed, Simulator, SimulatorConfig};
 
 mod support;

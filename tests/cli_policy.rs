@@ -9,6 +9,7 @@ fn zdpolicy() -> Command {
     let mut cmd = Command::cargo_bin("zdpolicy").unwrap();
     cmd.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("ZDPOLICY_API_URL");
     for var in [
         "ZENDESK_SUBDOMAIN",
@@ -356,6 +357,36 @@ fn color_always_colours_and_never_does_not() {
     assert!(
         !auto_piped.contains('\u{1b}'),
         "auto does not colour a pipe"
+    );
+}
+
+#[test]
+fn color_auto_honours_the_clicolor_variables() {
+    let file = "tests/fixtures/invalid/bad-route.yaml";
+    let forced = stdout_of(
+        zdpolicy()
+            .env("CLICOLOR_FORCE", "1")
+            .args(["validate", file]),
+    );
+    assert!(forced.contains('\u{1b}'), "CLICOLOR_FORCE colours a pipe");
+    let no_color_wins = stdout_of(
+        zdpolicy()
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1")
+            .args(["validate", file]),
+    );
+    assert!(
+        !no_color_wins.contains('\u{1b}'),
+        "NO_COLOR beats CLICOLOR_FORCE"
+    );
+    let flag_wins = stdout_of(
+        zdpolicy()
+            .env("CLICOLOR_FORCE", "1")
+            .args(["validate", "--color", "never", file]),
+    );
+    assert!(
+        !flag_wins.contains('\u{1b}'),
+        "--color never beats CLICOLOR_FORCE"
     );
 }
 

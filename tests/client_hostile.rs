@@ -16,11 +16,12 @@ use hostile_support::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
+use zdpolicy::read_plan::read_live_state;
 use zdpolicy::zendesk::client::body::MAX_BODY_BYTES;
 use zdpolicy::zendesk::client::error::ZendeskError;
 use zdpolicy::zendesk::client::{AccountClient, Api, Target};
 use zdpolicy::zendesk::pages::{MAX_PAGES, PageStop};
-use zdpolicy::zendesk::read::{ReadApi, read_live_state};
+use zdpolicy::zendesk::read::ReadApi;
 
 const BEARER: &str = "version: 1\naccounts:\n  acme:\n    subdomain: acme\n    rate_limit_per_minute: 1000000\n    credentials: { oauth_token: \"cmd:echo hostile-token\" }\n";
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use zdpolicy::policy::{Policy, load_sources, source::SourceMap};
+use zdpolicy::read_plan::{read_accounts, read_live_state};
 use zdpolicy::simulator::{
     AccountSeed, ApiTokenSeed, FaultConfig, OAuthClientSeed, Role, RunningSimulator, Simulator,
     SimulatorConfig, SunshineSeed, TriggerSeed,
@@ -13,7 +14,6 @@ use zdpolicy::simulator::{
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::error::ZendeskError;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
-use zdpolicy::zendesk::read::{read_accounts, read_live_state};
 
 mod support;
 

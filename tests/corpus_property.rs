@@ -20,12 +20,12 @@ use zdpolicy::plan::{CategoryRef, ChangeAction, Operation, Plan, has_changes};
 use zdpolicy::policy::model::TriggerKey;
 use zdpolicy::policy::resolve::ResolvedAccount;
 use zdpolicy::policy::{load_sources, source::SourceMap};
-use zdpolicy::refresh::read_and_plan;
+use zdpolicy::read_plan::read_accounts;
+use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::{RunningSimulator, Simulator, SimulatorConfig};
 use zdpolicy::zendesk::client::base_url::BaseUrlTemplate;
 use zdpolicy::zendesk::client::{Client, ClientConfig};
-use zdpolicy::zendesk::read::read_accounts;
-use zdpolicy::zendesk::wire::Trigger;
+use zdpolicy::zendesk::model::Trigger;
 
 /// One field of one trigger, changed in the exported policy.
 #[derive(Debug, Clone, Copy)]

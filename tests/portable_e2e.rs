@@ -15,7 +15,7 @@ use zdpolicy::apply::report::ApplyReport;
 use zdpolicy::apply::{ApplyOptions, apply};
 use zdpolicy::directory::ListKind;
 use zdpolicy::policy::{load_sources, source::SourceMap};
-use zdpolicy::refresh::read_and_plan;
+use zdpolicy::read_plan::read_and_plan;
 use zdpolicy::simulator::{
     AccountSeed, OAuthTokenSeed, Role, RunningSimulator, Simulator, SimulatorConfig,
 };

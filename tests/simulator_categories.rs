@@ -6,7 +6,7 @@ mod simulator_support;
 use reqwest::Method;
 use serde_json::json;
 use simulator_support::{Sent, Sim, keys, trigger_body};
-use zdpolicy::zendesk::wire::{TriggerCategoriesPage, TriggerCategoryResponse};
+use zdpolicy::zendesk::model::{TriggerCategoriesPage, TriggerCategoryResponse};
 
 async fn create_category(sim: &Sim, name: &str, position: i64) -> String {
     let response = sim

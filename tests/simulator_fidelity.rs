@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use simulator_support::{Sent, Sim, keys, trigger_body};
-use zdpolicy::zendesk::wire::{
+use zdpolicy::zendesk::model::{
     AccountSettingsResponse, BatchJobResponse, ErrorBody, OAuthTokenResponse, SunshineAppResponse,
     TriggerCategoriesPage, TriggerDefinitionsResponse, TriggerResponse, TriggersCursorPage,
     TriggersOffsetPage,

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use simulator_support::{SUNSHINE_APP, SUNSHINE_KEY, SUNSHINE_SECRET, Sent, Sim};
 use zdpolicy::simulator::{AdminSettings, RouteAs};
-use zdpolicy::zendesk::wire::{AccountSettingsResponse, SunshineAppResponse};
+use zdpolicy::zendesk::model::{AccountSettingsResponse, SunshineAppResponse};
 
 #[tokio::test]
 async fn account_settings_put_merges_sections() {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
 use simulator_support::{Sent, Sim, acme};
-use zdpolicy::signin::pkce;
 use zdpolicy::simulator::{SignInSeed, SimulatorConfig};
+use zdpolicy::zendesk::signin::pkce;
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const REDIRECT: &str = "http://127.0.0.1:45678/callback";

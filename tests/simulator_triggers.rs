@@ -6,7 +6,7 @@ mod simulator_support;
 use reqwest::Method;
 use serde_json::{Value, json};
 use simulator_support::{Sent, Sim, json, keys, trigger_body};
-use zdpolicy::zendesk::wire::{Trigger, TriggerDefinitionsResponse, TriggerResponse};
+use zdpolicy::zendesk::model::{Trigger, TriggerDefinitionsResponse, TriggerResponse};
 
 const CSAT_TITLE: &str = "Request customer satisfaction rating (messaging)";
 

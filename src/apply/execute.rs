@@ -12,11 +12,11 @@ use crate::plan::{CategoryRef, Change, ChangeAction, Operation, TriggerRef, Trig
 use crate::policy::model::AccountName;
 use crate::zendesk::api_warn::ApiWarning;
 use crate::zendesk::client::error::ZendeskError;
-use crate::zendesk::read::ReadApi;
-use crate::zendesk::wire::{
+use crate::zendesk::model::{
     AccountSettings, BatchCategoryItem, BatchJob, BatchJobItems, BatchTriggerItem,
     TriggerBulkUpdateItem,
 };
+use crate::zendesk::read::ReadApi;
 use crate::zendesk::write::WriteApi;
 
 /// How often a create whose outcome was unknown is checked and tried again.
@@ -519,7 +519,7 @@ mod tests {
     use super::*;
     use crate::plan::plan_account;
     use crate::policy::load::load_texts;
-    use crate::zendesk::wire::{
+    use crate::zendesk::model::{
         SunshineApp, SunshineAppSettings, Trigger, TriggerCategory, TriggerDefinitions,
     };
 

@@ -26,7 +26,7 @@ use self::verify::{Difference, Verdict, check_accounts, verify};
 use crate::live::LiveState;
 use crate::plan::{AccountPlan, Plan, TOOL_VERSION, Targets};
 use crate::policy::resolve::ResolvedAccount;
-use crate::refresh::{Refreshed, refresh};
+use crate::read_plan::{Refreshed, refresh};
 use crate::zendesk::client::{AccountClient, Client};
 use crate::zendesk::write::Writer;
 

@@ -15,12 +15,11 @@ use crate::directory::ListKind;
 use crate::live::LiveState;
 use crate::plan::Plan;
 use crate::policy::resolve::ResolvedAccount;
-use crate::refresh::read_and_plan;
-use crate::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
-use crate::select::{Selector, Shard};
+use crate::policy::select::{Selector, Shard};
+use crate::read_plan::{AccountRead, read_accounts_with, read_and_plan};
+use crate::simulator::sandbox::{DEFAULT_STATE_FILE, Sandbox, SandboxAccount};
 use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
 use crate::zendesk::client::{Client, ClientConfig, CredentialMode};
-use crate::zendesk::read::{AccountRead, read_accounts_with};
 
 /// How to reach Zendesk.
 #[derive(Debug, Clone, Args)]

@@ -88,19 +88,19 @@ pub enum CliError {
         code("sign-in-failed"),
         help("run `zdpolicy login` again; see docs/sign-in.md for the OAuth client it needs")
     )]
-    Login(#[from] crate::signin::login::LoginError),
+    Login(#[from] crate::zendesk::signin::login::LoginError),
     /// The sign-in records or token store failed.
     #[error(transparent)]
     #[diagnostic(code("sign-in-store"))]
-    SignInStore(#[from] crate::signin::store::StoreError),
+    SignInStore(#[from] crate::zendesk::signin::store::StoreError),
     /// The sandbox failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Sandbox(#[from] crate::sandbox::SandboxError),
+    Sandbox(#[from] crate::simulator::sandbox::SandboxError),
     /// The account selectors are invalid or select no account.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Select(#[from] crate::select::SelectError),
+    Select(#[from] crate::policy::select::SelectError),
     /// A `--target` is not an address pattern.
     #[error(transparent)]
     #[diagnostic(

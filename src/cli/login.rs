@@ -1,5 +1,5 @@
 //! `zdpolicy login`, `zdpolicy login --status` and `zdpolicy logout`: wiring only; the
-//! conversation is in [`crate::signin`].
+//! conversation is in [`crate::zendesk::signin`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +10,12 @@ use secrecy::ExposeSecret;
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_OK, GlobalArgs};
 use crate::policy::model::Subdomain;
-use crate::signin::login::{self, Attempt, LoginRequest, Loopback};
-use crate::signin::session::{self, Session, seconds, store_for};
-use crate::signin::store::{Records, SignInRecord, StoreKind, TokenStore, Tokens, config_dir};
 use crate::zendesk::client::base_url::{BaseUrlTemplate, DEFAULT_TEMPLATE};
+use crate::zendesk::signin::login::{self, Attempt, LoginRequest, Loopback};
+use crate::zendesk::signin::session::{self, Session, seconds, store_for};
+use crate::zendesk::signin::store::{
+    Records, SignInRecord, StoreKind, TokenStore, Tokens, config_dir,
+};
 
 /// Which account: by its name in the policy, or by subdomain.
 #[derive(Debug, Clone, Args)]
@@ -216,7 +218,7 @@ fn keep(
     choice: StoreChoice,
     global: &GlobalArgs,
 ) -> Result<StoreKind, CliError> {
-    let save = |kind: StoreKind| -> Result<Arc<dyn TokenStore>, crate::signin::store::StoreError> {
+    let save = |kind: StoreKind| -> Result<Arc<dyn TokenStore>, crate::zendesk::signin::store::StoreError> {
         let store = store_for(kind, records.dir())?;
         store.save(key, tokens)?;
         Ok(store)
@@ -228,12 +230,12 @@ fn keep(
             Ok(store) => store,
             Err(why) => {
                 let why = match why {
-                    crate::signin::store::StoreError::Keyring(reason) => reason,
+                    crate::zendesk::signin::store::StoreError::Keyring(reason) => reason,
                     other => other.to_string(),
                 };
                 global.info(&format!(
                     "No OS keyring to keep the tokens in ({why}); keeping them in {}, readable only by you.",
-                    crate::signin::store::FileTokenStore::new(records.dir().to_path_buf())
+                    crate::zendesk::signin::store::FileTokenStore::new(records.dir().to_path_buf())
                         .path()
                         .display()
                 ));

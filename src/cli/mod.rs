@@ -47,7 +47,7 @@ pub struct Cli {
 /// Flags every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// When to colour output (`NO_COLOR` turns `auto` off).
+    /// When to colour output (`auto` honours `NO_COLOR`, `CLICOLOR_FORCE` and `CLICOLOR`).
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print only errors and the command's requested output.

@@ -8,8 +8,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_OK, GlobalArgs};
 use crate::policy;
-use crate::sandbox::{DEFAULT_STATE_FILE, LockOptions, Sandbox, reset};
 use crate::simulator::RouteAs;
+use crate::simulator::sandbox::{DEFAULT_STATE_FILE, LockOptions, Sandbox, reset};
 
 /// Arguments of `sandbox`.
 #[derive(Debug, Args)]
@@ -172,5 +172,7 @@ fn subdomain_of(sandbox: &Sandbox, set: &SetArgs) -> Result<String, CliError> {
             p.account(&set.account)
                 .map(|a| a.subdomain.value.to_string())
         });
-    named.ok_or_else(|| crate::sandbox::SandboxError::UnknownAccount(set.account.clone()).into())
+    named.ok_or_else(|| {
+        crate::simulator::sandbox::SandboxError::UnknownAccount(set.account.clone()).into()
+    })
 }

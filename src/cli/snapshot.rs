@@ -8,8 +8,8 @@ use super::connect::{ConnectArgs, SelectArgs};
 use super::export::policy_for_subdomain;
 use super::policy_args::PolicyPaths;
 use super::{CliError, EXIT_OK, GlobalArgs};
+use crate::export::seed::{account_seed, document, to_text};
 use crate::files::{FileKind, OutputFile};
-use crate::snapshot::{account_seed, document, to_text};
 
 /// Arguments of `snapshot`.
 #[derive(Debug, Args)]

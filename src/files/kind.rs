@@ -7,7 +7,10 @@ use std::fmt;
 /// the files zdpolicy writes, however large they are.
 pub const SNIFF_BYTES: usize = 8 * 1024;
 
-use crate::export::EXPORT_HEADER;
+/// The first line of every exported file (after an editor modeline), by which a later export
+/// recognises the file as its own to replace. Defined here, with the other files' marks, so
+/// that telling kinds apart needs none of the modules that write them.
+pub const EXPORT_HEADER: &str = "# Exported by zdpolicy from live Zendesk state.";
 
 /// The `title` of zdpolicy's policy JSON Schema (from the doc comment of its root type).
 pub const SCHEMA_TITLE: &str = "zdpolicy policy";

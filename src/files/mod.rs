@@ -13,7 +13,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use atomic::{OutputFile, write_file};
-pub use kind::{FileKind, SCHEMA_TITLE};
+pub use kind::{EXPORT_HEADER, FileKind, SCHEMA_TITLE};
 pub use lock::{FileLock, lock_path};
 
 /// Why a file was not written.

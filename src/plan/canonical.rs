@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::zendesk::wire;
+use crate::zendesk::model as wire;
 
 /// Operators that take no value ("terminal" in `/api/v2/triggers/definitions`).
 const TERMINAL_OPERATORS: &[&str] = &["changed", "not_changed", "present", "not_present"];

@@ -20,7 +20,7 @@ use super::operation::{Operation, TriggerWrite};
 use super::preflight::{self, Availability};
 use crate::live::{ENDED_BY_AGENT_TITLE, LiveState, SESSION_ENDED_REASON_TITLE};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::{Condition, Conditions, Trigger};
+use crate::zendesk::model::{Condition, Conditions, Trigger};
 
 /// The name of the CSAT object in addresses (`ACCOUNT.csat.survey_on_session_end`).
 pub const SURVEY_ON_SESSION_END: &str = "survey_on_session_end";

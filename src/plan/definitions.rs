@@ -17,7 +17,7 @@ use super::trigger_state::{wire_action, wire_condition};
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
-use crate::zendesk::wire::{Definition, Trigger, TriggerDefinitions};
+use crate::zendesk::model::{Definition, Trigger, TriggerDefinitions};
 
 /// How many allowed values a message lists before saying how many more there are.
 const SHOWN_VALUES: usize = 8;

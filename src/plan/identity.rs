@@ -9,7 +9,7 @@ use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::ownership::Owners;
 use crate::policy::model::TriggerSpec;
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::Trigger;
+use crate::zendesk::model::Trigger;
 
 /// How a managed trigger was found in Zendesk.
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ use super::operation::Operation;
 use super::settings::{END_SESSION_AFTER_INACTIVITY, manual_change};
 use crate::live::LiveState;
 use crate::policy::model::{Messaging, Reminder};
-use crate::zendesk::wire::{AccountSettings, InactivityReminder, MessagingInactivity};
+use crate::zendesk::model::{AccountSettings, InactivityReminder, MessagingInactivity};
 
 /// One key of `messaging_inactivity` that the policy can set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

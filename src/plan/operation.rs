@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::zendesk::wire::{AccountSettings, Action, Conditions, SunshineAppSettings};
+use crate::zendesk::model::{AccountSettings, Action, Conditions, SunshineAppSettings};
 
 /// One write to Zendesk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::policy::model::TriggerKey;
-use crate::zendesk::wire::Trigger;
+use crate::zendesk::model::Trigger;
 
 const MARKER_PREFIX: &str = "Managed by zdpolicy (key: ";
 const MARKER_SUFFIX: &str = "). Edits in Zendesk are overwritten.";

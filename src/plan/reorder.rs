@@ -23,7 +23,7 @@ use super::order::{OrderError, Placement as Place, Wish, desired_order, moves};
 use crate::live::LiveState;
 use crate::policy::model::{Located, OrderMode, Placement, TriggerSpec};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::{Trigger, TriggerCategory};
+use crate::zendesk::model::{Trigger, TriggerCategory};
 
 /// The address name of the order of triggers in no category.
 pub(crate) const UNCATEGORISED: &str = "triggers";

@@ -17,9 +17,9 @@ use super::operation::{
     CategoryPosition, CategoryRef, Operation, TriggerPosition, TriggerRef, TriggerWrite,
 };
 use crate::live::LiveState;
-use crate::zendesk::merge::deep_merge;
-use crate::zendesk::timestamp::format_rfc3339;
-use crate::zendesk::wire::{Trigger, TriggerCategory};
+use crate::zendesk::model::merge::deep_merge;
+use crate::zendesk::model::timestamp::format_rfc3339;
+use crate::zendesk::model::{Trigger, TriggerCategory};
 
 /// Ids Zendesk hands out are 13–14 digit numbers; new ones start above this.
 const FIRST_ID: u64 = 19_000_000_000_000;

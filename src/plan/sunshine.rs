@@ -21,7 +21,7 @@ use super::operation::Operation;
 use super::settings::manual_change;
 use crate::live::LiveState;
 use crate::policy::model::Messaging;
-use crate::zendesk::wire::{SunshineApp, SunshineAppSettings};
+use crate::zendesk::model::{SunshineApp, SunshineAppSettings};
 
 /// `setting.end_users_can_end_sessions`.
 pub const END_USERS_CAN_END_SESSIONS: &str = "end_users_can_end_sessions";

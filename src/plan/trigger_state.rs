@@ -14,7 +14,7 @@ use super::operation::{CategoryRef, TriggerWrite};
 use super::ownership::managed_description;
 use crate::live::LiveState;
 use crate::policy::model::{self as policy, TriggerSpec};
-use crate::zendesk::wire::{Action, Condition, Conditions, Trigger};
+use crate::zendesk::model::{Action, Condition, Conditions, Trigger};
 
 /// A managed trigger as the policy wants it.
 pub(crate) struct Desired<'a> {

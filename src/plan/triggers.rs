@@ -21,7 +21,7 @@ use super::reorder::Placed;
 use super::trigger_state::{Desired, differing_fields, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::Trigger;
+use crate::zendesk::model::Trigger;
 
 /// What planning the triggers found out that later steps need.
 #[derive(Debug, Default)]

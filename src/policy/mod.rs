@@ -16,6 +16,7 @@ pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod secret;
+pub mod select;
 pub mod source;
 pub mod trust;
 pub mod yaml;

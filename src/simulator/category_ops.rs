@@ -8,7 +8,7 @@ use super::api_error::ApiError;
 use super::clock::stamp_after;
 use super::state::Account;
 use super::trigger_ops::apply_bulk_change;
-use crate::zendesk::wire::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
+use crate::zendesk::model::{BatchJob, BatchJobResults, ErrorItem, TriggerCategory};
 
 /// Zendesk's limit of categories per account [SEEN OAS: `ProductLimitExceeded`].
 const MAX_CATEGORIES: usize = 500;
@@ -102,7 +102,7 @@ impl Account {
     /// 404 `TriggerCategoryNotFound`; 400 `TriggerCategoryNotEmpty`.
     pub(crate) fn delete_category(&mut self, id: &str) -> Result<(), ApiError> {
         self.category(id)?;
-        let in_category = |t: &crate::zendesk::wire::Trigger| {
+        let in_category = |t: &crate::zendesk::model::Trigger| {
             t.category_id.as_ref().and_then(Option::as_deref) == Some(id)
         };
         if self.triggers.iter().any(|t| t.active && in_category(t)) {

@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub(crate) use crate::zendesk::timestamp::{format_rfc3339, parse_rfc3339};
+pub(crate) use crate::zendesk::model::timestamp::{format_rfc3339, parse_rfc3339};
 
 /// Real time shifted by an offset that only grows.
 #[derive(Debug)]

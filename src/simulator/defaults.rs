@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use super::definitions::{CSAT_SURVEY_SENT_SUBJECT, MESSAGING_VIA_ID, SEND_CSAT_SURVEY_SUBJECT};
 use super::seed::{AccountSeed, Features, SunshineSeed, TriggerSeed};
 use super::state::SunshineState;
-use crate::zendesk::merge::deep_merge;
-use crate::zendesk::wire::{SunshineApp, SunshineAppSettings};
+use crate::zendesk::model::merge::deep_merge;
+use crate::zendesk::model::{SunshineApp, SunshineAppSettings};
 
 /// The category standard triggers are in. Zendesk's name for it is [NOT FOUND]; a real account
 /// had all its triggers in one category [SEEN zenpy recording].

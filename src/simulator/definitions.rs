@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::state::Account;
-use crate::zendesk::wire::{Definition, DefinitionOperator, DefinitionValue, TriggerDefinitions};
+use crate::zendesk::model::{Definition, DefinitionOperator, DefinitionValue, TriggerDefinitions};
 
 /// Subject of "Messaging session ended reason": its API name is [NOT FOUND] in any public
 /// source (docs/zendesk-notes.md, "The CSAT-on-end trigger"), so this is a placeholder.

@@ -36,6 +36,7 @@ mod pagination;
 mod persist;
 mod query;
 mod routes;
+pub mod sandbox;
 mod seed;
 mod server;
 mod settings_ops;

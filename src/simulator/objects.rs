@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::api_error::ApiError;
 use super::state::take_id;
 use crate::directory::{ListKind, value_slot};
-use crate::zendesk::wire::{Action, Condition};
+use crate::zendesk::model::{Action, Condition};
 
 /// Objects by kind, as seeded or stored: each in Zendesk's shape.
 pub(crate) type Objects = BTreeMap<ListKind, Vec<Value>>;

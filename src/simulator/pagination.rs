@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api_error::ApiError;
 use super::query::Query;
-use crate::zendesk::wire::{CursorLinks, CursorMeta, CursorPagination, OffsetPagination};
+use crate::zendesk::model::{CursorLinks, CursorMeta, CursorPagination, OffsetPagination};
 
 /// Records per page when the request does not say, and at most ("Returns a maximum of 100
 /// records per page" [SEEN OAS]).

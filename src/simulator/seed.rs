@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::error::SimulatorError;
 use crate::directory::ListKind;
-use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
+use crate::zendesk::model::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// The `kind` a seed file declares, so policy loaders skip it when it sits in a policy
 /// directory (such as `examples/`).

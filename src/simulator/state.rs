@@ -13,7 +13,7 @@ use super::seed::{
     SignInUserSeed, TriggerSeed, valid_subdomain,
 };
 use super::trigger_input;
-use crate::zendesk::wire::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
+use crate::zendesk::model::{SunshineApp, Trigger, TriggerCategory, TriggerDefinitions};
 
 /// Version of the state file format; a file with another version is refused.
 pub(crate) const STATE_FORMAT: u32 = 1;
@@ -228,7 +228,7 @@ impl Account {
         now: i64,
     ) -> Result<Self, String> {
         let mut settings = snapshot.settings.clone();
-        crate::zendesk::merge::deep_merge(&mut settings, &seed.settings);
+        crate::zendesk::model::merge::deep_merge(&mut settings, &seed.settings);
         let sunshine = match (&seed.sunshine_conversations, &snapshot.sunshine_app) {
             (Some(key), Some(app)) if key.app_id == app.id => Some(SunshineState {
                 key_id: key.key_id.clone(),

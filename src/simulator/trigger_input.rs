@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::definitions::KNOWN_OPERATORS;
-use crate::zendesk::wire::{Action, Condition, Conditions};
+use crate::zendesk::model::{Action, Condition, Conditions};
 
 /// Writable trigger attributes that the wire type keeps in `extra`: Zendesk stores them and
 /// echoes them back (OAS 2026 `TriggerObject`: `brand_id`, `restriction`).

@@ -9,7 +9,7 @@ use super::definitions::unavailable_condition_field;
 use super::objects::check_ids;
 use super::state::{Account, take_id};
 use super::trigger_input::TriggerInput;
-use crate::zendesk::wire::{
+use crate::zendesk::model::{
     Action, Condition, Conditions, Trigger, TriggerBulkUpdateItem, TriggerCategory,
 };
 

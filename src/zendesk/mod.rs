@@ -1,13 +1,14 @@
-//! Zendesk's API as Zendesk defines it: the JSON shapes on the wire (shared with the
-//! simulator), the HTTP client (auth, pagination, retries, rate limits), secret resolution,
-//! and the read trait planning uses. Writing is a separate trait that only apply constructs.
+//! Zendesk's API as Zendesk defines it: the JSON shapes on the wire and the rules they follow
+//! ([`model`], pure data shared with the planner and the simulator), the HTTP client (auth,
+//! pagination, retries, rate limits), secret resolution, people's sign-in ([`signin`], which
+//! the client authenticates with), and the read trait planning uses. Writing is a separate
+//! trait that only apply constructs.
 
 pub mod api_warn;
 pub mod client;
-pub mod merge;
+pub mod model;
 pub mod pages;
 pub mod read;
 pub mod secrets;
-pub mod timestamp;
-pub mod wire;
+pub mod signin;
 pub mod write;

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::wire::CursorPagination;
+use super::model::CursorPagination;
 
 /// Objects per page (`page[size]`): Zendesk's maximum for cursor pagination.
 pub const PAGE_SIZE: usize = 100;
@@ -132,7 +132,7 @@ impl PageWalk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zendesk::wire::{CursorLinks, CursorMeta};
+    use crate::zendesk::model::{CursorLinks, CursorMeta};
 
     fn page(has_more: bool, cursor: Option<&str>, next: Option<&str>) -> CursorPagination {
         CursorPagination {

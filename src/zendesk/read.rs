@@ -1,6 +1,8 @@
 //! The read side of the Zendesk API: what planning gets. It cannot write.
 //!
-//! An account's live state costs the fewest requests Zendesk allows: the first page of
+//! Reading a whole account (and many at once) into live state is the caller's:
+//! `crate::read_plan` does it through [`ReadApi`], so that this module needs nothing of what
+//! it reads into. An account's live state costs the fewest requests Zendesk allows: the first page of
 //! triggers (`page[size]=100`), the categories, the definitions, the account settings and
 //! (when configured) the Sunshine Conversations app, all sent at once; further pages of
 //! triggers follow one by one, looping on `meta.has_more` (not on `links.next`, which real
@@ -11,21 +13,19 @@
 use std::collections::BTreeSet;
 use std::future::Future;
 
-use futures_util::{StreamExt, stream};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::client::error::ZendeskError;
-use super::client::{AccountClient, Api, Client, Target};
-use super::pages::{PAGE_SIZE, PageWalk};
-use super::wire::{
+use super::client::{AccountClient, Api, Target};
+use super::model::{
     AccountSettings, AccountSettingsResponse, CursorPagination, SunshineApp, SunshineAppResponse,
     Trigger, TriggerCategoriesPage, TriggerCategory, TriggerDefinitions,
     TriggerDefinitionsResponse, TriggersCursorPage,
 };
-use crate::directory::{Directory, ListKind, needed};
-use crate::live::LiveState;
-use crate::policy::resolve::ResolvedAccount;
+use super::pages::{PAGE_SIZE, PageWalk};
+use crate::directory::{Directory, ListKind};
 
 /// Reading one account. Implemented by the HTTP client; tests may fake it.
 pub trait ReadApi: Sync {
@@ -66,106 +66,6 @@ pub trait ReadApi: Sync {
     }
 }
 
-/// Reads an account's live state, sending the independent reads at once.
-///
-/// # Errors
-/// The first read that fails.
-pub async fn read_live_state(api: &impl ReadApi) -> Result<LiveState, ZendeskError> {
-    read_live_state_with(api, &BTreeSet::new()).await
-}
-
-/// [`read_live_state`], with the lists of `kinds` that references need read at the same time.
-///
-/// # Errors
-/// The first read that fails.
-pub async fn read_live_state_with(
-    api: &impl ReadApi,
-    kinds: &BTreeSet<ListKind>,
-) -> Result<LiveState, ZendeskError> {
-    let (triggers, categories, definitions, settings, sunshine, directory) = tokio::try_join!(
-        api.list_triggers(),
-        api.trigger_categories(),
-        api.trigger_definitions(),
-        api.account_settings(),
-        api.sunshine_app(),
-        api.directory(kinds),
-    )?;
-    Ok(LiveState {
-        triggers,
-        trigger_categories_enabled: categories.is_some(),
-        categories: categories.unwrap_or_default(),
-        definitions,
-        settings,
-        sunshine,
-        directory,
-    })
-}
-
-/// One account's outcome of a read.
-#[derive(Debug)]
-pub struct AccountRead {
-    /// The account's name in the policy.
-    pub account: String,
-    /// Its live state, or why it could not be read.
-    pub result: Result<LiveState, ZendeskError>,
-}
-
-/// Reads every account concurrently (the client bounds requests in flight); one account's
-/// failure does not stop the others. `on_done` is called as each account finishes (progress).
-/// Results come back in the order of `accounts`.
-pub async fn read_accounts(
-    client: &Client,
-    accounts: &[ResolvedAccount],
-    on_done: &(dyn Fn(&AccountRead) + Sync),
-) -> Vec<AccountRead> {
-    read_accounts_with(client, accounts, &BTreeSet::new(), on_done).await
-}
-
-/// [`read_accounts`], reading the lists of `extra` besides those the policy references
-/// (`export` reads every list, to write names for the ids it finds).
-pub async fn read_accounts_with(
-    client: &Client,
-    accounts: &[ResolvedAccount],
-    extra: &BTreeSet<ListKind>,
-    on_done: &(dyn Fn(&AccountRead) + Sync),
-) -> Vec<AccountRead> {
-    read_accounts_then(client, accounts, extra, on_done, |_, read| read).await
-}
-
-/// [`read_accounts_with`], turning each account's read into `T` as soon as it is done, so a
-/// caller that needs less than the live state (a plan of it) holds one account's at a time,
-/// not all. Results come back in the order of `accounts`.
-pub async fn read_accounts_then<T: Send>(
-    client: &Client,
-    accounts: &[ResolvedAccount],
-    extra: &BTreeSet<ListKind>,
-    on_done: &(dyn Fn(&AccountRead) + Sync),
-    then: impl Fn(&ResolvedAccount, AccountRead) -> T + Sync,
-) -> Vec<T> {
-    let parallelism = client.config().parallelism.max(1);
-    let then = &then;
-    let mut reads: Vec<(usize, T)> = stream::iter(accounts.iter().enumerate())
-        .map(|(index, account)| async move {
-            let mut kinds = needed(account.triggers().iter().map(|t| &**t));
-            kinds.extend(extra);
-            let result = match client.account(account).await {
-                Ok(api) => read_live_state_with(&api, &kinds).await,
-                Err(err) => Err(err),
-            };
-            let read = AccountRead {
-                account: account.name.value.to_string(),
-                result,
-            };
-            on_done(&read);
-            (index, then(account, read))
-        })
-        .buffer_unordered(parallelism)
-        .collect()
-        .await;
-    reads.sort_by_key(|(index, _)| *index);
-    reads.into_iter().map(|(_, read)| read).collect()
-}
-
 impl AccountClient {
     /// Follows cursor pages of `path` until `meta.has_more` is false, or until a rule of
     /// [`PageWalk`] stops a list that would not end.
@@ -204,17 +104,15 @@ impl AccountClient {
     }
 }
 
-/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text).
+/// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text):
+/// every byte but RFC 3986's unreserved characters.
 pub(crate) fn encode(cursor: &str) -> String {
-    cursor
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(cursor, UNRESERVED).to_string()
 }
 
 impl ReadApi for AccountClient {

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::api_warn::ApiWarning;
 use super::client::error::ZendeskError;
 use super::client::{AccountClient, Api, Target};
-use super::read::ReadApi;
-use super::wire::{
+use super::model::{
     AccountSettings, BatchJob, BatchJobResponse, SunshineAppSettings, Trigger,
     TriggerBulkUpdateItem, TriggerCategory, TriggerCategoryResponse, TriggerResponse,
 };
+use super::read::ReadApi;
 
 /// The header in which Zendesk reports keys it ignored (header names are case-insensitive).
 const API_WARN: &str = "x-zendesk-api-warn";
@@ -102,7 +102,7 @@ impl ReadApi for Writer<'_> {
 
     fn trigger_definitions(
         &self,
-    ) -> impl Future<Output = Result<super::wire::TriggerDefinitions, ZendeskError>> + Send {
+    ) -> impl Future<Output = Result<super::model::TriggerDefinitions, ZendeskError>> + Send {
         self.client.trigger_definitions()
     }
 
@@ -114,7 +114,7 @@ impl ReadApi for Writer<'_> {
 
     fn sunshine_app(
         &self,
-    ) -> impl Future<Output = Result<Option<super::wire::SunshineApp>, ZendeskError>> + Send {
+    ) -> impl Future<Output = Result<Option<super::model::SunshineApp>, ZendeskError>> + Send {
         self.client.sunshine_app()
     }
 }

@@ -18,7 +18,7 @@ use super::super::query::Query;
 use super::super::shared::Shared;
 use super::super::state::Account;
 use super::{category_id, json_body, json_of, root_body, served_category, served_trigger};
-use crate::zendesk::wire::{
+use crate::zendesk::model::{
     BatchJobRequest, BatchJobResponse, TriggerCategoriesPage, TriggerCategory,
     TriggerCategoryResponse,
 };

@@ -24,7 +24,7 @@ use serde_json::Value;
 use super::api_error::{ApiError, json_response};
 use super::gate;
 use super::shared::Shared;
-use crate::zendesk::wire::{Trigger, TriggerCategory};
+use crate::zendesk::model::{Trigger, TriggerCategory};
 
 /// Every route of the simulator; the `/_sim` ones only with `admin`.
 pub(crate) fn router(shared: Arc<Shared>, admin: bool) -> Router {

@@ -26,8 +26,8 @@ use super::super::seed::{Role, SignInSeed, SignInUserSeed};
 use super::super::shared::{Shared, lock};
 use super::super::state::{Account, IssuedToken, PendingCode, RefreshToken, take_id};
 use super::json_of;
-use crate::signin::pkce;
-use crate::zendesk::wire::{OAuthTokenRequest, OAuthTokenResponse};
+use crate::zendesk::model::{OAuthTokenRequest, OAuthTokenResponse};
+use crate::zendesk::signin::pkce;
 
 /// Access-token lifetimes Zendesk accepts, in seconds [SEEN OAS: `expires_in` 300–172,800].
 const LIFETIME: std::ops::RangeInclusive<u64> = 300..=172_800;

@@ -15,7 +15,7 @@ use super::super::gate::AccountCtx;
 use super::super::settings_ops;
 use super::super::shared::Shared;
 use super::{json_body, json_of, with_header};
-use crate::zendesk::merge::deep_merge;
+use crate::zendesk::model::merge::deep_merge;
 
 /// `GET /api/v2/account/settings` → `{"settings": {…}}`.
 pub(crate) async fn show(

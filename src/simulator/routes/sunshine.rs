@@ -18,8 +18,8 @@ use super::super::gate::AccountCtx;
 use super::super::shared::Shared;
 use super::super::state::SunshineState;
 use super::{json_body, json_of};
-use crate::zendesk::merge::deep_merge;
-use crate::zendesk::wire::{SunshineApp, SunshineAppResponse, SunshineAppSettings};
+use crate::zendesk::model::merge::deep_merge;
+use crate::zendesk::model::{SunshineApp, SunshineAppResponse, SunshineAppSettings};
 
 /// `GET /sc/v2/apps/{appId}`.
 pub(crate) async fn show(

@@ -14,7 +14,7 @@ use super::super::shared::Shared;
 use super::super::state::Account;
 use super::super::trigger_input::{TriggerInput, api_warn_header, parse_body};
 use super::{json_body, json_of, root_body, served_trigger, trigger_id, with_header};
-use crate::zendesk::wire::{
+use crate::zendesk::model::{
     OffsetPagination, Trigger, TriggerBulkUpdateRequest, TriggerResponse, TriggersOffsetPage,
 };
 

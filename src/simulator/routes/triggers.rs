@@ -18,7 +18,7 @@ use super::super::query::Query;
 use super::super::shared::Shared;
 use super::super::state::Account;
 use super::{json_of, served_trigger, trigger_id};
-use crate::zendesk::wire::{Trigger, TriggerResponse, TriggersCursorPage, TriggersOffsetPage};
+use crate::zendesk::model::{Trigger, TriggerResponse, TriggersCursorPage, TriggersOffsetPage};
 
 /// `GET /api/v2/triggers`.
 pub(crate) async fn list(

@@ -9,9 +9,9 @@ use super::error::ZendeskError;
 use crate::policy::model::Credentials;
 use crate::policy::resolve::ResolvedAccount;
 use crate::policy::secret::SecretRef;
-use crate::signin::session::Session;
-use crate::signin::store::{Records, config_dir};
 use crate::zendesk::secrets::SecretResolver;
+use crate::zendesk::signin::session::Session;
+use crate::zendesk::signin::store::{Records, config_dir};
 
 /// How requests to one account authenticate.
 #[derive(Debug)]

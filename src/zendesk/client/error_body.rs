@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::zendesk::wire::{ErrorBody, ErrorList, RecordError};
+use crate::zendesk::model::{ErrorBody, ErrorList, RecordError};
 
 /// What an error body says, in short: a code when there is one, and a readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,7 +152,7 @@ impl Client {
                 AccountAuth::resolve(account, &base, &self.secrets).await?,
                 SunshineAuth::resolve(account, &self.secrets).await?,
             ),
-            CredentialMode::Sandbox => crate::sandbox::credentials(account),
+            CredentialMode::Sandbox => crate::simulator::sandbox::credentials(account),
         };
         Ok(AccountClient {
             name: account.name.value.to_string(),
@@ -603,7 +603,7 @@ impl AccountClient {
     }
 
     /// A sign-in that cannot authenticate, said so that the person knows to sign in again.
-    fn sign_in_error(&self, error: &crate::signin::session::SessionError) -> ZendeskError {
+    fn sign_in_error(&self, error: &crate::zendesk::signin::session::SessionError) -> ZendeskError {
         ZendeskError::SignInUnusable {
             account: self.name.clone(),
             subdomain: self.subdomain.clone(),

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::directory::{ListKind, Lookup, find, find_option, value_slot};
+use crate::files::EXPORT_HEADER;
 use crate::live::LiveState;
 use crate::plan::csat::survey_on_session_end;
 use crate::plan::ownership::split_marker;
@@ -16,11 +17,7 @@ use crate::plan::preflight::{self, Availability};
 use crate::plan::reorder::execution_order;
 use crate::policy::model::{DEFAULT_CSAT_TRIGGER_TITLE, Operator, RefKind};
 use crate::policy::resolve::ResolvedAccount;
-use crate::zendesk::wire::{Condition, Trigger};
-
-/// The first line of every exported file (after an editor modeline), by which a later export
-/// recognises the file as its own to replace.
-pub const EXPORT_HEADER: &str = "# Exported by zdpolicy from live Zendesk state.";
+use crate::zendesk::model::{Condition, Trigger};
 
 /// What to export of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

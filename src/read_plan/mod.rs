@@ -1,15 +1,21 @@
-//! Reading accounts and planning them in one step: what `plan` and `apply` do first.
+//! Read, then plan: reading accounts into live state ([`read_accounts`]) and planning them in
+//! one step, what `plan` and `apply` do first.
 //!
 //! The planner stays pure; this is the edge that feeds it what the client read. Apply goes
 //! through the same entry point to recompute a reviewed plan, so the plan it checks against
 //! is made exactly as `plan` makes it.
 
+mod read;
+
 use std::collections::BTreeSet;
 
+pub use self::read::{
+    AccountRead, read_accounts, read_accounts_then, read_accounts_with, read_live_state,
+    read_live_state_with,
+};
 use crate::plan::{AccountInput, Plan, ReadFailure, plan_borrowed, plan_of, plan_read};
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::client::Client;
-use crate::zendesk::read::{AccountRead, read_accounts, read_accounts_then};
 
 /// A plan and what it was made from.
 #[derive(Debug)]

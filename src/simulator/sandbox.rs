@@ -6,6 +6,9 @@
 //! default), so an `apply --sandbox` is seen by the next `plan --sandbox`. Requests go through
 //! the same HTTP client as production.
 //!
+//! It lives in the simulator because it is the simulator, run for one command: what it adds
+//! is where the accounts come from and where their state is kept between commands.
+//!
 //! A command holds the state file's lock from before it reads the state until after it has
 //! written it back (once, at the end), so two commands at once never lose each other's
 //! accounts: the second waits, or fails naming the first.

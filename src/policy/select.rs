@@ -6,6 +6,9 @@
 //! Patterns that select no account are an error (a typo must not look like "no changes");
 //! a shard that holds none of the selected accounts is not (a job matrix may have more shards
 //! than accounts).
+//!
+//! It belongs to the policy: selection is a pure choice among the policy's resolved accounts,
+//! made before anything is read, and the CLI only passes the flags in.
 
 use std::fmt;
 use std::str::FromStr;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::zendesk::client::body::{BodyError, MAX_BODY_BYTES, read_capped};
-use crate::zendesk::wire::OAuthTokenRequest;
+use crate::zendesk::model::OAuthTokenRequest;
 
 /// What a token request can meet. Never holds a token or a body.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
