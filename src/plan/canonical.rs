@@ -17,7 +17,53 @@ const TERMINAL_OPERATORS: &[&str] = &["changed", "not_changed", "present", "not_
 /// `value` sorted by key at every level, written compactly: the text that hashes and
 /// fingerprints are taken of. Arrays keep their order (order is meaningful in Zendesk).
 pub fn canonical_json(value: &Value) -> String {
-    sorted(value).to_string()
+    let mut out = Vec::new();
+    write_canonical(value, &mut out);
+    // Only serde_json's own output and ASCII punctuation were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends [`canonical_json`] of `value` to `out`, without building the sorted copy: a policy
+/// hash writes every account's settings, so building them twice would double its cost.
+pub(crate) fn write_canonical(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_key(key, out);
+                write_canonical(value, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        // serde_json's compact writer for leaves: the escapes and number forms of `to_string`.
+        leaf => write_leaf(leaf, out),
+    }
+}
+
+/// Appends `"key":`, escaped as serde_json escapes object keys.
+pub(crate) fn write_key(key: &str, out: &mut Vec<u8>) {
+    write_leaf(key, out);
+    out.push(b':');
+}
+
+fn write_leaf<T: serde::Serialize + ?Sized>(leaf: &T, out: &mut Vec<u8>) {
+    // Writing a string, number, boolean or null to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, leaf);
 }
 
 fn sorted(value: &Value) -> Value {
@@ -75,19 +121,76 @@ fn number_text(n: &serde_json::Number) -> String {
     }
 }
 
+/// Whether two values are alike: `canonical_value(a, a_terminal) == canonical_value(b,
+/// b_terminal)`, decided without building either form (every trigger of every account is
+/// compared on each plan, and almost all are alike).
+pub fn alike(a: Option<&Value>, a_terminal: bool, b: Option<&Value>, b_terminal: bool) -> bool {
+    alike_forms(value_form(a, a_terminal), value_form(b, b_terminal))
+}
+
+/// The value `canonical_value` starts from: `null` for no value and for terminal operators.
+fn value_form(value: Option<&Value>, terminal: bool) -> &Value {
+    match value {
+        Some(value) if !terminal => value,
+        _ => &Value::Null,
+    }
+}
+
+/// Whether `scalar_form(a) == scalar_form(b)`.
+fn alike_forms(a: &Value, b: &Value) -> bool {
+    let (a, b) = (single(a), single(b));
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| alike_forms(x, y))
+        }
+        // `sorted` changes no entry, and maps compare without regard to order.
+        (Value::Object(_), Value::Object(_)) => a == b,
+        _ => match (text_form(a), text_form(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// A one-item list is its item, at any depth.
+fn single(mut value: &Value) -> &Value {
+    while let Value::Array(items) = value
+        && let [item] = items.as_slice()
+    {
+        value = item;
+    }
+    value
+}
+
+/// The text a string, number or boolean stands for in `scalar_form`.
+fn text_form(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    match value {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Bool(true) => Some(Cow::Borrowed("true")),
+        Value::Bool(false) => Some(Cow::Borrowed("false")),
+        Value::Number(n) => Some(Cow::Owned(number_text(n))),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
 /// Whether two conditions mean the same: same field and operator, alike values. Keys other
 /// than `field`, `operator` and `value` do not take part.
 pub fn same_condition(a: &wire::Condition, b: &wire::Condition) -> bool {
     a.field == b.field
         && a.operator == b.operator
-        && canonical_value(a.value.as_ref(), is_terminal(a.operator.as_deref()))
-            == canonical_value(b.value.as_ref(), is_terminal(b.operator.as_deref()))
+        && alike(
+            a.value.as_ref(),
+            is_terminal(a.operator.as_deref()),
+            b.value.as_ref(),
+            is_terminal(b.operator.as_deref()),
+        )
 }
 
 /// Whether two actions mean the same: same field, alike values.
 pub fn same_action(a: &wire::Action, b: &wire::Action) -> bool {
-    a.field == b.field
-        && canonical_value(a.value.as_ref(), false) == canonical_value(b.value.as_ref(), false)
+    a.field == b.field && alike(a.value.as_ref(), false, b.value.as_ref(), false)
 }
 
 /// Whether two condition lists mean the same, item by item in order.
@@ -103,6 +206,7 @@ pub fn same_actions(a: &[wire::Action], b: &[wire::Action]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn condition(value: Value) -> wire::Condition {
@@ -116,6 +220,16 @@ mod tests {
             canonical_json(&value),
             r#"{"a":{"c":null,"d":[2,1]},"b":1}"#
         );
+    }
+
+    #[test]
+    fn canonical_json_is_the_sorted_copy_written_compactly() {
+        let value = json!({
+            "z": [{"y": 1.5, "x": -3}, "t\u{1}\"\\é", null, true],
+            "a\n": {},
+            "m": {"b": [], "a": {"d": 18446744073709551615u64, "c": 1e300}},
+        });
+        assert_eq!(canonical_json(&value), sorted(&value).to_string());
     }
 
     #[test]
@@ -170,6 +284,80 @@ mod tests {
         let a = condition(json!({"field": "comment_is_public", "operator": "is", "value": true}));
         let b = condition(json!({"field": "comment_is_public", "operator": "is", "value": "true"}));
         assert!(same_condition(&a, &b));
+    }
+
+    /// Any JSON value of the shapes condition and action values take, small enough to
+    /// collide often.
+    fn any_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..3).prop_map(Value::from),
+            prop_oneof![Just(1.0f64), Just(-2.0), Just(2.5), Just(1e16)].prop_map(Value::from),
+            prop_oneof![
+                Just(""),
+                Just("1"),
+                Just("-2"),
+                Just("2.5"),
+                Just("true"),
+                Just("false"),
+                Just("a")
+            ]
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::vec((prop_oneof![Just("k"), Just("l")], inner), 0..3).prop_map(
+                    |entries| Value::Object(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| (k.to_owned(), v))
+                            .collect()
+                    )
+                ),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn alike_agrees_with_comparing_canonical_values(
+            a in proptest::option::of(any_value()),
+            b in proptest::option::of(any_value()),
+            a_terminal in any::<bool>(),
+            b_terminal in any::<bool>(),
+        ) {
+            prop_assert_eq!(
+                alike(a.as_ref(), a_terminal, b.as_ref(), b_terminal),
+                canonical_value(a.as_ref(), a_terminal) == canonical_value(b.as_ref(), b_terminal)
+            );
+        }
+    }
+
+    #[test]
+    fn nested_single_item_lists_and_objects_compare_as_their_forms() {
+        let form = |v: Value| Some(v);
+        assert!(alike(
+            form(json!([[["7"]]])).as_ref(),
+            false,
+            form(json!(7)).as_ref(),
+            false
+        ));
+        assert!(alike(form(json!([null])).as_ref(), false, None, false));
+        assert!(!alike(form(json!([])).as_ref(), false, None, false));
+        assert!(alike(
+            form(json!({"a": 1, "b": [2]})).as_ref(),
+            false,
+            form(json!([{"b": [2], "a": 1}])).as_ref(),
+            false
+        ));
+        assert!(!alike(
+            form(json!({"a": 1})).as_ref(),
+            false,
+            form(json!({"a": "1"})).as_ref(),
+            false
+        ));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! trigger is then not planned, and the account's plan has an error, so apply writes nothing
 //! to it.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::address::Address;
@@ -23,9 +25,10 @@ const SHOWN_NAMES: usize = 8;
 
 /// A trigger with its references replaced by ids, and what each resolved to.
 #[derive(Debug, Clone)]
-pub(crate) struct Resolved {
-    /// The trigger as if the policy had written the ids.
-    pub spec: TriggerSpec,
+pub(crate) struct Resolved<'s> {
+    /// The trigger as if the policy had written the ids: the policy's own when it names
+    /// nothing by reference (most do, and a shared trigger is then not copied per account).
+    pub spec: Cow<'s, TriggerSpec>,
     /// Every reference, in the order written.
     pub references: Vec<ResolvedReference>,
 }
@@ -34,12 +37,18 @@ pub(crate) struct Resolved {
 ///
 /// # Errors
 /// Every reference that names no object, or several, located in the policy.
-pub(crate) fn resolve(
-    spec: &TriggerSpec,
+pub(crate) fn resolve<'s>(
+    spec: &'s TriggerSpec,
     directory: &Directory,
     address: &Address,
     locator: &Locator,
-) -> Result<Resolved, Vec<PlanDiagnostic>> {
+) -> Result<Resolved<'s>, Vec<PlanDiagnostic>> {
+    if !names_references(spec) {
+        return Ok(Resolved {
+            spec: Cow::Borrowed(spec),
+            references: Vec::new(),
+        });
+    }
     let mut resolver = Resolver {
         directory,
         address,
@@ -73,12 +82,26 @@ pub(crate) fn resolve(
     }
     if resolver.problems.is_empty() {
         Ok(Resolved {
-            spec,
+            spec: Cow::Owned(spec),
             references: resolver.references,
         })
     } else {
         Err(resolver.problems)
     }
+}
+
+/// Whether any field or value of `spec` is a reference (what [`resolve`] replaces).
+fn names_references(spec: &TriggerSpec) -> bool {
+    let conditions = spec.conditions.all.iter().chain(&spec.conditions.any);
+    let items = conditions.map(|c| (&c.field.value, &c.references)).chain(
+        spec.actions
+            .value
+            .iter()
+            .map(|a| (&a.field.value, &a.references)),
+    );
+    items
+        .into_iter()
+        .any(|(field, references)| matches!(field, Field::TicketField(_)) || !references.is_empty())
 }
 
 struct Resolver<'a> {
@@ -346,7 +369,7 @@ pub(super) mod tests {
         }
     }
 
-    fn resolved(conditions: &str, actions: &str) -> Result<Resolved, Vec<String>> {
+    fn resolved(conditions: &str, actions: &str) -> Result<Resolved<'static>, Vec<String>> {
         let text = format!(
             "version: 1\naccounts:\n  a:\n    subdomain: a\n    triggers:\n      - key: t\n        title: T\n        conditions: {{ all: [ {conditions} ] }}\n        actions: [ {actions} ]\n"
         );
@@ -360,6 +383,10 @@ pub(super) mod tests {
             &address,
             &account.locator,
         )
+        .map(|done| Resolved {
+            spec: Cow::Owned(done.spec.into_owned()),
+            references: done.references,
+        })
         .map_err(|problems| {
             problems
                 .into_iter()
@@ -374,6 +401,28 @@ pub(super) mod tests {
                 })
                 .collect()
         })
+    }
+
+    #[test]
+    fn a_trigger_without_references_is_its_own_resolved_form() {
+        let text = "version: 1\naccounts:\n  a:\n    subdomain: a\n    triggers:\n      - key: t\n        title: T\n        conditions: { all: [ { field: group_id, operator: is, value: 360001 } ] }\n        actions: [ { field: priority, value: high } ]\n";
+        let policy = load_texts(&[("p.yaml", text)]);
+        let account = &policy.accounts[0];
+        let address = Address::new(&account.name.value, ObjectKind::Trigger, "t");
+        let spec = &account.triggers()[0];
+        let done = resolve(spec, &directory(), &address, &account.locator).unwrap();
+        assert!(matches!(done.spec, Cow::Borrowed(s) if std::ptr::eq(s, &**spec)));
+        assert!(done.references.is_empty());
+        // One reference is enough to resolve (and copy) the trigger.
+        let done = resolved(
+            "{ field: group_id, operator: is, value: 360001 }",
+            "{ field: group_id, value: { group: Tier 2 } }",
+        )
+        .unwrap();
+        assert_eq!(
+            done.spec.actions.value[0].value.as_ref().unwrap().value,
+            json!("360001")
+        );
     }
 
     #[test]

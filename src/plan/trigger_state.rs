@@ -122,17 +122,15 @@ impl Desired<'_> {
     }
 }
 
-/// The managed fields that differ, compared canonically; `before` and `after` are the views
-/// the values are shown from.
-pub(crate) fn field_changes(
+/// The managed fields (as named in a plan's `fields`) that differ, compared canonically and
+/// in the order a plan lists them. Builds nothing: most triggers of a converged account
+/// match, and their plan shows no values.
+pub(crate) fn differing_fields(
     desired: &Desired<'_>,
     trigger: &Trigger,
     live: &LiveState,
-    before: &Value,
-    after: &Value,
-) -> Vec<FieldChange> {
+) -> Vec<&'static str> {
     let live_description = trigger.description.as_ref().and_then(Option::as_deref);
-    let live_category = live_category_name(live, trigger.category_id.as_ref());
     let differs = [
         ("title", desired.title != trigger.title),
         (
@@ -142,10 +140,9 @@ pub(crate) fn field_changes(
         ("active", desired.active != trigger.active),
         (
             "category",
-            desired
-                .category
-                .as_ref()
-                .is_some_and(|c| live_category != Some(c.name())),
+            desired.category.as_ref().is_some_and(|c| {
+                live_category_name(live, trigger.category_id.as_ref()) != Some(c.name())
+            }),
         ),
         (
             "conditions.all",
@@ -160,8 +157,17 @@ pub(crate) fn field_changes(
     differs
         .into_iter()
         .filter(|(_, differs)| *differs)
-        .map(|(field, _)| FieldChange {
-            field: field.to_owned(),
+        .map(|(field, _)| field)
+        .collect()
+}
+
+/// The changes of `fields` (from [`differing_fields`]), their values shown from the views
+/// `before` and `after`.
+pub(crate) fn field_changes(fields: &[&str], before: &Value, after: &Value) -> Vec<FieldChange> {
+    fields
+        .iter()
+        .map(|field| FieldChange {
+            field: (*field).to_owned(),
             before: lookup(before, field),
             after: lookup(after, field),
         })

@@ -19,7 +19,7 @@ use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
 use super::references::resolve;
 use super::reorder::Placed;
-use super::trigger_state::{Desired, field_changes, live_view};
+use super::trigger_state::{Desired, differing_fields, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::model::Trigger;
@@ -58,7 +58,7 @@ pub(crate) fn plan_triggers<'a>(
         // The order step needs the policy's own trigger (its key, title and placement, which
         // no reference changes), borrowed for as long as the account.
         let written = spec;
-        let spec = &resolved.spec;
+        let spec = &*resolved.spec;
         let desired = Desired::new(spec, live);
         let mut warnings = Vec::new();
         let found = find(spec, account, owners, &claimed, &address, &mut warnings);
@@ -187,11 +187,9 @@ fn update(
     reason: Option<String>,
     adopting: bool,
 ) -> Change {
-    let before = live_view(trigger, live);
-    let after = desired.view(before.get("category").cloned());
-    let fields = field_changes(desired, trigger, live, &before, &after);
+    let fields = differing_fields(desired, trigger, live);
     let only_marker_missing = adopting
-        && fields.iter().all(|f| f.field == "description")
+        && fields.iter().all(|f| *f == "description")
         && desired
             .same_unmarked_description(trigger.description.as_ref().and_then(Option::as_deref));
     if fields.is_empty() || only_marker_missing {
@@ -199,6 +197,10 @@ fn update(
         // next writes it (and adds the marker): `export` followed by `plan` changes nothing.
         return Change::no_op(address);
     }
+    // Views only for a change that shows them: a no-op carries none.
+    let before = live_view(trigger, live);
+    let after = desired.view(before.get("category").cloned());
+    let fields = field_changes(&fields, &before, &after);
     let mut change = Change::new(address, ChangeAction::Update, Some(before), Some(after));
     change.fields = fields;
     change.reason = reason;
