@@ -121,6 +121,8 @@ pub(crate) struct ChangeDoc<'a, O> {
     manual: &'a Option<ManualStep>,
     #[serde(skip_serializing_if = "<[ResolvedReference]>::is_empty")]
     references: &'a [ResolvedReference],
+    #[serde(skip_serializing_if = "<[ResolvedReference]>::is_empty")]
+    before_names: &'a [ResolvedReference],
     #[serde(skip_serializing_if = "<[Move]>::is_empty")]
     moves: &'a [Move],
 }
@@ -143,6 +145,7 @@ impl<'a, O> ChangeDoc<'a, O> {
             operation,
             manual: &change.manual,
             references: &change.references,
+            before_names: &change.before_names,
             moves: &change.moves,
         }
     }
