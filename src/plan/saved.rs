@@ -1,5 +1,5 @@
 //! The saved-plan file (`zdpolicy plan --out plan.json`): the JSON view's document with each
-//! trigger body written once ([`super::bodies`]), read back for apply.
+//! trigger body written once (`plan::bodies`), read back for apply.
 //!
 //! It holds the reviewed plan whole (each change's complete request and the ids and
 //! fingerprints of the live objects it touches), which apply compares with a plan made again

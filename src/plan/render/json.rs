@@ -15,7 +15,7 @@ pub fn to_value(plan: &Plan) -> Value {
     crate::plan::model::json(&Document::view(plan))
 }
 
-/// The plan as pretty-printed JSON, ending in a line break: the text [`write`] writes.
+/// The plan as pretty-printed JSON, ending in a line break: the text [`write()`] writes.
 pub fn render(plan: &Plan) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and serde_json writes UTF-8.

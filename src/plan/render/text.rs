@@ -11,7 +11,7 @@ use crate::plan::model::{AccountPlan, Plan};
 use crate::plan::summary::{NO_CHANGES, Summary};
 
 /// Renders the plan for a terminal, with ANSI colour when `color` is true: the text
-/// [`write`] writes.
+/// [`write()`] writes.
 pub fn render(plan: &Plan, color: bool) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and every piece written is a String.
