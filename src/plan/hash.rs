@@ -62,23 +62,9 @@ fn write_account(account: &ResolvedAccount, triggers: &mut TriggerTexts, out: &m
     let Value::Object(rest) = rest else {
         return;
     };
-    let mut entries: Vec<(&str, Option<&Value>)> =
-        rest.iter().map(|(k, v)| (k.as_str(), Some(v))).collect();
-    // `None`: the settings, written by `write_settings`.
-    entries.push(("settings", None));
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    out.push(b'{');
-    for (i, (key, value)) in entries.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_key(key, out);
-        match value {
-            Some(value) => write_canonical(value, out),
-            None => write_settings(&account.settings, triggers, out),
-        }
-    }
-    out.push(b'}');
+    write_object_with(&rest, Some("settings"), out, |out| {
+        write_settings(&account.settings, triggers, out);
+    });
 }
 
 /// The canonical JSON of `to_json(settings)`, its triggers taken from `triggers`.
@@ -91,12 +77,34 @@ fn write_settings(settings: &Layer, triggers: &mut TriggerTexts, out: &mut Vec<u
     });
     let empty = serde_json::Map::new();
     let rest = rest.as_object().unwrap_or(&empty);
+    let deferred = (!settings.triggers.is_empty()).then_some("triggers");
+    write_object_with(rest, deferred, out, |out| {
+        out.push(b'[');
+        for (j, spec) in settings.triggers.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(triggers.text(spec));
+        }
+        out.push(b']');
+    });
+}
+
+/// The canonical JSON object of `rest` and one more key, `deferred`, whose value
+/// `write_deferred` writes in its sorted place: the large part of a document (an account's
+/// settings, their triggers) is written from cached text instead of becoming a JSON value.
+fn write_object_with(
+    rest: &serde_json::Map<String, Value>,
+    deferred: Option<&str>,
+    out: &mut Vec<u8>,
+    write_deferred: impl FnOnce(&mut Vec<u8>),
+) {
     let mut entries: Vec<(&str, Option<&Value>)> =
         rest.iter().map(|(k, v)| (k.as_str(), Some(v))).collect();
-    if !settings.triggers.is_empty() {
-        entries.push(("triggers", None));
-    }
+    // `None`: the deferred key.
+    entries.extend(deferred.map(|key| (key, None)));
     entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut write_deferred = Some(write_deferred);
     out.push(b'{');
     for (i, (key, value)) in entries.into_iter().enumerate() {
         if i > 0 {
@@ -106,14 +114,9 @@ fn write_settings(settings: &Layer, triggers: &mut TriggerTexts, out: &mut Vec<u
         match value {
             Some(value) => write_canonical(value, out),
             None => {
-                out.push(b'[');
-                for (j, spec) in settings.triggers.iter().enumerate() {
-                    if j > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(triggers.text(spec));
+                if let Some(write) = write_deferred.take() {
+                    write(out);
                 }
-                out.push(b']');
             }
         }
     }
