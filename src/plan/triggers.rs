@@ -44,6 +44,10 @@ pub(crate) fn plan_triggers<'a>(
     draft: &mut Draft<'_>,
 ) -> TriggerOutcome<'a> {
     let mut outcome = TriggerOutcome::default();
+    // A change is large (most of a kilobyte): growing the list one push at a time copied an
+    // account's changes several times over (a tenth of a converged plan's CPU, measured).
+    draft.changes.reserve(account.triggers().len());
+    outcome.placed.reserve(account.triggers().len());
     let claimed = claimed_ids(account, owners);
     for spec in account.triggers() {
         let address = draft.address(ObjectKind::Trigger, spec.key.value.as_str());
