@@ -45,7 +45,7 @@ pub(crate) fn plan_triggers<'a>(
 ) -> TriggerOutcome<'a> {
     let mut outcome = TriggerOutcome::default();
     // A change is large (most of a kilobyte): growing the list one push at a time copied an
-    // account's changes several times over (a tenth of a converged plan's CPU, measured).
+    // account's changes several times over (13 % of a converged plan's read+plan CPU in a profile).
     draft.changes.reserve(account.triggers().len());
     outcome.placed.reserve(account.triggers().len());
     let claimed = claimed_ids(account, owners);
