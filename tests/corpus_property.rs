@@ -189,7 +189,7 @@ async fn run(shapes: Vec<corpus::Shape>, pick: prop::sample::Index, edit: Edit) 
     let Some(Operation::UpdateTrigger {
         id: put,
         trigger: write,
-    }) = &changed[0].operation
+    }) = changed[0].operation.as_deref()
     else {
         panic!("an update: {:#?}", changed[0])
     };

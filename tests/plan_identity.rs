@@ -78,7 +78,7 @@ fn a_change_to_one_of_them_writes_that_trigger_only() {
         ChangeAction::NoOp
     );
     let second = change(&plan, "acme.trigger.notify-2");
-    let Some(Operation::UpdateTrigger { id, .. }) = &second.operation else {
+    let Some(Operation::UpdateTrigger { id, .. }) = second.operation.as_deref() else {
         panic!("an update: {second:#?}")
     };
     assert_eq!(*id, 2002);
@@ -162,7 +162,7 @@ accounts:
             .unwrap_or_default()
             .contains("renames trigger 3001")
     );
-    let Some(Operation::UpdateTrigger { id, trigger }) = &renamed.operation else {
+    let Some(Operation::UpdateTrigger { id, trigger }) = renamed.operation.as_deref() else {
         panic!("an update")
     };
     assert_eq!(*id, 3001);
@@ -182,7 +182,7 @@ fn a_released_key_loses_its_marker_and_keeps_its_trigger() {
     assert!(plan.diagnostics.is_empty(), "{:#?}", plan.diagnostics);
     let released = change(&plan, "acme.trigger.legacy");
     assert_eq!(released.action, ChangeAction::Update);
-    let Some(Operation::UpdateTrigger { id, trigger }) = &released.operation else {
+    let Some(Operation::UpdateTrigger { id, trigger }) = released.operation.as_deref() else {
         panic!("an update")
     };
     assert_eq!(*id, 4001);

@@ -130,7 +130,7 @@ fn a_write_sends_back_exactly_what_was_read() {
         ["description", "active"],
         "the marker is added, and `active`"
     );
-    let Some(Operation::UpdateTrigger { id, trigger }) = &updates[0].operation else {
+    let Some(Operation::UpdateTrigger { id, trigger }) = updates[0].operation.as_deref() else {
         panic!("an update")
     };
     let read = live.triggers.iter().find(|t| t.id == *id).expect("read");
@@ -161,7 +161,7 @@ fn a_write_sends_back_exactly_what_was_read() {
                 .is_some_and(|s| format!("{:?}", s.object).contains("36000000000011"))
         })
         .expect("the first trigger is updated");
-    let Some(Operation::UpdateTrigger { trigger, .. }) = &change.operation else {
+    let Some(Operation::UpdateTrigger { trigger, .. }) = change.operation.as_deref() else {
         panic!("an update")
     };
     let body = trigger.request_body(None);

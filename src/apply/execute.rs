@@ -135,7 +135,7 @@ pub async fn execute<A: ReadApi + WriteApi>(
                 Ok(id) => {
                     report.outcome = Outcome::Applied;
                     if let (Some(Operation::CreateTrigger { .. }), Some(new)) = (
-                        &change.operation,
+                        change.operation.as_deref(),
                         id.as_deref().and_then(|i| i.parse().ok()),
                     ) {
                         created.insert(change.address.name.clone(), new);
@@ -203,7 +203,7 @@ pub fn in_order(mut steps: Vec<Step<'_>>) -> Vec<Step<'_>> {
 }
 
 fn rank(change: &Change) -> u8 {
-    match &change.operation {
+    match change.operation.as_deref() {
         Some(Operation::CreateCategory { .. }) => 0,
         Some(
             Operation::CreateTrigger { .. }
@@ -233,7 +233,7 @@ async fn apply_one<A: ReadApi + WriteApi>(
     change: &Change,
     categories: &mut BTreeMap<String, String>,
 ) -> Result<Option<String>, WriteError> {
-    let Some(operation) = &change.operation else {
+    let Some(operation) = change.operation.as_deref() else {
         return Ok(None);
     };
     match operation {
@@ -287,7 +287,10 @@ async fn apply_one<A: ReadApi + WriteApi>(
 }
 
 fn sets_positions(change: &Change) -> bool {
-    matches!(change.operation, Some(Operation::SetPositions { .. }))
+    matches!(
+        change.operation.as_deref(),
+        Some(Operation::SetPositions { .. })
+    )
 }
 
 /// Sends the positions of every order change of the account in one request: a category batch
@@ -305,7 +308,7 @@ async fn send_positions<A: WriteApi>(
         let Some(Operation::SetPositions {
             trigger_categories,
             triggers,
-        }) = &change.operation
+        }) = change.operation.as_deref()
         else {
             continue;
         };
@@ -416,8 +419,10 @@ fn sent_keys(settings: &AccountSettings) -> Vec<String> {
 /// Whether a change only flips a trigger's active state and/or moves its category: Zendesk's
 /// `update_many` does those for many triggers in one request.
 fn bulk_eligible(change: &Change) -> bool {
-    matches!(change.operation, Some(Operation::UpdateTrigger { .. }))
-        && !change.fields.is_empty()
+    matches!(
+        change.operation.as_deref(),
+        Some(Operation::UpdateTrigger { .. })
+    ) && !change.fields.is_empty()
         && change
             .fields
             .iter()
@@ -428,7 +433,7 @@ fn bulk_item(
     change: &Change,
     categories: &BTreeMap<String, String>,
 ) -> Option<TriggerBulkUpdateItem> {
-    let Some(Operation::UpdateTrigger { id, trigger }) = &change.operation else {
+    let Some(Operation::UpdateTrigger { id, trigger }) = change.operation.as_deref() else {
         return None;
     };
     let moves = change.fields.iter().any(|f| f.field == "category");

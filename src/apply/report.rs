@@ -64,7 +64,7 @@ impl ChangeReport {
             created_id: None,
             detail: None,
             error: None,
-            manual: change.manual.clone(),
+            manual: change.manual.as_deref().cloned(),
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn staleness(reviewed: &Change, now: Option<&Change>, live: &LiveState) -> O
             changed(&fields)
         ));
     }
-    match &reviewed.operation {
+    match reviewed.operation.as_deref() {
         Some(Operation::CreateTrigger { trigger }) => {
             if let Some(key) = marker_key(trigger.description.as_deref())
                 && live.triggers.iter().any(|t| {

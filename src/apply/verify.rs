@@ -221,7 +221,7 @@ fn category_created_since<'a>(reviewed: &'a Change, now: &Change) -> Option<&'a 
     }
     let mut moved = reviewed.clone();
     if let Some(Operation::CreateTrigger { trigger } | Operation::UpdateTrigger { trigger, .. }) =
-        &mut moved.operation
+        moved.operation.as_deref_mut()
     {
         trigger.category = Some(existing.clone());
     }
@@ -229,7 +229,7 @@ fn category_created_since<'a>(reviewed: &'a Change, now: &Change) -> Option<&'a 
 }
 
 fn category(change: &Change) -> Option<&CategoryRef> {
-    match &change.operation {
+    match change.operation.as_deref() {
         Some(Operation::CreateTrigger { trigger } | Operation::UpdateTrigger { trigger, .. }) => {
             trigger.category.as_ref()
         }

@@ -28,7 +28,7 @@ fn disagreement(change: &Change) -> Option<String> {
     if let Some(what) = fields_disagree(change) {
         return Some(what);
     }
-    let Some(operation) = &change.operation else {
+    let Some(operation) = change.operation.as_deref() else {
         return matches!(
             change.action,
             ChangeAction::Create | ChangeAction::Update | ChangeAction::Delete

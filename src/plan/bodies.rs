@@ -128,7 +128,10 @@ impl Serialize for SavedChanges<'_> {
 /// A change as saved: a trigger create's `after` left out (it is the body its operation
 /// names), and trigger bodies by reference.
 fn saved<'a>(change: &'a Change, bodies: &'a Bodies<'a>) -> ChangeDoc<'a, SavedOperation<'a>> {
-    let creates_trigger = matches!(change.operation, Some(Operation::CreateTrigger { .. }));
+    let creates_trigger = matches!(
+        change.operation.as_deref(),
+        Some(Operation::CreateTrigger { .. })
+    );
     let after = (!creates_trigger || change.after.is_some())
         .then(|| change.after.as_ref().map(std::borrow::Cow::Borrowed));
     let operation = change

@@ -67,7 +67,7 @@ pub(crate) fn plan_categories(
             Some(json!({"name": name})),
         );
         change.reason = Some(format!("used by trigger {}", keys.join(", ")));
-        change.operation = Some(Operation::CreateCategory { name: name.clone() });
+        change.operation = Some(Box::new(Operation::CreateCategory { name: name.clone() }));
         draft.changes.push(change);
     }
 }

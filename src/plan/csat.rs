@@ -253,7 +253,7 @@ fn change(
         trigger.id, trigger.title
     ));
     change.seen = seen(live, LiveObject::Trigger { id: trigger.id });
-    change.operation = Some(Operation::UpdateTrigger {
+    change.operation = Some(Box::new(Operation::UpdateTrigger {
         id: trigger.id,
         trigger: TriggerWrite {
             title: None,
@@ -263,7 +263,7 @@ fn change(
             conditions: target,
             actions: trigger.actions.clone(),
         },
-    });
+    }));
     change
 }
 

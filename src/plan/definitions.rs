@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::address::Address;
 use super::canonical::{canonical_value, is_terminal, same_action, same_condition};
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
-use super::trigger_state::{wire_action, wire_condition};
+use super::trigger_state::Desired;
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
@@ -23,9 +23,12 @@ use crate::zendesk::model::{Definition, Trigger, TriggerDefinitions};
 const SHOWN_VALUES: usize = 8;
 
 /// The problems of one managed trigger against the account's definitions; empty when it is
-/// fine. `live` is the trigger it is in Zendesk, if any.
+/// fine. `desired` is `spec` as Zendesk spells it (its conditions and actions are compared
+/// with what the live trigger holds, without converting them again); `live` is the trigger it
+/// is in Zendesk, if any.
 pub(crate) fn check(
     spec: &TriggerSpec,
+    desired: &Desired<'_>,
     live: Option<&Trigger>,
     definitions: &TriggerDefinitions,
     address: &Address,
@@ -40,23 +43,24 @@ pub(crate) fn check(
         (
             "conditions.all",
             &spec.conditions.all,
+            &desired.conditions().all,
             &definitions.conditions_all,
             live.map(|t| t.conditions.all.as_slice()),
         ),
         (
             "conditions.any",
             &spec.conditions.any,
+            &desired.conditions().any,
             &definitions.conditions_any,
             live.map(|t| t.conditions.any.as_slice()),
         ),
     ];
-    for (list, conditions, offered, held) in groups {
+    for (list, conditions, wire_conditions, offered, held) in groups {
         if offered.is_empty() {
             continue;
         }
-        for condition in conditions {
-            let wire = wire_condition(condition);
-            if held.is_some_and(|held| held.iter().any(|h| same_condition(h, &wire))) {
+        for (condition, wire) in conditions.iter().zip(wire_conditions) {
+            if held.is_some_and(|held| held.iter().any(|h| same_condition(h, wire))) {
                 continue;
             }
             check.condition(list, condition, offered);
@@ -64,8 +68,8 @@ pub(crate) fn check(
     }
     if !definitions.actions.is_empty() {
         let held = live.map(|t| t.actions.as_slice()).unwrap_or_default();
-        for action in &spec.actions.value {
-            if !held.iter().any(|h| same_action(h, &wire_action(action))) {
+        for (action, wire) in spec.actions.value.iter().zip(desired.actions()) {
+            if !held.iter().any(|h| same_action(h, wire)) {
                 check.action(action, &definitions.actions);
             }
         }
@@ -300,6 +304,17 @@ mod tests {
         .expect("definitions")
     }
 
+    fn no_categories() -> crate::live::LiveState {
+        serde_json::from_value(json!({
+            "triggers": [],
+            "categories": [],
+            "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
+            "settings": {"messaging_inactivity": {"enabled": true, "end_session": false}},
+            "sunshine": null
+        }))
+        .expect("live state")
+    }
+
     fn problems(conditions: &str, actions: &str, live: Option<Trigger>) -> Vec<String> {
         let policy = load_texts(&[(
             "p.yaml",
@@ -309,8 +324,11 @@ mod tests {
         )]);
         let account = &policy.accounts[0];
         let address = Address::new(&account.name.value, ObjectKind::Trigger, "t");
+        let spec = &account.triggers()[0];
         check(
-            &account.triggers()[0],
+            spec,
+            // The trigger names no category, the one thing `Desired` reads of the live state.
+            &Desired::new(spec, &no_categories()),
             live.as_ref(),
             &definitions(),
             &address,

@@ -114,11 +114,11 @@ pub(crate) struct ChangeDoc<'a, O> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    seen: &'a Option<Seen>,
+    seen: &'a Option<Box<Seen>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     operation: Option<O>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    manual: &'a Option<ManualStep>,
+    manual: &'a Option<Box<ManualStep>>,
     #[serde(skip_serializing_if = "<[ResolvedReference]>::is_empty")]
     references: &'a [ResolvedReference],
     #[serde(skip_serializing_if = "<[ResolvedReference]>::is_empty")]

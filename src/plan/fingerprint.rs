@@ -189,13 +189,13 @@ fn wrapped(key: &str, value: Value) -> Value {
     Value::Object(map)
 }
 
-/// Records what the plan saw of `object`.
-pub(crate) fn seen(live: &LiveState, object: LiveObject) -> Option<Seen> {
+/// Records what the plan saw of `object`, boxed as [`super::model::Change::seen`] holds it.
+pub(crate) fn seen(live: &LiveState, object: LiveObject) -> Option<Box<Seen>> {
     let fingerprint = fingerprint_of(live, &object)?;
-    Some(Seen {
+    Some(Box::new(Seen {
         object,
         fingerprint,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -213,7 +213,7 @@ pub(crate) fn plan_inactivity(messaging: &Messaging, live: &LiveState, draft: &m
             && let Some(settings) = field.write(&want)
         {
             change.seen = seen(live, LiveObject::AccountSettings);
-            change.operation = Some(Operation::UpdateAccountSettings { settings });
+            change.operation = Some(Box::new(Operation::UpdateAccountSettings { settings }));
         }
         draft.changes.push(change);
     }

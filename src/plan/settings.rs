@@ -167,6 +167,6 @@ pub(crate) fn manual_change(
     step: ManualStep,
 ) -> Change {
     let mut change = Change::new(address, ChangeAction::Manual, before, Some(after));
-    change.manual = Some(step);
+    change.manual = Some(Box::new(step));
     change
 }

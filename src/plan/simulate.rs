@@ -39,7 +39,7 @@ pub fn apply(plan: &AccountPlan, live: &LiveState) -> Result<LiveState, Simulate
     let operations: Vec<(&Address, &Operation)> = plan
         .changes
         .iter()
-        .filter_map(|c| c.operation.as_ref().map(|op| (&c.address, op)))
+        .filter_map(|c| c.operation.as_deref().map(|op| (&c.address, op)))
         .collect();
     let (categories, rest): (Vec<_>, Vec<_>) = operations
         .into_iter()

@@ -156,10 +156,10 @@ fn plan_one(
                 app_id: app.id.clone(),
             },
         );
-        change.operation = Some(Operation::UpdateSunshineApp {
+        change.operation = Some(Box::new(Operation::UpdateSunshineApp {
             app_id: app.id.clone(),
             settings,
-        });
+        }));
     }
     draft.changes.push(change);
 }

@@ -215,7 +215,7 @@ fn needs(change: &Change) -> Vec<Address> {
     let address = &change.address;
     let mut needed = Vec::new();
     if let Some(Operation::CreateTrigger { trigger } | Operation::UpdateTrigger { trigger, .. }) =
-        &change.operation
+        change.operation.as_deref()
         && let Some(CategoryRef::Planned { name }) = &trigger.category
     {
         needed.push(Address::new(&address.account, ObjectKind::Category, name));
@@ -224,7 +224,7 @@ fn needs(change: &Change) -> Vec<Address> {
     if let Some(Operation::SetPositions {
         trigger_categories,
         triggers,
-    }) = &change.operation
+    }) = change.operation.as_deref()
     {
         for item in trigger_categories {
             if let CategoryRef::Planned { name } = &item.category {

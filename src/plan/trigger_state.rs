@@ -58,6 +58,16 @@ impl<'a> Desired<'a> {
         }
     }
 
+    /// The conditions as Zendesk spells them, one for each of the policy's, in its order.
+    pub fn conditions(&self) -> &Conditions {
+        &self.conditions
+    }
+
+    /// The actions as Zendesk spells them, one for each of the policy's, in its order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
     /// The managed view after apply: the view of [`Self::write`]. An unmanaged category is
     /// shown as it will be: unchanged for an update (`kept`), Zendesk's choice for a create
     /// (left out).

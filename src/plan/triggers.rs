@@ -76,6 +76,7 @@ pub(crate) fn plan_triggers<'a>(
         };
         let problems = check_definitions(
             spec,
+            &desired,
             found.trigger(),
             &live.definitions,
             &address,
@@ -209,10 +210,10 @@ fn update(
     change.fields = fields;
     change.reason = reason;
     change.seen = seen(live, LiveObject::Trigger { id: trigger.id });
-    change.operation = Some(Operation::UpdateTrigger {
+    change.operation = Some(Box::new(Operation::UpdateTrigger {
         id: trigger.id,
         trigger: desired.write(),
-    });
+    }));
     change
 }
 
@@ -290,7 +291,7 @@ fn plan_releases(
             trigger.id
         ));
         change.seen = seen(live, LiveObject::Trigger { id: trigger.id });
-        change.operation = Some(Operation::UpdateTrigger {
+        change.operation = Some(Box::new(Operation::UpdateTrigger {
             id: trigger.id,
             trigger: TriggerWrite {
                 title: None,
@@ -300,7 +301,7 @@ fn plan_releases(
                 conditions: trigger.conditions.clone(),
                 actions: trigger.actions.clone(),
             },
-        });
+        }));
         draft.changes.push(change);
     }
 }
@@ -341,7 +342,7 @@ fn plan_deletes(
             trigger.id
         ));
         change.seen = seen(live, LiveObject::Trigger { id: trigger.id });
-        change.operation = Some(Operation::DeleteTrigger { id: trigger.id });
+        change.operation = Some(Box::new(Operation::DeleteTrigger { id: trigger.id }));
         draft.changes.push(change);
     }
 }

@@ -119,9 +119,9 @@ pub(super) fn plan_category_list(
             position,
         })
         .collect();
-    change.operation = Some(Operation::SetPositions {
+    change.operation = Some(Box::new(Operation::SetPositions {
         trigger_categories,
         triggers: Vec::new(),
-    });
+    }));
     draft.changes.push(change);
 }

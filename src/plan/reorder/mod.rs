@@ -97,8 +97,8 @@ pub(crate) fn plan_order(
     let deleted: HashSet<u64> = draft
         .changes
         .iter()
-        .filter_map(|c| match c.operation {
-            Some(Operation::DeleteTrigger { id }) => Some(id),
+        .filter_map(|c| match c.operation.as_deref() {
+            Some(Operation::DeleteTrigger { id }) => Some(*id),
             _ => None,
         })
         .collect();
@@ -273,10 +273,10 @@ impl SlotOrder<'_, '_> {
                 category: category.clone(),
             })
             .collect();
-        change.operation = Some(Operation::SetPositions {
+        change.operation = Some(Box::new(Operation::SetPositions {
             trigger_categories: Vec::new(),
             triggers,
-        });
+        }));
         Ok(change)
     }
 
