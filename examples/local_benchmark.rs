@@ -2,8 +2,8 @@
 //! from a simulator, plan, render every view and save, measuring each phase.
 //!
 //! Run: `cargo run --release --example local_benchmark -- [--accounts N] [--shared-triggers T]
-//! [--overrides O] [--changed F] [--scenario S] [--points LIST] [--parallelism P]`
-//! (defaults 1000, 200, 1, 0, `all`, `100,300,1000`, 8).
+//! [--overrides O] [--changed F] [--scenario S] [--points LIST] [--parallelism P] [--runs R]`
+//! (defaults 1000, 200, 1, 0, `all`, `100,300,1000`, 8, 3).
 //!
 //! The policy has N accounts that share T triggers through `defaults`; each account overrides
 //! O of them with its own title (per-account overrides). Scenarios:
@@ -22,6 +22,11 @@
 //! every phase; so no sampling can miss a peak, and neither process's cost is counted in the
 //! other's. Peak RSS is cumulative (the process's peak so far), which is what a CI runner's
 //! memory limit sees of a command made of these phases.
+//!
+//! Each measurement is R client processes of the same scenario (`--runs`), and the one with
+//! the median client CPU is reported whole, with the range over all R: on a shared 2-core
+//! machine one run's CPU time varies by a third from the next (the simulator's pace, the
+//! host's), and a median of real runs is steadier than any single one.
 
 mod bench_support;
 
@@ -121,6 +126,8 @@ struct Options {
     role: Role,
     policy: Option<PathBuf>,
     dir: Option<PathBuf>,
+    /// Client processes per measurement; the median one is reported.
+    runs: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +151,7 @@ fn options() -> Result<Options, String> {
         role: Role::Orchestrate,
         policy: None,
         dir: None,
+        runs: 3,
     };
     for (flag, value) in flag_pairs(&[])? {
         let v = value.as_str();
@@ -155,6 +163,7 @@ fn options() -> Result<Options, String> {
                 options.shape.changed = number::<f64>(&flag, v)?.clamp(0.0, 1.0);
             }
             "--parallelism" => options.shape.parallelism = number::<usize>(&flag, v)?.max(1),
+            "--runs" => options.runs = number::<usize>(&flag, v)?.max(1),
             "--scenario" if v == "all" => options.scenario = None,
             "--scenario" => options.scenario = Some(Scenario::parse(v)?),
             "--points" => {
@@ -335,7 +344,7 @@ fn orchestrate(options: &Options) -> Result<(), Error> {
             },
             _ => options.shape.clone(),
         };
-        let run = run_client(&dir, scenario, &shape)?;
+        let run = median_run(&dir, scenario, &shape, options.runs)?;
         print_run(scenario, &shape, &run);
         runs.push((scenario, shape, run));
     }
@@ -352,6 +361,26 @@ fn cpu_model() -> Option<String> {
     info.lines()
         .find_map(|l| l.strip_prefix("model name"))
         .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+}
+
+/// Runs `runs` client processes of `scenario` and keeps the one whose client CPU over all
+/// its phases is the median, noting the range of all of them as a fact.
+fn median_run(dir: &Path, scenario: Scenario, shape: &Shape, runs: usize) -> Result<Run, Error> {
+    let mut all = (0..runs)
+        .map(|_| run_client(dir, scenario, shape))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = |run: &Run| run.phases.iter().map(|p| p.cpu).sum::<f64>();
+    all.sort_by(|a, b| total(a).total_cmp(&total(b)));
+    let (low, high) = (total(&all[0]), total(&all[all.len() - 1]));
+    let mut median = all.swap_remove(all.len() / 2);
+    median.facts.push((
+        "client CPU, all phases".to_owned(),
+        format!(
+            "{:.2} s, the median of {runs} runs ({low:.2}–{high:.2} s)",
+            total(&median)
+        ),
+    ));
+    Ok(median)
 }
 
 /// Writes the policy and runs one client process on it.
@@ -518,8 +547,8 @@ fn print_points(dir: &Path, options: &Options) -> Result<(), Error> {
             accounts,
             ..options.shape.clone()
         };
-        let converged = run_client(dir, Scenario::Converged, &shape)?;
-        let creates = run_client(dir, Scenario::Creates, &shape)?;
+        let converged = median_run(dir, Scenario::Converged, &shape, options.runs)?;
+        let creates = median_run(dir, Scenario::Creates, &shape, options.runs)?;
         let saved = creates
             .fact("saved plan bytes")
             .and_then(|b| b.parse::<f64>().ok())

@@ -11,7 +11,9 @@
 use serde_json::Value;
 
 use super::address::Address;
-use super::canonical::{canonical_value, is_terminal, same_action, same_condition};
+use super::canonical::{
+    canonical_value, is_terminal, same_action, same_actions, same_condition, same_conditions,
+};
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
 use super::trigger_state::Desired;
 use crate::policy::decode::did_you_mean;
@@ -34,6 +36,15 @@ pub(crate) fn check(
     address: &Address,
     locator: &Locator,
 ) -> Vec<PlanDiagnostic> {
+    // Most live triggers hold exactly what the policy asks (a converged account): then every
+    // condition and action is held, and one comparison in order settles it for all of them.
+    if live.is_some_and(|t| {
+        same_conditions(&t.conditions.all, &desired.conditions().all)
+            && same_conditions(&t.conditions.any, &desired.conditions().any)
+            && same_actions(&t.actions, desired.actions())
+    }) {
+        return Vec::new();
+    }
     let mut check = Check {
         address,
         locator,

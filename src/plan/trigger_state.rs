@@ -20,11 +20,11 @@ use crate::zendesk::model::{Action, Condition, Conditions, Trigger};
 pub(crate) struct Desired<'a> {
     /// The trigger's key.
     pub key: &'a str,
-    /// The title.
-    pub title: String,
+    /// The title (borrowed, like the text below: a converged trigger's plan copies neither).
+    pub title: &'a str,
     description: String,
     /// The policy's own description text, without the marker.
-    user_description: Option<String>,
+    user_description: Option<&'a str>,
     active: bool,
     /// The category, when the policy names one.
     pub category: Option<CategoryRef>,
@@ -37,7 +37,7 @@ impl<'a> Desired<'a> {
     pub fn new(spec: &'a TriggerSpec, live: &LiveState) -> Self {
         Self {
             key: spec.key.value.as_str(),
-            title: spec.title.value.clone(),
+            title: spec.title.value.as_str(),
             description: managed_description(
                 &spec.key.value,
                 spec.description.as_ref().map(|d| d.value.as_str()),
@@ -45,7 +45,7 @@ impl<'a> Desired<'a> {
             user_description: spec
                 .description
                 .as_ref()
-                .map(|d| d.value.clone())
+                .map(|d| d.value.as_str())
                 .filter(|d| !d.is_empty()),
             // A trigger is active unless the policy says otherwise (TriggerSpec docs).
             active: spec.active.as_ref().is_none_or(|a| a.value),
@@ -79,7 +79,7 @@ impl<'a> Desired<'a> {
     /// actions together on update, and sending the rest makes the write idempotent).
     pub fn write(&self) -> TriggerWrite {
         TriggerWrite {
-            title: Some(self.title.clone()),
+            title: Some(self.title.to_owned()),
             description: Some(self.description.clone()),
             active: Some(self.active),
             category: self.category.clone(),
@@ -128,7 +128,7 @@ impl Desired<'_> {
     /// being adopted that differs only by the marker needs no write (the marker is added with
     /// its next real change). Byte for byte; absent, `null` and `""` all mean "no text".
     pub fn same_unmarked_description(&self, live: Option<&str>) -> bool {
-        live.filter(|d| !d.is_empty()) == self.user_description.as_deref()
+        live.filter(|d| !d.is_empty()) == self.user_description
     }
 }
 
