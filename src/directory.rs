@@ -57,6 +57,20 @@ impl ListKind {
         }
     }
 
+    /// The kind of reference that names an object of this list in a value (the inverse of
+    /// [`Self::of`], options aside: they name an item of a ticket field, not the field).
+    pub fn reference_kind(self) -> RefKind {
+        match self {
+            ListKind::Groups => RefKind::Group,
+            ListKind::TicketFields => RefKind::TicketField,
+            ListKind::TicketForms => RefKind::TicketForm,
+            ListKind::Brands => RefKind::Brand,
+            ListKind::Schedules => RefKind::Schedule,
+            ListKind::CustomStatuses => RefKind::CustomStatus,
+            ListKind::Webhooks => RefKind::Webhook,
+        }
+    }
+
     /// The endpoint's path.
     pub fn path(self) -> &'static str {
         match self {

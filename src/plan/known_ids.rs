@@ -67,7 +67,7 @@ fn item_ids(at: &str, item: &Value, directory: &Directory, found: &mut Vec<Resol
     };
     for (place, id) in texts(&place, value) {
         if let Some(entry) = directory.by_id(list, &id) {
-            found.push(named(place, kind_of(list), &entry.name, &id));
+            found.push(named(place, list.reference_kind(), &entry.name, &id));
         }
     }
 }
@@ -97,19 +97,6 @@ fn named(at: String, kind: RefKind, name: &str, id: &str) -> ResolvedReference {
         name: name.to_owned(),
         id: id.to_owned(),
         field_id: None,
-    }
-}
-
-/// The kind of reference that names objects of `list` in a value.
-fn kind_of(list: ListKind) -> RefKind {
-    match list {
-        ListKind::Groups => RefKind::Group,
-        ListKind::TicketFields => RefKind::TicketField,
-        ListKind::TicketForms => RefKind::TicketForm,
-        ListKind::Brands => RefKind::Brand,
-        ListKind::Schedules => RefKind::Schedule,
-        ListKind::CustomStatuses => RefKind::CustomStatus,
-        ListKind::Webhooks => RefKind::Webhook,
     }
 }
 

@@ -90,6 +90,11 @@ impl AccountPlan {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(PlanDiagnostic::is_error)
     }
+
+    /// How many of its changes are `action`s.
+    pub fn count(&self, action: ChangeAction) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
 }
 
 /// The safety limits an account's plan was made under (`safety` in the policy, defaults

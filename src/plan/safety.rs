@@ -72,13 +72,7 @@ pub fn check_safety(plan: &Plan, force: bool) -> Vec<SafetyViolation> {
     }
     let mut violations = Vec::new();
     for account in &plan.accounts {
-        let count = |action| {
-            account
-                .changes
-                .iter()
-                .filter(|c| c.action == action)
-                .count()
-        };
+        let count = |action| account.count(action);
         let deletes = count(ChangeAction::Delete);
         let changed = count(ChangeAction::Update) + deletes;
         let managed = account.changes.len() - count(ChangeAction::Create);

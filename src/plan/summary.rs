@@ -42,13 +42,7 @@ impl Summary {
     /// Counts one account.
     pub fn of_account(account: &AccountPlan) -> Self {
         let confirmed = account.changes.iter().filter(|c| c.is_confirmed()).count();
-        let count = |action| {
-            account
-                .changes
-                .iter()
-                .filter(|c| c.action == action)
-                .count()
-        };
+        let count = |action| account.count(action);
         Self {
             add: count(ChangeAction::Create),
             change: count(ChangeAction::Update),

@@ -12,4 +12,5 @@ pub mod pages;
 pub mod read;
 pub mod secrets;
 pub mod signin;
+pub mod transport;
 pub mod write;

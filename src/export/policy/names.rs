@@ -29,7 +29,7 @@ impl Namer<'_> {
         let Some((list, item)) = value_slot(field) else {
             return plain;
         };
-        let kind = reference_kind(list);
+        let kind = list.reference_kind();
         let value = value.map(|value| match (item, value) {
             (None, Value::String(_) | Value::Number(_)) => self.reference(list, kind, value),
             (Some(i), Value::Array(items)) => {
@@ -117,18 +117,5 @@ fn id_text(value: &Value) -> Option<String> {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// The reference kind that names objects of `list` in a value.
-fn reference_kind(list: ListKind) -> RefKind {
-    match list {
-        ListKind::Groups => RefKind::Group,
-        ListKind::TicketFields => RefKind::TicketField,
-        ListKind::TicketForms => RefKind::TicketForm,
-        ListKind::Brands => RefKind::Brand,
-        ListKind::Schedules => RefKind::Schedule,
-        ListKind::CustomStatuses => RefKind::CustomStatus,
-        ListKind::Webhooks => RefKind::Webhook,
     }
 }

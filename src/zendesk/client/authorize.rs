@@ -9,9 +9,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::auth::{AuthMethod, api_token_auth};
 use super::error::ZendeskError;
-use super::failure::{ClassifyName, describe};
+use super::failure::ClassifyName;
 use super::{AccountClient, Answer, Api, Target};
 use crate::zendesk::body::{BodyError, MAX_BODY_BYTES, read_capped};
+use crate::zendesk::transport::describe;
 
 impl AccountClient {
     /// A request with the URL and credentials of `api`; the sign-in token it carries, if any,

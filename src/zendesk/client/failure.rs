@@ -108,29 +108,6 @@ impl AccountClient {
     }
 }
 
-/// A network error in words, without the URL (it is in the account's context already).
-pub(super) fn describe(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else if err.is_body() || err.is_decode() {
-        "the answer broke off"
-    } else {
-        "the request failed"
-    };
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
-    let mut deepest = None;
-    while let Some(s) = source {
-        deepest = Some(s.to_string());
-        source = s.source();
-    }
-    match deepest {
-        Some(cause) => format!("{kind}: {cause}"),
-        None => kind.to_owned(),
-    }
-}
-
 pub(super) trait ClassifyName {
     fn classify_name(&self) -> &'static str;
 }

@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::auth::AuthMethod;
 use super::error::{ZendeskError, snippet};
-use super::failure::describe;
 use super::retry::{Wait, next_wait, retry_after};
 use super::{AccountClient, Answer, Api, MAX_CONNECT_FAILURES, Target};
 use crate::zendesk::body::{BodyError, MAX_BODY_BYTES, read_capped};
+use crate::zendesk::transport::describe;
 
 /// Why one attempt failed, and whether another may follow.
 struct Failed {

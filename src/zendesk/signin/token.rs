@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::zendesk::body::{BodyError, MAX_BODY_BYTES, read_capped};
 use crate::zendesk::model::OAuthTokenRequest;
+use crate::zendesk::transport::describe;
 
 /// What a token request can meet. Never holds a token or a body.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -137,7 +138,7 @@ async fn post(
         .json(request)
         .send()
         .await
-        .map_err(|e| TokenError::Transport(transport(&e)))?;
+        .map_err(|e| TokenError::Transport(describe(&e)))?;
     let status = response.status().as_u16();
     // Never followed: the body holds the code or the refresh token.
     if response.status().is_redirection() {
@@ -147,7 +148,7 @@ async fn post(
         .await
         .map_err(|e| match e {
             BodyError::TooLarge(_) => TokenError::Invalid { status },
-            BodyError::Broken(e) => TokenError::Transport(transport(&e)),
+            BodyError::Broken(e) => TokenError::Transport(describe(&e)),
         })?;
     if !(200..300).contains(&status) {
         return Err(match serde_json::from_slice::<ErrorAnswer>(&body) {
@@ -173,22 +174,4 @@ async fn post(
         refresh_expires_in: answer.refresh_token_expires_in,
         scope: answer.scope.unwrap_or_default(),
     })
-}
-
-/// A network error in words, without the URL (it may carry nothing secret, but it is noise).
-fn transport(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else {
-        "the request failed"
-    };
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
-    let mut deepest = None;
-    while let Some(s) = source {
-        deepest = Some(s.to_string());
-        source = s.source();
-    }
-    deepest.map_or_else(|| kind.to_owned(), |cause| format!("{kind}: {cause}"))
 }
