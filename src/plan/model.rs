@@ -348,3 +348,16 @@ fn subdomain<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Subdomain, D:
 pub(crate) fn json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_holds_inline_only_what_a_no_op_needs() {
+        // A converged plan of 1,000 accounts × 200 triggers is 200,000 no-ops: every byte of
+        // a change is 200 KB there. The operation, manual step and fingerprint stay boxed.
+        let size = std::mem::size_of::<Change>();
+        assert!(size <= 352, "a change is {size} bytes");
+    }
+}
