@@ -23,7 +23,6 @@ impl Resolver<'_> {
         lookup: Lookup<'_, T>,
         id: impl Fn(&T) -> String,
     ) {
-        let quoted = |text: &str| Value::String(text.to_owned()).to_string();
         match lookup {
             Lookup::Found(_) => {}
             Lookup::Ambiguous(found) => {
@@ -78,7 +77,6 @@ impl Resolver<'_> {
 /// "did you mean …? The account's groups: …": names match exactly, so a name differing only
 /// by case or spaces is the likeliest meant.
 fn candidates(name: &str, plural: &str, names: &[&str]) -> String {
-    let quoted = |text: &str| Value::String(text.to_owned()).to_string();
     let mut seen = std::collections::HashSet::new();
     let names: Vec<&str> = names.iter().copied().filter(|n| seen.insert(*n)).collect();
     if names.is_empty() {
@@ -102,4 +100,9 @@ fn candidates(name: &str, plural: &str, names: &[&str]) -> String {
         ),
         None => format!("names match exactly, case and spaces included; {help}"),
     }
+}
+
+/// `text` as a JSON string, quotes and escapes included: how a message shows a name.
+fn quoted(text: &str) -> String {
+    Value::String(text.to_owned()).to_string()
 }
