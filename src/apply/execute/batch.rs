@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::send::category_id;
+use super::send::{category_id, category_ref_id};
 use crate::apply::error::WriteError;
 use crate::live::LiveState;
-use crate::plan::{CategoryRef, Change, Operation, TriggerRef};
+use crate::plan::{Change, Operation, TriggerRef};
 use crate::zendesk::model::{
     BatchCategoryItem, BatchJob, BatchJobItems, BatchTriggerItem, TriggerBulkUpdateItem,
 };
@@ -26,24 +26,29 @@ pub(super) fn bulk_eligible(change: &Change) -> bool {
             .all(|f| f.field == "active" || f.field == "category")
 }
 
+/// The `update_many` item of a change that only flips `active` and/or moves a category;
+/// `None` for any other change.
+///
+/// # Errors
+/// [`WriteError::NotCreated`] when it moves the trigger to a category not created yet.
 pub(super) fn bulk_item(
     change: &Change,
     categories: &BTreeMap<String, String>,
-) -> Option<TriggerBulkUpdateItem> {
+) -> Result<Option<TriggerBulkUpdateItem>, WriteError> {
     let Some(Operation::UpdateTrigger { id, trigger }) = change.operation.as_deref() else {
-        return None;
+        return Ok(None);
     };
     let moves = change.fields.iter().any(|f| f.field == "category");
-    Some(TriggerBulkUpdateItem {
+    Ok(Some(TriggerBulkUpdateItem {
         id: *id,
         position: None,
         active: trigger.active,
         category_id: if moves {
-            category_id(trigger, categories)
+            category_id(trigger, categories)?
         } else {
             None
         },
-    })
+    }))
 }
 
 pub(super) fn sets_positions(change: &Change) -> bool {
@@ -120,17 +125,4 @@ pub(super) async fn send_positions<A: WriteApi>(
     };
     api.run_category_job(&job).await?;
     Ok(())
-}
-
-fn category_ref_id(
-    category: &CategoryRef,
-    categories: &BTreeMap<String, String>,
-) -> Result<String, WriteError> {
-    match category {
-        CategoryRef::Existing { id, .. } => Ok(id.clone()),
-        CategoryRef::Planned { name } => categories
-            .get(name)
-            .cloned()
-            .ok_or_else(|| WriteError::NotCreated(format!("category \"{name}\""))),
-    }
 }

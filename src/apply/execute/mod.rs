@@ -87,15 +87,18 @@ pub async fn execute<A: ReadApi + WriteApi>(
             continue;
         }
         let failed = if in_bulk {
-            let items: Vec<TriggerBulkUpdateItem> = steps
+            let items: Result<Vec<TriggerBulkUpdateItem>, WriteError> = steps
                 .iter()
                 .filter(|s| s.decision == Decision::Apply && bulk_eligible(s.change))
-                .filter_map(|s| bulk_item(s.change, &categories))
+                .filter_map(|s| bulk_item(s.change, &categories).transpose())
                 .collect();
-            let result = api
-                .update_triggers_bulk(&items)
-                .await
-                .map_err(|e| Failed::from(&WriteError::from(e)));
+            let result = match items {
+                Ok(items) => api
+                    .update_triggers_bulk(&items)
+                    .await
+                    .map_err(|e| Failed::from(&WriteError::from(e))),
+                Err(unsendable) => Err(Failed::from(&unsendable)),
+            };
             bulk_outcome(&mut report, &result);
             let failed = result.is_err();
             bulk = Some(result);

@@ -46,12 +46,12 @@ pub(super) async fn apply_one<A: ReadApi + WriteApi>(
             Ok(Some(id))
         }
         Operation::CreateTrigger { trigger } => {
-            let body = trigger.request_body(category_id(trigger, categories).as_deref());
+            let body = trigger.request_body(category_id(trigger, categories)?.as_deref());
             let id = create_trigger(api, trigger, &body).await?;
             Ok(Some(id.to_string()))
         }
         Operation::UpdateTrigger { id, trigger } => {
-            let body = trigger.request_body(category_id(trigger, categories).as_deref());
+            let body = trigger.request_body(category_id(trigger, categories)?.as_deref());
             api.update_trigger(*id, &body).await?;
             Ok(None)
         }
@@ -75,13 +75,35 @@ pub(super) async fn apply_one<A: ReadApi + WriteApi>(
     }
 }
 
+/// The id to send for the category a trigger write names: `None` when it names none.
+///
+/// # Errors
+/// [`WriteError::NotCreated`] when it names a category this apply was to create and has not.
 pub(super) fn category_id(
     trigger: &TriggerWrite,
     categories: &BTreeMap<String, String>,
-) -> Option<String> {
-    match trigger.category.as_ref()? {
-        CategoryRef::Existing { id, .. } => Some(id.clone()),
-        CategoryRef::Planned { name } => categories.get(name).cloned(),
+) -> Result<Option<String>, WriteError> {
+    trigger
+        .category
+        .as_ref()
+        .map(|category| category_ref_id(category, categories))
+        .transpose()
+}
+
+/// The id of a category: its own, or the one this apply created for a planned name.
+///
+/// # Errors
+/// [`WriteError::NotCreated`] when the planned category has not been created.
+pub(super) fn category_ref_id(
+    category: &CategoryRef,
+    categories: &BTreeMap<String, String>,
+) -> Result<String, WriteError> {
+    match category {
+        CategoryRef::Existing { id, .. } => Ok(id.clone()),
+        CategoryRef::Planned { name } => categories
+            .get(name)
+            .cloned()
+            .ok_or_else(|| WriteError::NotCreated(format!("category \"{name}\""))),
     }
 }
 

@@ -216,3 +216,29 @@ async fn a_failed_job_fails_every_order_change_it_carried() {
         ]
     );
 }
+
+#[test]
+fn a_trigger_naming_a_category_not_created_is_not_sent_without_one() {
+    // Left out, the category would silently become Zendesk's first one: the write fails instead.
+    let write = crate::plan::TriggerWrite {
+        title: Some("T".into()),
+        description: None,
+        active: Some(true),
+        category: Some(crate::plan::CategoryRef::Planned {
+            name: "Escalations".into(),
+        }),
+        conditions: crate::zendesk::model::Conditions::default(),
+        actions: Vec::new(),
+    };
+    let created = std::collections::BTreeMap::new();
+    let err = super::send::category_id(&write, &created).expect_err("not created yet");
+    assert!(
+        matches!(&err, crate::apply::error::WriteError::NotCreated(what) if what.contains("Escalations")),
+        "{err:?}"
+    );
+    let made = std::collections::BTreeMap::from([("Escalations".to_owned(), "42".to_owned())]);
+    assert_eq!(
+        super::send::category_id(&write, &made).expect("created"),
+        Some("42".to_owned())
+    );
+}
