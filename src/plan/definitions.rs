@@ -267,11 +267,14 @@ impl Check<'_> {
         message: String,
         help: String,
     ) {
-        self.problems.push(
-            PlanDiagnostic::error(code, Some(self.address.clone()), message)
-                .with_help(help)
-                .at(self.locator.locate(span)),
-        );
+        self.problems.push(PlanDiagnostic::located_error(
+            code,
+            self.address,
+            self.locator,
+            span,
+            message,
+            help,
+        ));
     }
 }
 

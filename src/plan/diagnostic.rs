@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::address::Address;
-use crate::policy::source::Location;
+use crate::policy::source::{Location, Locator, Span};
 
 /// How serious a finding is: the same scale as the policy's diagnostics. An account with an
 /// error is planned only in part; apply must not run it.
@@ -204,6 +204,21 @@ impl PlanDiagnostic {
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// An error about `address` with advice, located where `span` of the policy is: how the
+    /// checks of a managed trigger's written values report what they find.
+    pub(crate) fn located_error(
+        code: DiagnosticCode,
+        address: &Address,
+        locator: &Locator,
+        span: Span,
+        message: String,
+        help: String,
+    ) -> Self {
+        Self::error(code, Some(address.clone()), message)
+            .with_help(help)
+            .at(locator.locate(span))
     }
 }
 
