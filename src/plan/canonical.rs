@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::policy::model as policy;
 use crate::zendesk::model as wire;
 
 /// Operators that take no value ("terminal" in `/api/v2/triggers/definitions`).
@@ -178,19 +179,73 @@ fn text_form(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
 /// Whether two conditions mean the same: same field and operator, alike values. Keys other
 /// than `field`, `operator` and `value` do not take part.
 pub fn same_condition(a: &wire::Condition, b: &wire::Condition) -> bool {
-    a.field == b.field
-        && a.operator == b.operator
-        && alike(
-            a.value.as_ref(),
-            is_terminal(a.operator.as_deref()),
-            b.value.as_ref(),
-            is_terminal(b.operator.as_deref()),
-        )
+    same_condition_parts(
+        (&a.field, a.operator.as_deref(), a.value.as_ref()),
+        (&b.field, b.operator.as_deref(), b.value.as_ref()),
+    )
 }
 
 /// Whether two actions mean the same: same field, alike values.
 pub fn same_action(a: &wire::Action, b: &wire::Action) -> bool {
     a.field == b.field && alike(a.value.as_ref(), false, b.value.as_ref(), false)
+}
+
+/// Whether a policy's condition (its references resolved to ids) means the same as a live
+/// one: [`same_condition`] of its wire form, without building that form. Most triggers of a
+/// converged account are compared and nothing else, so nothing is copied for them.
+pub fn written_condition_is(written: &policy::Condition, live: &wire::Condition) -> bool {
+    same_condition_parts(
+        (
+            written.field.value.text(),
+            written.operator.as_ref().map(|op| op.value.name()),
+            written.value.as_ref().map(|v| &v.value),
+        ),
+        (&live.field, live.operator.as_deref(), live.value.as_ref()),
+    )
+}
+
+/// Whether a policy's action means the same as a live one: [`same_action`] of its wire form.
+pub fn written_action_is(written: &policy::Action, live: &wire::Action) -> bool {
+    written.field.value.text() == live.field
+        && alike(
+            written.value.as_ref().map(|v| &v.value),
+            false,
+            live.value.as_ref(),
+            false,
+        )
+}
+
+/// Whether a policy's conditions mean the same as live ones, item by item in order.
+pub fn written_conditions_are(written: &[policy::Condition], live: &[wire::Condition]) -> bool {
+    written.len() == live.len()
+        && written
+            .iter()
+            .zip(live)
+            .all(|(w, l)| written_condition_is(w, l))
+}
+
+/// Whether a policy's actions mean the same as live ones, item by item in order.
+pub fn written_actions_are(written: &[policy::Action], live: &[wire::Action]) -> bool {
+    written.len() == live.len()
+        && written
+            .iter()
+            .zip(live)
+            .all(|(w, l)| written_action_is(w, l))
+}
+
+/// A condition's field, operator and value: what [`same_condition`] compares.
+type ConditionParts<'a> = (&'a str, Option<&'a str>, Option<&'a Value>);
+
+fn same_condition_parts(a: ConditionParts<'_>, b: ConditionParts<'_>) -> bool {
+    let ((a_field, a_operator, a_value), (b_field, b_operator, b_value)) = (a, b);
+    a_field == b_field
+        && a_operator == b_operator
+        && alike(
+            a_value,
+            is_terminal(a_operator),
+            b_value,
+            is_terminal(b_operator),
+        )
 }
 
 /// Whether two condition lists mean the same, item by item in order.

@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use super::address::Address;
 use super::canonical::{
-    canonical_value, is_terminal, same_action, same_actions, same_condition, same_conditions,
+    canonical_value, is_terminal, written_action_is, written_actions_are, written_condition_is,
+    written_conditions_are,
 };
 use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
-use super::trigger_state::Desired;
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
@@ -25,12 +25,9 @@ use crate::zendesk::model::{Definition, Trigger, TriggerDefinitions};
 const SHOWN_VALUES: usize = 8;
 
 /// The problems of one managed trigger against the account's definitions; empty when it is
-/// fine. `desired` is `spec` as Zendesk spells it (its conditions and actions are compared
-/// with what the live trigger holds, without converting them again); `live` is the trigger it
-/// is in Zendesk, if any.
+/// fine. `live` is the trigger it is in Zendesk, if any.
 pub(crate) fn check(
     spec: &TriggerSpec,
-    desired: &Desired<'_>,
     live: Option<&Trigger>,
     definitions: &TriggerDefinitions,
     address: &Address,
@@ -39,9 +36,9 @@ pub(crate) fn check(
     // Most live triggers hold exactly what the policy asks (a converged account): then every
     // condition and action is held, and one comparison in order settles it for all of them.
     if live.is_some_and(|t| {
-        same_conditions(&t.conditions.all, &desired.conditions().all)
-            && same_conditions(&t.conditions.any, &desired.conditions().any)
-            && same_actions(&t.actions, desired.actions())
+        written_conditions_are(&spec.conditions.all, &t.conditions.all)
+            && written_conditions_are(&spec.conditions.any, &t.conditions.any)
+            && written_actions_are(&spec.actions.value, &t.actions)
     }) {
         return Vec::new();
     }
@@ -54,24 +51,22 @@ pub(crate) fn check(
         (
             "conditions.all",
             &spec.conditions.all,
-            &desired.conditions().all,
             &definitions.conditions_all,
             live.map(|t| t.conditions.all.as_slice()),
         ),
         (
             "conditions.any",
             &spec.conditions.any,
-            &desired.conditions().any,
             &definitions.conditions_any,
             live.map(|t| t.conditions.any.as_slice()),
         ),
     ];
-    for (list, conditions, wire_conditions, offered, held) in groups {
+    for (list, conditions, offered, held) in groups {
         if offered.is_empty() {
             continue;
         }
-        for (condition, wire) in conditions.iter().zip(wire_conditions) {
-            if held.is_some_and(|held| held.iter().any(|h| same_condition(h, wire))) {
+        for condition in conditions {
+            if held.is_some_and(|held| held.iter().any(|h| written_condition_is(condition, h))) {
                 continue;
             }
             check.condition(list, condition, offered);
@@ -79,8 +74,8 @@ pub(crate) fn check(
     }
     if !definitions.actions.is_empty() {
         let held = live.map(|t| t.actions.as_slice()).unwrap_or_default();
-        for (action, wire) in spec.actions.value.iter().zip(desired.actions()) {
-            if !held.iter().any(|h| same_action(h, wire)) {
+        for action in &spec.actions.value {
+            if !held.iter().any(|h| written_action_is(action, h)) {
                 check.action(action, &definitions.actions);
             }
         }
@@ -318,17 +313,6 @@ mod tests {
         .expect("definitions")
     }
 
-    fn no_categories() -> crate::live::LiveState {
-        serde_json::from_value(json!({
-            "triggers": [],
-            "categories": [],
-            "definitions": {"actions": [], "conditions_all": [], "conditions_any": []},
-            "settings": {"messaging_inactivity": {"enabled": true, "end_session": false}},
-            "sunshine": null
-        }))
-        .expect("live state")
-    }
-
     fn problems(conditions: &str, actions: &str, live: Option<Trigger>) -> Vec<String> {
         let policy = load_texts(&[(
             "p.yaml",
@@ -338,11 +322,8 @@ mod tests {
         )]);
         let account = &policy.accounts[0];
         let address = Address::new(&account.name.value, ObjectKind::Trigger, "t");
-        let spec = &account.triggers()[0];
         check(
-            spec,
-            // The trigger names no category, the one thing `Desired` reads of the live state.
-            &Desired::new(spec, &no_categories()),
+            &account.triggers()[0],
             live.as_ref(),
             &definitions(),
             &address,

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::canonical::{same_actions, same_conditions};
+use super::canonical::{written_actions_are, written_conditions_are};
 use super::categories::{category_ref, live_category_name};
 use super::model::{FieldChange, json as to_json};
 use super::operation::{CategoryRef, TriggerWrite};
@@ -28,8 +28,10 @@ pub(crate) struct Desired<'a> {
     active: bool,
     /// The category, when the policy names one.
     pub category: Option<CategoryRef>,
-    conditions: Conditions,
-    actions: Vec<Action>,
+    /// The policy's conditions, compared with a live trigger's as written and turned into
+    /// Zendesk's spelling only for a write (see [`written_conditions_are`]).
+    conditions: &'a policy::Conditions,
+    actions: &'a [policy::Action],
 }
 
 impl<'a> Desired<'a> {
@@ -50,22 +52,9 @@ impl<'a> Desired<'a> {
             // A trigger is active unless the policy says otherwise (TriggerSpec docs).
             active: spec.active.as_ref().is_none_or(|a| a.value),
             category: spec.category.as_ref().map(|c| category_ref(live, &c.value)),
-            conditions: Conditions {
-                all: spec.conditions.all.iter().map(wire_condition).collect(),
-                any: spec.conditions.any.iter().map(wire_condition).collect(),
-            },
-            actions: spec.actions.value.iter().map(wire_action).collect(),
+            conditions: &spec.conditions,
+            actions: &spec.actions.value,
         }
-    }
-
-    /// The conditions as Zendesk spells them, one for each of the policy's, in its order.
-    pub fn conditions(&self) -> &Conditions {
-        &self.conditions
-    }
-
-    /// The actions as Zendesk spells them, one for each of the policy's, in its order.
-    pub fn actions(&self) -> &[Action] {
-        &self.actions
     }
 
     /// The managed view after apply: the view of [`Self::write`]. An unmanaged category is
@@ -83,8 +72,11 @@ impl<'a> Desired<'a> {
             description: Some(self.description.clone()),
             active: Some(self.active),
             category: self.category.clone(),
-            conditions: self.conditions.clone(),
-            actions: self.actions.clone(),
+            conditions: Conditions {
+                all: self.conditions.all.iter().map(wire_condition).collect(),
+                any: self.conditions.any.iter().map(wire_condition).collect(),
+            },
+            actions: self.actions.iter().map(wire_action).collect(),
         }
     }
 }
@@ -156,13 +148,16 @@ pub(crate) fn differing_fields(
         ),
         (
             "conditions.all",
-            !same_conditions(&desired.conditions.all, &trigger.conditions.all),
+            !written_conditions_are(&desired.conditions.all, &trigger.conditions.all),
         ),
         (
             "conditions.any",
-            !same_conditions(&desired.conditions.any, &trigger.conditions.any),
+            !written_conditions_are(&desired.conditions.any, &trigger.conditions.any),
         ),
-        ("actions", !same_actions(&desired.actions, &trigger.actions)),
+        (
+            "actions",
+            !written_actions_are(desired.actions, &trigger.actions),
+        ),
     ];
     differs
         .into_iter()
@@ -191,4 +186,82 @@ fn lookup(view: &Value, field: &str) -> Value {
         .try_fold(view, |v, part| v.get(part))
         .cloned()
         .unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::plan::canonical::{
+        same_action, same_condition, written_action_is, written_condition_is,
+    };
+    use crate::policy::load::load_texts;
+
+    /// Comparing as written must agree with comparing the wire form, for each spelling of the
+    /// same meaning real payloads have and for values that differ.
+    #[test]
+    fn written_conditions_and_actions_compare_as_their_wire_forms() {
+        let policy = load_texts(&[(
+            "p.yaml",
+            "version: 1\naccounts:\n  a:\n    subdomain: a\n    triggers:\n      - key: t\n        title: T\n        conditions:\n          all:\n            - { field: group_id, operator: is, value: 75 }\n            - { field: assignee_id, operator: changed }\n            - { field: status, operator: is, value: [open] }\n          any:\n            - { field: current_tags, operator: includes, value: vip }\n        actions:\n          - { field: group_id, value: 75 }\n          - { field: set_tags, value: null }\n",
+        )]);
+        let spec = &policy.accounts[0].triggers()[0];
+        let written: Vec<&policy::Condition> = spec
+            .conditions
+            .all
+            .iter()
+            .chain(&spec.conditions.any)
+            .collect();
+        let live_values = [
+            json!("75"),
+            json!(76),
+            json!(null),
+            json!(""),
+            json!(["open"]),
+            json!("open"),
+            json!("vip"),
+            json!(["vip", "x"]),
+        ];
+        for condition in &written {
+            let wire = wire_condition(condition);
+            for operator in [
+                wire.operator.clone(),
+                Some("is_not".to_owned()),
+                Some("changed".to_owned()),
+            ] {
+                for value in live_values.iter().map(|v| Some(v.clone())).chain([None]) {
+                    let live = Condition {
+                        operator: operator.clone(),
+                        value,
+                        ..wire.clone()
+                    };
+                    assert_eq!(
+                        written_condition_is(condition, &live),
+                        same_condition(&wire, &live),
+                        "{condition:?} against {live:?}"
+                    );
+                }
+            }
+        }
+        for action in &spec.actions.value {
+            let wire = wire_action(action);
+            for value in live_values.iter().map(|v| Some(v.clone())).chain([None]) {
+                let live = Action {
+                    value: value.clone(),
+                    ..wire.clone()
+                };
+                assert_eq!(
+                    written_action_is(action, &live),
+                    same_action(&wire, &live),
+                    "{action:?} against {value:?}"
+                );
+            }
+            let other = Action {
+                field: "priority".to_owned(),
+                ..wire.clone()
+            };
+            assert!(!written_action_is(action, &other));
+        }
+    }
 }

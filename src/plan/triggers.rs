@@ -76,7 +76,6 @@ pub(crate) fn plan_triggers<'a>(
         };
         let problems = check_definitions(
             spec,
-            &desired,
             found.trigger(),
             &live.definitions,
             &address,
