@@ -81,7 +81,8 @@ proptest! {
     fn apply_then_plan_moves_nothing(
         categories in proptest::collection::vec(0i64..3, 1..4),
         triggers in proptest::collection::vec((0usize..4, 0i64..4, 0usize..5, any::<bool>()), 0..9),
-        wishes in proptest::collection::vec((0u8..4, 0usize..16, 0usize..4), 9),
+        // One wish per key: at most 8 managed triggers and 2 new ones.
+        wishes in proptest::collection::vec((0u8..4, 0usize..16, 0usize..4), 10),
         new in 0usize..3,
         listed in proptest::collection::vec(0usize..4, 0..4),
     ) {
