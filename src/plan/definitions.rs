@@ -15,7 +15,7 @@ use super::canonical::{
     canonical_value, is_terminal, written_action_is, written_actions_are, written_condition_is,
     written_conditions_are,
 };
-use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
+use super::diagnostic::{DiagnosticCode, LocatedErrors, PlanDiagnostic};
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
@@ -43,9 +43,7 @@ pub(crate) fn check(
         return Vec::new();
     }
     let mut check = Check {
-        address,
-        locator,
-        problems: Vec::new(),
+        problems: LocatedErrors::new(address, locator),
     };
     let groups = [
         (
@@ -80,13 +78,11 @@ pub(crate) fn check(
             }
         }
     }
-    check.problems
+    check.problems.into_vec()
 }
 
 struct Check<'a> {
-    address: &'a Address,
-    locator: &'a Locator,
-    problems: Vec<PlanDiagnostic>,
+    problems: LocatedErrors<'a>,
 }
 
 impl Check<'_> {
@@ -111,7 +107,7 @@ impl Check<'_> {
                 if let Some(best) = did_you_mean(name, names.iter().copied()) {
                     help = format!("did you mean `{best}`? {help}");
                 }
-                self.problem(
+                self.problems.push(
                     DiagnosticCode::OperatorNotOffered,
                     op.span,
                     format!(
@@ -191,7 +187,7 @@ impl Check<'_> {
                 offered.len()
             ),
         };
-        self.problem(
+        self.problems.push(
             DiagnosticCode::FieldNotOffered,
             field.span,
             format!(
@@ -244,7 +240,7 @@ impl Check<'_> {
         if let Some(best) = did_you_mean(&missing_text, candidates.iter().map(String::as_str)) {
             help = format!("did you mean `{best}`? {help}");
         }
-        self.problem(
+        self.problems.push(
             DiagnosticCode::ValueNotOffered,
             value.span,
             format!(
@@ -253,23 +249,6 @@ impl Check<'_> {
             ),
             help,
         );
-    }
-
-    fn problem(
-        &mut self,
-        code: DiagnosticCode,
-        span: crate::policy::source::Span,
-        message: String,
-        help: String,
-    ) {
-        self.problems.push(PlanDiagnostic::located_error(
-            code,
-            self.address,
-            self.locator,
-            span,
-            message,
-            help,
-        ));
     }
 }
 

@@ -205,20 +205,43 @@ impl PlanDiagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
 
-    /// An error about `address` with advice, located where `span` of the policy is: how the
-    /// checks of a managed trigger's written values report what they find.
-    pub(crate) fn located_error(
-        code: DiagnosticCode,
-        address: &Address,
-        locator: &Locator,
-        span: Span,
-        message: String,
-        help: String,
-    ) -> Self {
-        Self::error(code, Some(address.clone()), message)
-            .with_help(help)
-            .at(locator.locate(span))
+/// The errors found in one managed object's written values, each located in the policy
+/// where it was written: how the definitions check and reference resolution report.
+pub(crate) struct LocatedErrors<'a> {
+    address: &'a Address,
+    locator: &'a Locator,
+    errors: Vec<PlanDiagnostic>,
+}
+
+impl<'a> LocatedErrors<'a> {
+    /// None yet, about `address`, located through `locator`.
+    pub fn new(address: &'a Address, locator: &'a Locator) -> Self {
+        Self {
+            address,
+            locator,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds an error with advice, located where `span` of the policy is.
+    pub fn push(&mut self, code: DiagnosticCode, span: Span, message: String, help: String) {
+        self.errors.push(
+            PlanDiagnostic::error(code, Some(self.address.clone()), message)
+                .with_help(help)
+                .at(self.locator.locate(span)),
+        );
+    }
+
+    /// Whether none was found.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors, in the order found.
+    pub fn into_vec(self) -> Vec<PlanDiagnostic> {
+        self.errors
     }
 }
 

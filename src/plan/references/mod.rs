@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::address::Address;
-use super::diagnostic::{DiagnosticCode, PlanDiagnostic};
+use super::diagnostic::{DiagnosticCode, LocatedErrors, PlanDiagnostic};
 pub use super::resolved_reference::ResolvedReference;
 use crate::directory::{Directory, Entry, ListKind, Lookup, find, find_option};
 use crate::policy::model::{Field, Located, RefKind, TriggerSpec, ValueReference};
@@ -53,9 +53,7 @@ pub(crate) fn resolve<'s>(
     }
     let mut resolver = Resolver {
         directory,
-        address,
-        locator,
-        problems: Vec::new(),
+        problems: LocatedErrors::new(address, locator),
         references: Vec::new(),
     };
     let mut spec = spec.clone();
@@ -88,7 +86,7 @@ pub(crate) fn resolve<'s>(
             references: resolver.references,
         })
     } else {
-        Err(resolver.problems)
+        Err(resolver.problems.into_vec())
     }
 }
 
@@ -108,9 +106,7 @@ fn names_references(spec: &TriggerSpec) -> bool {
 
 struct Resolver<'a> {
     directory: &'a Directory,
-    address: &'a Address,
-    locator: &'a Locator,
-    problems: Vec<PlanDiagnostic>,
+    problems: LocatedErrors<'a>,
     references: Vec<ResolvedReference>,
 }
 
@@ -197,7 +193,7 @@ impl<'a> Resolver<'a> {
                 let directory = self.directory;
                 let found = directory.by_id(ListKind::TicketFields, id);
                 if found.is_none() {
-                    self.problem(
+                    self.problems.push(
                         DiagnosticCode::ReferenceNotFound,
                         field.span,
                         format!(
@@ -221,7 +217,7 @@ impl<'a> Resolver<'a> {
         let list = ListKind::of(kind);
         let directory = self.directory;
         let Some(entries) = directory.list(list) else {
-            self.problem(
+            self.problems.push(
                 DiagnosticCode::ReferenceNotFound,
                 span,
                 format!(

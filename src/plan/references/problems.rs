@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::Resolver;
 use crate::directory::Lookup;
-use crate::plan::diagnostic::{DiagnosticCode, PlanDiagnostic};
+use crate::plan::diagnostic::DiagnosticCode;
 use crate::policy::decode::did_you_mean;
 use crate::policy::source::Span;
 
@@ -27,7 +27,7 @@ impl Resolver<'_> {
             Lookup::Found(_) => {}
             Lookup::Ambiguous(found) => {
                 let ids: Vec<String> = found.iter().map(|e| id(e)).collect();
-                self.problem(
+                self.problems.push(
                     DiagnosticCode::ReferenceAmbiguous,
                     span,
                     format!(
@@ -49,7 +49,7 @@ impl Resolver<'_> {
                     ),
                     None => format!("this account has no {noun} named {}", quoted(name)),
                 };
-                self.problem(
+                self.problems.push(
                     DiagnosticCode::ReferenceNotFound,
                     span,
                     message,
@@ -57,23 +57,6 @@ impl Resolver<'_> {
                 );
             }
         }
-    }
-
-    pub(super) fn problem(
-        &mut self,
-        code: DiagnosticCode,
-        span: Span,
-        message: String,
-        help: String,
-    ) {
-        self.problems.push(PlanDiagnostic::located_error(
-            code,
-            self.address,
-            self.locator,
-            span,
-            message,
-            help,
-        ));
     }
 }
 
