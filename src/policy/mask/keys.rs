@@ -3,6 +3,8 @@
 //! Names are matched loosely (a misspelt `oauth_tokn` or `credentails` still counts): a key
 //! that is not recognised is exactly where a leak slips through.
 
+use std::collections::HashMap;
+
 use crate::policy::decode::did_you_mean;
 
 /// What a mapping key says about the value under it.
@@ -62,6 +64,33 @@ pub fn classify(key: &str) -> KeyKind {
     }
 }
 
+/// Classifications already made, by key name. A policy repeats a few dozen key names
+/// (`title`, `conditions`, `field`, …) hundreds of thousands of times, and classifying one
+/// compares each of its words with every secret word by similarity, so each name is classified
+/// once. At most [`KeyKinds::MOST`] names are kept: past that (a policy of ever new key names)
+/// a name is classified again each time, so the memo never grows with the file.
+#[derive(Debug, Default)]
+pub struct KeyKinds {
+    known: HashMap<String, KeyKind>,
+}
+
+impl KeyKinds {
+    /// The most distinct key names remembered.
+    pub const MOST: usize = 4096;
+
+    /// What `key` says about the value under it: [`classify`], remembered.
+    pub fn of(&mut self, key: &str) -> KeyKind {
+        if let Some(kind) = self.known.get(key) {
+            return *kind;
+        }
+        let kind = classify(key);
+        if self.known.len() < Self::MOST {
+            self.known.insert(key.to_owned(), kind);
+        }
+        kind
+    }
+}
+
 fn is_secret_word(word: &str) -> bool {
     SECRET_WORDS.iter().any(|secret| {
         word == *secret
@@ -98,6 +127,28 @@ fn words(key: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_kinds_are_the_classified_ones_and_the_memo_is_bounded() {
+        let mut kinds = KeyKinds::default();
+        for key in [
+            "title",
+            "credentails",
+            "oauth_tokn",
+            "title",
+            "api_key",
+            "key",
+        ] {
+            assert_eq!(kinds.of(key), classify(key), "{key}");
+        }
+        assert_eq!(kinds.known.len(), 5);
+        for i in 0..KeyKinds::MOST + 10 {
+            let key = format!("k{i}");
+            assert_eq!(kinds.of(&key), KeyKind::Plain);
+        }
+        assert_eq!(kinds.known.len(), KeyKinds::MOST);
+        assert_eq!(kinds.of("client_secret_new"), KeyKind::Secret);
+    }
 
     #[test]
     fn credential_blocks_and_their_misspellings() {

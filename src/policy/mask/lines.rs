@@ -7,7 +7,7 @@
 //! block and well-formed references (`env:NAME`) stay readable. It runs on files that do parse
 //! too, as a second net (it also reads comments, which the tree does not hold).
 
-use super::keys::{IDENTIFIER_KEYS, KeyKind, classify};
+use super::keys::{IDENTIFIER_KEYS, KeyKind};
 use super::{Secrets, unquote};
 use crate::policy::secret::SecretRef;
 use crate::policy::source::{FileId, Span};
@@ -97,7 +97,7 @@ impl LineReader<'_> {
         let mut pos = from;
         while let Some(key) = next_key(content, pos, to) {
             pos = key.colon + 1;
-            let kind = classify(key.name);
+            let kind = self.secrets.kind(key.name);
             if kind == KeyKind::Plain {
                 continue;
             }

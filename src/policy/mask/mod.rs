@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
 
+use self::keys::{KeyKind, KeyKinds};
 use super::source::{FileId, SourceMap, Span};
 use super::yaml::Node;
 
@@ -31,6 +32,8 @@ pub const MASK: char = '*';
 pub struct Secrets {
     spans: Vec<Span>,
     values: Vec<String>,
+    /// Both scanners classify every key they meet: once per name for all files.
+    kinds: KeyKinds,
 }
 
 impl Secrets {
@@ -60,6 +63,10 @@ impl Secrets {
 
     fn value(&mut self, value: String) {
         self.values.push(value);
+    }
+
+    fn kind(&mut self, key: &str) -> KeyKind {
+        self.kinds.of(key)
     }
 }
 

@@ -2,7 +2,7 @@
 //! like a secret, whatever its shape, whether or not the loader knows the key.
 
 use super::Secrets;
-use super::keys::{IDENTIFIER_KEYS, KeyKind, classify};
+use super::keys::{IDENTIFIER_KEYS, KeyKind};
 use crate::policy::secret::SecretRef;
 use crate::policy::yaml::{Node, Value};
 
@@ -11,7 +11,7 @@ pub fn scan(node: &Node, secrets: &mut Secrets) {
     match &node.value {
         Value::Map(entries) => {
             for (key, value) in entries {
-                match key.as_key().map_or(KeyKind::Plain, |k| classify(&k)) {
+                match key.as_key().map_or(KeyKind::Plain, |k| secrets.kind(&k)) {
                     KeyKind::Block => scan_block(value, secrets),
                     KeyKind::Secret => mask_all(value, secrets, true),
                     KeyKind::Plain => scan(value, secrets),
