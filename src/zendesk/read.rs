@@ -118,14 +118,16 @@ impl AccountClient {
     where
         P: DeserializeOwned,
     {
-        let mut items = Vec::new();
+        // Pages are kept as parsed and joined once at the end, so that each item is moved at
+        // most once (appending page by page copied an account's triggers two or three times).
+        let mut pages: Vec<Vec<T>> = Vec::new();
         let mut walk = PageWalk::default();
         let mut url = format!("{path}?page[size]={PAGE_SIZE}");
         loop {
             let page: P = self.get_json(Api::Support, &url, target).await?;
-            let (mut page_items, pagination) = split(page);
+            let (page_items, pagination) = split(page);
             let count = page_items.len();
-            items.append(&mut page_items);
+            pages.push(page_items);
             let next = walk
                 .next(count, pagination)
                 .map_err(|stop| ZendeskError::Pagination {
@@ -134,7 +136,7 @@ impl AccountClient {
                     stop,
                 })?;
             let Some(cursor) = next else {
-                return Ok(items);
+                return Ok(joined(pages));
             };
             url = format!(
                 "{path}?page[size]={PAGE_SIZE}&page[after]={}",
@@ -142,6 +144,16 @@ impl AccountClient {
             );
         }
     }
+}
+
+/// The items of every page, in order, in one list: the first page's, grown once to hold the rest.
+fn joined<T>(pages: Vec<Vec<T>>) -> Vec<T> {
+    let total: usize = pages.iter().map(Vec::len).sum();
+    let mut pages = pages.into_iter();
+    let mut items = pages.next().unwrap_or_default();
+    items.reserve_exact(total - items.len());
+    pages.for_each(|mut page| items.append(&mut page));
+    items
 }
 
 /// Percent-encodes a cursor for a query string, or an id for a path segment (both opaque text):
@@ -280,5 +292,13 @@ mod tests {
     #[test]
     fn cursors_are_encoded() {
         assert_eq!(encode("eyJv+/=="), "eyJv%2B%2F%3D%3D");
+    }
+
+    #[test]
+    fn pages_join_in_order() {
+        assert_eq!(joined::<u8>(vec![]), Vec::<u8>::new());
+        assert_eq!(joined(vec![vec![1, 2]]), [1, 2]);
+        let items = joined(vec![vec![1, 2], vec![], vec![3], vec![4, 5]]);
+        assert_eq!(items, [1, 2, 3, 4, 5]);
     }
 }
