@@ -631,7 +631,8 @@ fn client(options: &Options) -> Result<(), Error> {
 
     let simulator = start_simulator(options, scenario)?;
     meter.watch(simulator.child.id());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // As `zdpolicy plan` and `apply` do against Zendesk: the client runs on one thread.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let client = Client::new(ClientConfig {

@@ -62,7 +62,7 @@ pub fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|path| OutputFile::create(path, FileKind::ApplyReport, args.force))
         .transpose()?;
-    let runtime = super::runtime()?;
+    let runtime = super::runtime(super::Serves::sandbox_if(args.connect.sandbox))?;
     let (report, interrupts) = runtime.block_on(async {
         let interrupts = Interrupts::listen();
         let report = match &saved {

@@ -196,7 +196,7 @@ impl ConnectArgs {
         global: &GlobalArgs,
         each: impl Fn(&ResolvedAccount, &LiveState) -> T,
     ) -> Result<(Vec<T>, usize), CliError> {
-        super::runtime()?.block_on(async {
+        super::runtime(super::Serves::sandbox_if(self.sandbox))?.block_on(async {
             let connection = self.connect(accounts, global).await?;
             let reads = self.read(&connection, accounts, lists, global).await;
             connection.close().await?;

@@ -160,7 +160,7 @@ pub fn run_login(args: &LoginArgs, global: &GlobalArgs) -> Result<u8, CliError> 
         port: args.port,
         timeout: Duration::from_secs(args.timeout.max(1)),
     };
-    super::runtime()?.block_on(async {
+    super::runtime(super::Serves::Nothing)?.block_on(async {
         let http = http()?;
         let loopback = Loopback::open(request.port).await?;
         let attempt = Attempt::new()?;
@@ -320,7 +320,7 @@ pub fn run_logout(args: &LogoutArgs, global: &GlobalArgs) -> Result<u8, CliError
         };
         vec![base_url(&args.api, &subdomain)?]
     };
-    super::runtime()?.block_on(async {
+    super::runtime(super::Serves::Nothing)?.block_on(async {
         let http = http()?;
         for base_url in targets {
             let Some(record) = records.get(&base_url)? else {

@@ -65,7 +65,7 @@ pub fn run(args: &PlanArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|path| OutputFile::create(path, FileKind::SavedPlan, args.force))
         .transpose()?;
-    let runtime = super::runtime()?;
+    let runtime = super::runtime(super::Serves::sandbox_if(args.connect.sandbox))?;
     let plan = runtime.block_on(async {
         let connection = args.connect.connect(&accounts, global).await?;
         let plan = args.connect.plan(&connection, &accounts, global).await;

@@ -98,7 +98,7 @@ pub fn run(args: &SandboxArgs, global: &GlobalArgs) -> Result<u8, CliError> {
         }
         SandboxCommand::Set(set) => {
             let value = parse_value(set.setting, &set.value)?;
-            let runtime = super::runtime()?;
+            let runtime = super::runtime(super::Serves::Server)?;
             runtime.block_on(async {
                 let sandbox = Sandbox::start(
                     &args.sandbox_state,
