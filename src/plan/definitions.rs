@@ -11,11 +11,9 @@
 use serde_json::Value;
 
 use super::address::Address;
-use super::canonical::{
-    canonical_value, is_terminal, written_action_is, written_actions_are, written_condition_is,
-    written_conditions_are,
-};
+use super::canonical::{canonical_value, is_terminal, written_action_is, written_condition_is};
 use super::diagnostic::{DiagnosticCode, LocatedErrors, PlanDiagnostic};
+use super::trigger_state::HeldRules;
 use crate::policy::decode::did_you_mean;
 use crate::policy::model::{Action, Condition, Field, Located, TriggerSpec};
 use crate::policy::source::Locator;
@@ -28,20 +26,17 @@ const SHOWN_VALUES: usize = 8;
 /// fine. `live` is the trigger it is in Zendesk, if any.
 pub(crate) fn check(
     spec: &TriggerSpec,
-    live: Option<&Trigger>,
+    live: Option<(&Trigger, HeldRules)>,
     definitions: &TriggerDefinitions,
     address: &Address,
     locator: &Locator,
 ) -> Vec<PlanDiagnostic> {
     // Most live triggers hold exactly what the policy asks (a converged account): then every
-    // condition and action is held, and one comparison in order settles it for all of them.
-    if live.is_some_and(|t| {
-        written_conditions_are(&spec.conditions.all, &t.conditions.all)
-            && written_conditions_are(&spec.conditions.any, &t.conditions.any)
-            && written_actions_are(&spec.actions.value, &t.actions)
-    }) {
+    // condition and action is held, and the comparison in order already made settles it.
+    if live.is_some_and(|(_, held)| held.every()) {
         return Vec::new();
     }
+    let live = live.map(|(trigger, _)| trigger);
     let mut check = Check {
         problems: LocatedErrors::new(address, locator),
     };
@@ -301,9 +296,10 @@ mod tests {
         )]);
         let account = &policy.accounts[0];
         let address = Address::new(&account.name.value, ObjectKind::Trigger, "t");
+        let spec = &account.triggers()[0];
         check(
-            &account.triggers()[0],
-            live.as_ref(),
+            spec,
+            live.as_ref().map(|t| (t, HeldRules::of(spec, t))),
             &definitions(),
             &address,
             &account.locator,

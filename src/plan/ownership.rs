@@ -32,6 +32,22 @@ pub fn managed_description(key: &TriggerKey, text: Option<&str>) -> String {
     }
 }
 
+/// Whether `description` is exactly what [`managed_description`] makes of `key` and `text`,
+/// without making it: a converged account compares every managed trigger's description, and
+/// building each one to compare it was a fifth of the trigger planning's time.
+pub fn is_managed_description(description: &str, key: &TriggerKey, text: Option<&str>) -> bool {
+    let marker = match text.filter(|text| !text.is_empty()) {
+        Some(text) => description
+            .strip_prefix(text)
+            .and_then(|rest| rest.strip_prefix('\n')),
+        None => Some(description),
+    };
+    marker
+        .and_then(|m| m.strip_prefix(MARKER_PREFIX))
+        .and_then(|m| m.strip_prefix(key.as_str()))
+        .is_some_and(|m| m == MARKER_SUFFIX)
+}
+
 /// The key in a description's marker, if its last non-blank line is one. Only the prefix and
 /// the key are required, so a marker whose sentence a person shortened is still recognised.
 pub fn marker_key(description: Option<&str>) -> Option<&str> {
@@ -109,6 +125,42 @@ mod tests {
         );
         assert_eq!(managed_description(&k, None), marker_line(&k));
         assert_eq!(managed_description(&k, Some("")), marker_line(&k));
+    }
+
+    #[test]
+    fn a_description_is_recognised_as_the_one_that_would_be_written() {
+        let keys = [key("k"), key("vip-messaging")];
+        let texts = [
+            None,
+            Some(""),
+            Some("text"),
+            Some("two\nlines\n"),
+            Some(" "),
+        ];
+        let mut written: Vec<String> = Vec::new();
+        for k in &keys {
+            for text in texts {
+                written.push(managed_description(k, text));
+            }
+        }
+        written.extend([
+            "".into(),
+            "text\n".into(),
+            format!("{} ", marker_line(&keys[0])),
+        ]);
+        written.push(format!("text{}", marker_line(&keys[0])));
+        for k in &keys {
+            for text in texts {
+                let expected = managed_description(k, text);
+                for description in &written {
+                    assert_eq!(
+                        is_managed_description(description, k, text),
+                        *description == expected,
+                        "{description:?} for {k} with {text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -11,9 +11,9 @@ use super::canonical::{written_actions_are, written_conditions_are};
 use super::categories::{category_ref, live_category_name};
 use super::model::{FieldChange, json as to_json};
 use super::operation::{CategoryRef, TriggerWrite};
-use super::ownership::managed_description;
+use super::ownership::{is_managed_description, managed_description};
 use crate::live::LiveState;
-use crate::policy::model::{self as policy, TriggerSpec};
+use crate::policy::model::{self as policy, TriggerKey, TriggerSpec};
 use crate::zendesk::model::{Action, Condition, Conditions, Trigger};
 
 /// A managed trigger as the policy wants it.
@@ -22,7 +22,8 @@ pub(crate) struct Desired<'a> {
     pub key: &'a str,
     /// The title (borrowed, like the text below: a converged trigger's plan copies neither).
     pub title: &'a str,
-    description: String,
+    /// The key as the policy names it, for the description's marker.
+    marker_key: &'a TriggerKey,
     /// The policy's own description text, without the marker.
     user_description: Option<&'a str>,
     active: bool,
@@ -40,10 +41,7 @@ impl<'a> Desired<'a> {
         Self {
             key: spec.key.value.as_str(),
             title: spec.title.value.as_str(),
-            description: managed_description(
-                &spec.key.value,
-                spec.description.as_ref().map(|d| d.value.as_str()),
-            ),
+            marker_key: &spec.key.value,
             user_description: spec
                 .description
                 .as_ref()
@@ -69,7 +67,7 @@ impl<'a> Desired<'a> {
     pub fn write(&self) -> TriggerWrite {
         TriggerWrite {
             title: Some(self.title.to_owned()),
-            description: Some(self.description.clone()),
+            description: Some(managed_description(self.marker_key, self.user_description)),
             active: Some(self.active),
             category: self.category.clone(),
             conditions: Conditions {
@@ -116,11 +114,52 @@ pub(crate) fn live_view(trigger: &Trigger, live: &LiveState) -> Value {
 }
 
 impl Desired<'_> {
+    /// Which of `trigger`'s conditions and actions are this trigger's ([`HeldRules::of`] its spec).
+    pub fn held_by(&self, trigger: &Trigger) -> HeldRules {
+        HeldRules::compare(self.conditions, self.actions, trigger)
+    }
+
     /// Whether a live description is the policy's own text, marker aside: an unmarked trigger
     /// being adopted that differs only by the marker needs no write (the marker is added with
     /// its next real change). Byte for byte; absent, `null` and `""` all mean "no text".
     pub fn same_unmarked_description(&self, live: Option<&str>) -> bool {
         live.filter(|d| !d.is_empty()) == self.user_description
+    }
+}
+
+/// Which of a live trigger's condition lists and actions already are the policy's. Compared
+/// once per trigger: the definitions check and the field comparison both ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeldRules {
+    /// `conditions.all` is the policy's.
+    pub all: bool,
+    /// `conditions.any` is the policy's.
+    pub any: bool,
+    /// `actions` are the policy's.
+    pub actions: bool,
+}
+
+impl HeldRules {
+    /// Compares the conditions and actions of `spec` (its references resolved) with `trigger`'s.
+    pub fn of(spec: &TriggerSpec, trigger: &Trigger) -> Self {
+        Self::compare(&spec.conditions, &spec.actions.value, trigger)
+    }
+
+    fn compare(
+        conditions: &policy::Conditions,
+        actions: &[policy::Action],
+        trigger: &Trigger,
+    ) -> Self {
+        Self {
+            all: written_conditions_are(&conditions.all, &trigger.conditions.all),
+            any: written_conditions_are(&conditions.any, &trigger.conditions.any),
+            actions: written_actions_are(actions, &trigger.actions),
+        }
+    }
+
+    /// Every condition and action is the policy's.
+    pub fn every(self) -> bool {
+        self.all && self.any && self.actions
     }
 }
 
@@ -130,6 +169,7 @@ impl Desired<'_> {
 pub(crate) fn differing_fields(
     desired: &Desired<'_>,
     trigger: &Trigger,
+    held: HeldRules,
     live: &LiveState,
 ) -> Vec<&'static str> {
     let live_description = trigger.description.as_ref().and_then(Option::as_deref);
@@ -137,7 +177,9 @@ pub(crate) fn differing_fields(
         ("title", desired.title != trigger.title),
         (
             "description",
-            live_description != Some(desired.description.as_str()),
+            !live_description.is_some_and(|d| {
+                is_managed_description(d, desired.marker_key, desired.user_description)
+            }),
         ),
         ("active", desired.active != trigger.active),
         (
@@ -146,18 +188,9 @@ pub(crate) fn differing_fields(
                 live_category_name(live, trigger.category_id.as_ref()) != Some(c.name())
             }),
         ),
-        (
-            "conditions.all",
-            !written_conditions_are(&desired.conditions.all, &trigger.conditions.all),
-        ),
-        (
-            "conditions.any",
-            !written_conditions_are(&desired.conditions.any, &trigger.conditions.any),
-        ),
-        (
-            "actions",
-            !written_actions_are(desired.actions, &trigger.actions),
-        ),
+        ("conditions.all", !held.all),
+        ("conditions.any", !held.any),
+        ("actions", !held.actions),
     ];
     differs
         .into_iter()

@@ -19,7 +19,7 @@ use super::operation::{CategoryRef, Operation, TriggerWrite};
 use super::ownership::{Owners, split_marker};
 use super::references::resolve;
 use super::reorder::Placed;
-use super::trigger_state::{Desired, differing_fields, field_changes, live_view};
+use super::trigger_state::{Desired, HeldRules, differing_fields, field_changes, live_view};
 use crate::live::LiveState;
 use crate::policy::resolve::ResolvedAccount;
 use crate::zendesk::model::Trigger;
@@ -74,9 +74,10 @@ pub(crate) fn plan_triggers<'a>(
             }
             Ok(found) => found,
         };
+        let live_trigger = found.trigger().map(|t| (t, HeldRules::of(spec, t)));
         let problems = check_definitions(
             spec,
-            found.trigger(),
+            live_trigger,
             &live.definitions,
             &address,
             &account.locator,
@@ -92,7 +93,8 @@ pub(crate) fn plan_triggers<'a>(
             id: found.trigger().map(|t| t.id),
             category: desired.category.clone(),
         });
-        let mut change = plan_one(&desired, found, address, live, &mut outcome);
+        let held = live_trigger.map(|(_, held)| held);
+        let mut change = plan_one(&desired, found, held, address, live, &mut outcome);
         change.references = resolved.references;
         if change.action == ChangeAction::Update
             && let Some(before) = &change.before
@@ -119,6 +121,7 @@ pub(crate) fn plan_triggers<'a>(
 fn plan_one(
     desired: &Desired<'_>,
     found: Found<'_>,
+    held: Option<HeldRules>,
     address: Address,
     live: &LiveState,
     outcome: &mut TriggerOutcome<'_>,
@@ -132,6 +135,8 @@ fn plan_one(
             )
         })
     };
+    // A found trigger was compared with the policy already (`held`), for the definitions check.
+    let held = |trigger: &Trigger| held.unwrap_or_else(|| desired.held_by(trigger));
     match found {
         Found::New => create(desired, address),
         Found::Marked {
@@ -140,6 +145,7 @@ fn plan_one(
         } => update(
             desired,
             trigger,
+            held(trigger),
             address,
             live,
             renamed(trigger, renamed_from),
@@ -165,7 +171,15 @@ fn plan_one(
                     )
                 })
             });
-            update(desired, trigger, address, live, reason, adopting)
+            update(
+                desired,
+                trigger,
+                held(trigger),
+                address,
+                live,
+                reason,
+                adopting,
+            )
         }
         Found::Adopted(trigger) => {
             outcome.adopted.insert(trigger.id);
@@ -174,7 +188,15 @@ fn plan_one(
                  manages it from now on",
                 trigger.id, trigger.title
             );
-            update(desired, trigger, address, live, Some(reason), true)
+            update(
+                desired,
+                trigger,
+                held(trigger),
+                address,
+                live,
+                Some(reason),
+                true,
+            )
         }
     }
 }
@@ -186,12 +208,13 @@ fn create(desired: &Desired<'_>, address: Address) -> Change {
 fn update(
     desired: &Desired<'_>,
     trigger: &Trigger,
+    held: HeldRules,
     address: Address,
     live: &LiveState,
     reason: Option<String>,
     adopting: bool,
 ) -> Change {
-    let fields = differing_fields(desired, trigger, live);
+    let fields = differing_fields(desired, trigger, held, live);
     let only_marker_missing = adopting
         && fields.iter().all(|f| *f == "description")
         && desired
