@@ -103,7 +103,11 @@ impl IntoResponse for ApiError {
 
 /// A JSON answer with Zendesk's content type.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
-    let text = serde_json::to_vec(body).unwrap_or_default();
+    json_text_response(status, serde_json::to_vec(body).unwrap_or_default())
+}
+
+/// A JSON answer with Zendesk's content type, of JSON text already written.
+pub(crate) fn json_text_response(status: StatusCode, text: Vec<u8>) -> Response {
     let mut response = (status, text).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -201,18 +201,6 @@ fn respond_list(
         page_request(query, false)?
     };
     let order = Order::from_query(query, matches!(request, PageRequest::Cursor { .. }));
-    let keyed = shared
-        .read_account(&ctx.subdomain, |account| {
-            let mut keyed: Vec<(SortKey, Trigger)> = account
-                .triggers
-                .iter()
-                .filter(|t| filter.keeps(t))
-                .map(|t| (order.key(account, t), served_trigger(t, &ctx.base)))
-                .collect();
-            sort_keyed(&mut keyed, order.descending);
-            keyed
-        })
-        .ok_or(ApiError::NotFound)?;
     let url = |params: &[(&str, String)]| {
         format!(
             "{}/api/v2/{path}.json?{}",
@@ -220,48 +208,73 @@ fn respond_list(
             query.with_page(params)
         )
     };
-    match request {
-        PageRequest::Offset { page, per_page } => {
-            let (items, pagination) = offset_page(&keyed, page, per_page, |p| {
-                url(&[("page", p.to_string()), ("per_page", per_page.to_string())])
-            });
-            let triggers = items.into_iter().map(|(_, t)| t).collect();
-            Ok(json_of(
-                StatusCode::OK,
-                &TriggersOffsetPage {
-                    triggers,
-                    pagination,
-                },
-            ))
-        }
-        PageRequest::Cursor {
-            size,
-            after,
-            before,
-        } => {
-            let sort = if order.descending {
-                format!("-{}", order.name)
-            } else {
-                order.name.clone()
-            };
-            let (items, pagination) = cursor_page(
-                &keyed,
-                |(key, _)| key.clone(),
-                order.descending,
-                &sort,
-                (size, after.as_deref(), before.as_deref()),
-                |param, cursor| {
-                    url(&[(param, cursor.to_owned()), ("page[size]", size.to_string())])
-                },
-            )?;
-            let triggers = items.into_iter().map(|(_, t)| t).collect();
-            Ok(json_of(
-                StatusCode::OK,
-                &TriggersCursorPage {
-                    triggers,
-                    pagination,
-                },
-            ))
-        }
-    }
+    // Only the asked-for page is copied out of the state: sorting references and copying the
+    // whole list for every page made a walk through an account's triggers cost the square of
+    // their number (and held the state's lock as long).
+    let served = |items: Vec<(SortKey, &Trigger)>| -> Vec<Trigger> {
+        items
+            .into_iter()
+            .map(|(_, t)| served_trigger(t, &ctx.base))
+            .collect()
+    };
+    let page = shared
+        .read_account(&ctx.subdomain, |account| {
+            let mut keyed: Vec<(SortKey, &Trigger)> = account
+                .triggers
+                .iter()
+                .filter(|t| filter.keeps(t))
+                .map(|t| (order.key(account, t), t))
+                .collect();
+            sort_keyed(&mut keyed, order.descending);
+            match &request {
+                PageRequest::Offset { page, per_page } => {
+                    let (page, per_page) = (*page, *per_page);
+                    let (items, pagination) = offset_page(&keyed, page, per_page, |p| {
+                        url(&[("page", p.to_string()), ("per_page", per_page.to_string())])
+                    });
+                    Ok(Page::Offset(TriggersOffsetPage {
+                        triggers: served(items),
+                        pagination,
+                    }))
+                }
+                PageRequest::Cursor {
+                    size,
+                    after,
+                    before,
+                } => {
+                    let size = *size;
+                    let sort = if order.descending {
+                        format!("-{}", order.name)
+                    } else {
+                        order.name.clone()
+                    };
+                    let (items, pagination) = cursor_page(
+                        &keyed,
+                        |(key, _)| key.clone(),
+                        order.descending,
+                        &sort,
+                        (size, after.as_deref(), before.as_deref()),
+                        |param, cursor| {
+                            url(&[(param, cursor.to_owned()), ("page[size]", size.to_string())])
+                        },
+                    )?;
+                    Ok(Page::Cursor(TriggersCursorPage {
+                        triggers: served(items),
+                        pagination,
+                    }))
+                }
+            }
+        })
+        .ok_or(ApiError::NotFound)??;
+    // Written out once the state's lock is released.
+    Ok(match page {
+        Page::Offset(page) => json_of(StatusCode::OK, &page),
+        Page::Cursor(page) => json_of(StatusCode::OK, &page),
+    })
+}
+
+/// One page of a trigger list, in the pagination the request asked for.
+enum Page {
+    Offset(TriggersOffsetPage),
+    Cursor(TriggersCursorPage),
 }
