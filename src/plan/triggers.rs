@@ -137,20 +137,12 @@ fn plan_one(
     };
     // A found trigger was compared with the policy already (`held`), for the definitions check.
     let held = |trigger: &Trigger| held.unwrap_or_else(|| desired.held_by(trigger));
-    match found {
-        Found::New => create(desired, address),
+    let (trigger, reason, adopting) = match found {
+        Found::New => return create(desired, address),
         Found::Marked {
             trigger,
             renamed_from,
-        } => update(
-            desired,
-            trigger,
-            held(trigger),
-            address,
-            live,
-            renamed(trigger, renamed_from),
-            false,
-        ),
+        } => (trigger, renamed(trigger, renamed_from), false),
         Found::Pinned {
             trigger,
             renamed_from,
@@ -171,15 +163,7 @@ fn plan_one(
                     )
                 })
             });
-            update(
-                desired,
-                trigger,
-                held(trigger),
-                address,
-                live,
-                reason,
-                adopting,
-            )
+            (trigger, reason, adopting)
         }
         Found::Adopted(trigger) => {
             outcome.adopted.insert(trigger.id);
@@ -188,17 +172,18 @@ fn plan_one(
                  manages it from now on",
                 trigger.id, trigger.title
             );
-            update(
-                desired,
-                trigger,
-                held(trigger),
-                address,
-                live,
-                Some(reason),
-                true,
-            )
+            (trigger, Some(reason), true)
         }
-    }
+    };
+    update(
+        desired,
+        trigger,
+        held(trigger),
+        address,
+        live,
+        reason,
+        adopting,
+    )
 }
 
 fn create(desired: &Desired<'_>, address: Address) -> Change {
