@@ -208,9 +208,9 @@ fn respond_list(
             query.with_page(params)
         )
     };
-    // Only the asked-for page is copied out of the state: sorting references and copying the
-    // whole list for every page made a walk through an account's triggers cost the square of
-    // their number (and held the state's lock as long).
+    // Only the asked-for page is copied out of the state. The list is still sorted for every
+    // page (by key, over references), but copying every trigger of the account for every page
+    // was most of the simulator's cost of a read, and held the state's lock as long.
     let served = |items: Vec<(SortKey, &Trigger)>| -> Vec<Trigger> {
         items
             .into_iter()
