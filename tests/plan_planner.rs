@@ -209,7 +209,7 @@ fn the_csat_edit_moves_solved_to_any_and_keeps_everything_else() {
         })
     );
     assert_eq!(
-        csat.before.as_ref().expect("before")["survey_on_session_end"],
+        csat.before.as_deref().expect("before")["survey_on_session_end"],
         json!(false)
     );
 }
@@ -321,7 +321,7 @@ fn the_policy_can_name_the_session_ended_condition() {
     let plan = plan_account(&account(&text), &live);
     assert!(!codes(&plan).contains(&DiagnosticCode::SessionEndedConditionMissing));
     let csat = change(&plan, "acme-prod.csat.survey_on_session_end");
-    let any = &csat.after.as_ref().expect("after")["conditions"]["any"];
+    let any = &csat.after.as_deref().expect("after")["conditions"]["any"];
     assert_eq!(
         any[1],
         json!({"field": "custom_reason", "operator": "value", "value": "by_agent"})

@@ -388,7 +388,10 @@ fn a_saved_release_plan_reads_back() {
         .find(|c| c.address.to_string() == "acme.trigger.old")
         .expect("the release");
     assert_eq!(release.action, ChangeAction::Update);
-    assert_eq!(release.after.as_ref().unwrap()["description"], "Kept text");
+    assert_eq!(
+        release.after.as_deref().unwrap()["description"],
+        "Kept text"
+    );
     let back = load_saved(&to_saved(&plan)).expect("a release plan reads back");
     assert_eq!(back, plan);
 }

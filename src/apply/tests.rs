@@ -103,7 +103,7 @@ async fn a_reviewed_plan_that_is_not_what_the_policy_gives_now_writes_nothing() 
     let (policy, mut plan) = reviewed(Some(false), Some(false)).await;
     let change = &mut plan.accounts[0].changes[0];
     assert_eq!(change.address.to_string(), SETTING);
-    change.after = Some(json!(false));
+    change.after = Some(Box::new(json!(false)));
     let fake = zendesk(Some(false), Some(false));
     let result = run(&fake, &policy, &plan, ApplyOptions::default(), false).await;
     assert!(

@@ -362,7 +362,7 @@ mod tests {
         let mut now = reviewed.clone();
         now.before_names = vec![named("Tier One")];
         assert!(same_but_before_names(&reviewed, &now));
-        now.after = Some(json!({"title": "other"}));
+        now.after = Some(Box::new(json!({"title": "other"})));
         assert!(!same_but_before_names(&reviewed, &now));
     }
 

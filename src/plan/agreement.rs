@@ -39,9 +39,10 @@ fn disagreement(change: &Change) -> Option<String> {
     let name = change.address.name.as_str();
     let expected = match (operation, kind) {
         (Operation::CreateCategory { name: created }, ObjectKind::Category) => {
-            return (created != name || change.after != Some(json!({ "name": created })))
-                .then(|| "`operation` creates another category than `after` shows".to_owned())
-                .or_else(|| action_is(change, ChangeAction::Create));
+            return (created != name
+                || change.after.as_deref() != Some(&json!({ "name": created })))
+            .then(|| "`operation` creates another category than `after` shows".to_owned())
+            .or_else(|| action_is(change, ChangeAction::Create));
         }
         (Operation::CreateTrigger { .. }, ObjectKind::Trigger) => {
             // A create's `after` is its operation's trigger (`Change::after_view`), so the file
@@ -58,18 +59,22 @@ fn disagreement(change: &Change) -> Option<String> {
         (Operation::UpdateTrigger { id, trigger }, ObjectKind::Trigger) => {
             let kept = change
                 .before
-                .as_ref()
+                .as_deref()
                 .and_then(|b| b.get("category"))
                 .cloned();
             // An update leaves what it does not send as it is (a release sends neither title
             // nor active): `after` is what it writes over what `before` shows.
-            let mut expected = change.before.clone().unwrap_or_else(|| json!({}));
+            let mut expected = change
+                .before
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| json!({}));
             if let (Some(over), Value::Object(view)) =
                 (expected.as_object_mut(), trigger.view(kept))
             {
                 over.extend(view);
             }
-            if change.after.as_ref() != Some(&expected) {
+            if change.after.as_deref() != Some(&expected) {
                 return Some("`operation` writes another trigger than `after` shows".to_owned());
             }
             Some(LiveObject::Trigger { id: *id })
@@ -79,7 +84,7 @@ fn disagreement(change: &Change) -> Option<String> {
                 && trigger.description.is_none()
                 && trigger.active.is_none()
                 && trigger.category.is_none();
-            let conditions = change.after.as_ref().and_then(|a| a.get("conditions"));
+            let conditions = change.after.as_deref().and_then(|a| a.get("conditions"));
             if !edits_only_conditions
                 || conditions != Some(&super::model::json(&trigger.conditions))
             {
@@ -97,7 +102,7 @@ fn disagreement(change: &Change) -> Option<String> {
             if InactivityField::from_setting(name).is_some() =>
         {
             let wanted = InactivityField::from_setting(name)
-                .zip(change.after.as_ref())
+                .zip(change.after.as_deref())
                 .and_then(|(field, after)| field.write(after));
             if wanted.as_ref() != Some(settings) {
                 return Some("`operation` writes other settings than `after` shows".to_owned());
@@ -108,7 +113,7 @@ fn disagreement(change: &Change) -> Option<String> {
             if AppSetting::from_setting(name).is_some() =>
         {
             let wanted = AppSetting::from_setting(name)
-                .zip(change.after.as_ref())
+                .zip(change.after.as_deref())
                 .and_then(|(setting, after)| setting.write(after));
             if wanted.as_ref() != Some(settings) {
                 return Some("`operation` writes other settings than `after` shows".to_owned());
@@ -179,8 +184,8 @@ fn fields_disagree(change: &Change) -> Option<String> {
         .fields
         .iter()
         .find(|f| {
-            f.before != lookup(change.before.as_ref(), &f.field)
-                || f.after != lookup(change.after.as_ref(), &f.field)
+            f.before != lookup(change.before.as_deref(), &f.field)
+                || f.after != lookup(change.after.as_deref(), &f.field)
         })
         .map(|f| {
             format!(

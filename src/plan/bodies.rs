@@ -133,7 +133,7 @@ fn saved<'a>(change: &'a Change, bodies: &'a Bodies<'a>) -> ChangeDoc<'a, SavedO
         Some(Operation::CreateTrigger { .. })
     );
     let after = (!creates_trigger || change.after.is_some())
-        .then(|| change.after.as_ref().map(std::borrow::Cow::Borrowed));
+        .then(|| change.after.as_deref().map(std::borrow::Cow::Borrowed));
     let operation = change
         .operation
         .as_ref()

@@ -106,7 +106,7 @@ pub(crate) struct ChangeDoc<'a, O> {
     address: &'a Address,
     #[serde(rename = "actions", serialize_with = "actions")]
     action: ChangeAction,
-    before: &'a Option<Value>,
+    before: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<Option<Cow<'a, Value>>>,
     #[serde(skip_serializing_if = "<[FieldChange]>::is_empty")]
@@ -137,7 +137,7 @@ impl<'a, O> ChangeDoc<'a, O> {
         Self {
             address: &change.address,
             action: change.action,
-            before: &change.before,
+            before: change.before.as_deref(),
             after,
             fields: &change.fields,
             reason: &change.reason,

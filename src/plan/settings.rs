@@ -56,7 +56,7 @@ fn confirm(confirmed: &Confirmed, draft: &mut Draft<'_>) {
         else {
             continue;
         };
-        let (Some(step), Some(after)) = (change.manual.as_mut(), change.after.as_ref()) else {
+        let (Some(step), Some(after)) = (change.manual.as_mut(), change.after.as_deref()) else {
             continue;
         };
         let date = &confirmation.date.value;

@@ -323,8 +323,8 @@ fn manual_step(change: &Change, out: &mut Vec<Line>) {
         0,
         format!("{}: {}", change.address, step.instruction),
     ));
-    let wanted = change.after.as_ref().map(show).unwrap_or_default();
-    let state = match (step.live_value, &change.before) {
+    let wanted = change.after.as_deref().map(show).unwrap_or_default();
+    let state = match (step.live_value, change.before.as_deref()) {
         (LiveValue::Differs, Some(before)) => {
             format!("now {}, policy wants {wanted}", show(before))
         }

@@ -93,10 +93,16 @@ fn ties_sort_by_title_and_new_triggers_go_first_in_policy_order() {
         .expect("routing order");
     assert_eq!(routing.action, ChangeAction::Update);
     // "assign by skill" ties with "Route VIP" at 3 and sorts first, case-insensitively.
-    assert_eq!(routing.before, Some(json!([102, 101, 103])));
+    assert_eq!(routing.before.as_deref(), Some(&json!([102, 101, 103])));
     assert_eq!(
-        routing.after,
-        Some(json!(["new:vip-messaging", "new:vip-email", 102, 101, 103]))
+        routing.after.as_deref(),
+        Some(&json!([
+            "new:vip-messaging",
+            "new:vip-email",
+            102,
+            101,
+            103
+        ]))
     );
     let names: Vec<(&str, Option<usize>, usize)> = routing
         .moves
@@ -109,8 +115,8 @@ fn ties_sort_by_title_and_new_triggers_go_first_in_policy_order() {
         .iter()
         .find(|c| c.address.kind == ObjectKind::CategoryOrder)
         .expect("category order");
-    assert_eq!(list.before, Some(json!(["10", "20", "30"])));
-    assert_eq!(list.after, Some(json!(["30", "20", "10"])));
+    assert_eq!(list.before.as_deref(), Some(&json!(["10", "20", "30"])));
+    assert_eq!(list.after.as_deref(), Some(&json!(["30", "20", "10"])));
 }
 
 #[test]
