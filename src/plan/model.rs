@@ -358,7 +358,8 @@ mod tests {
     #[test]
     fn a_change_holds_inline_only_what_a_no_op_needs() {
         // A converged plan of 1,000 accounts × 200 triggers is 200,000 no-ops: every byte of
-        // a change is 200 KB there. The operation, manual step and fingerprint stay boxed.
+        // a change is 200 KB there. Its documents, operation, manual step and fingerprint
+        // stay boxed.
         let size = std::mem::size_of::<Change>();
         assert!(size <= 224, "a change is {size} bytes");
     }
